@@ -1,0 +1,132 @@
+"""Generated pages, as Markdown: the bulletin pages, the archive, and the
+``<!-- infopsoc: … -->`` directives that hand-written pages may hold.
+
+Links between generated pages are relative ``.md`` paths, so that whatever
+engine renders them checks and rewrites them like any hand-written link.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Callable
+
+import jinja2
+
+from .bulletins import Bulletin
+from .i18n import strings
+from .problems import Problem
+from .project import Site
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown shows as is (HTML-escaped, Markdown punctuation escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def relative(from_uri: str, to_uri: str) -> str:
+    """The relative link from one Markdown page to another."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("infopsoc", "templates"),
+    autoescape=False,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_env.filters["md"] = md_escape
+_env.filters["e"] = lambda v: html.escape(str(v), quote=True)
+
+
+def render(template: str, **context) -> str:
+    return _env.get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    content: str
+
+
+def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
+    """Every page the collections give rise to, for one language."""
+    bulletins = site.bulletins_in(lang)
+    pages = [GeneratedPage("bulletins/index.md", _archive(bulletins, lang))]
+    # bulletins are newest first: the next issue is the one before in the list
+    for i, bulletin in enumerate(bulletins):
+        newer = bulletins[i - 1] if i > 0 else None
+        older = bulletins[i + 1] if i + 1 < len(bulletins) else None
+        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang)))
+    return pages
+
+
+def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str) -> str:
+    here = b.src_uri
+    return render(
+        "bulletin.md.j2",
+        b=b,
+        t=strings(lang),
+        lang=lang,
+        older=older,
+        newer=newer,
+        link=lambda other: relative(here, other.src_uri),
+    )
+
+
+def _archive(bulletins: list[Bulletin], lang: str) -> str:
+    years = [(year, list(items)) for year, items in groupby(bulletins, key=lambda b: b.date.year)]
+    return render(
+        "archive.md.j2",
+        years=years,
+        t=strings(lang),
+        lang=lang,
+        link=lambda other: relative("bulletins/index.md", other.src_uri),
+    )
+
+
+# --- directives in hand-written pages ------------------------------------------
+
+_DIRECTIVE = re.compile(r"^<!--\s*infopsoc:\s*([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
+
+
+def _latest_bulletin(site: Site, lang: str, page_uri: str) -> str:
+    bulletins = site.bulletins_in(lang)
+    return render(
+        "latest.md.j2",
+        b=bulletins[0] if bulletins else None,
+        t=strings(lang),
+        lang=lang,
+        archive=relative(page_uri, "bulletins/index.md"),
+        link=lambda other: relative(page_uri, other.src_uri),
+    )
+
+
+DIRECTIVES: dict[str, Callable[[Site, str, str], str]] = {
+    "latest-bulletin": _latest_bulletin,
+}
+
+
+def expand_directives(markdown: str, page_uri: str, rel_path: str, site: Site, lang: str,
+                      body_line: int = 1) -> tuple[str, list[Problem]]:
+    """Replace each ``<!-- infopsoc: name -->`` line by the Markdown it stands for."""
+    problems: list[Problem] = []
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        directive = DIRECTIVES.get(name)
+        if directive is None:
+            line = body_line + markdown.count("\n", 0, match.start())
+            problems.append(Problem(rel_path, line, f"directive « {name} » inconnue",
+                                    f"directives possibles : {', '.join(sorted(DIRECTIVES))}"))
+            return match.group(0)
+        return directive(site, lang, page_uri)
+
+    return _DIRECTIVE.sub(replace, markdown), problems

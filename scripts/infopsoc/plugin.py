@@ -1,0 +1,104 @@
+"""The MkDocs adapter: it wires the domain into MkDocs' build events, nothing more.
+
+- ``on_startup``: remember whether this is ``serve`` (drafts are shown there);
+- ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
+- ``on_files``: add the generated pages as virtual files;
+- ``on_page_markdown``: expand the directives of hand-written pages;
+- ``on_serve``: watch the collections and the theme.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .pages import expand_directives, generate_pages
+from .problems import Problem, Report
+from .project import Settings, Site, load_site
+
+log = logging.getLogger("mkdocs.plugins.infopsoc")
+
+
+class InfoPsocConfig(Config):
+    bulletins_dir = c.Type(str, default="bulletins")
+    glossary_dir = c.Type(str, default="glossary")
+    timeline_dir = c.Type(str, default="timeline")
+    drafts = c.Optional(c.Type(bool))
+    lang = c.Type(str, default="fr")
+    acronym_allow = c.ListOfItems(c.Type(str), default=[])
+
+
+class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.site: Site | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        drafts = self.config.drafts
+        if drafts is None:
+            drafts = self.is_serve or os.environ.get("INFOPSOC_DRAFTS") == "1"
+        settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
+        settings.docs_dir = os.path.relpath(config.docs_dir, root)
+        settings.drafts = drafts
+        self.site, report = load_site(settings)
+        self._raise_or_log(report)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.site is not None
+        report = Report()
+        for page in generate_pages(self.site, self.config.lang):
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None and not existing.generated_by:
+                report.add(_collision(existing, page.src_uri))
+                continue
+            inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri != "bulletins/index.md" else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
+        self._raise_or_log(report)
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        assert self.site is not None
+        if page.file.generated_by:
+            return markdown
+        rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
+        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang)
+        report = Report()
+        report.extend(problems)
+        self._raise_or_log(report)
+        return expanded
+
+    def on_serve(self, server, *, config, builder):
+        root = Path(config.config_file_path).parent
+        for name in ("bulletins_dir", "glossary_dir", "timeline_dir"):
+            folder = root / self.config[name]
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    @staticmethod
+    def _raise_or_log(report: Report) -> None:
+        # Warnings are shown but never fail a strict build: they are logged at INFO.
+        for problem in report.warnings:
+            log.info(problem.format())
+        if report.errors:
+            lines = [p.format() for p in report.errors]
+            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _collision(existing: File, src_uri: str) -> Problem:
+    return Problem(f"{existing.src_uri}", None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
+                   "renommez ou déplacez la page écrite à la main")

@@ -1,0 +1,84 @@
+"""The whole site's content: every collection loaded and cross-checked.
+
+This is the single entry point shared by the MkDocs plugin and the CLI, so that
+``infopsoc check`` and the build never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .bulletins import Bulletin, load_bulletins, published
+from .problems import Report
+
+
+@dataclass
+class Settings:
+    root: Path
+    site_url: str = "https://www.ctroc.org/info-psoc/"
+    docs_dir: str = "content"
+    bulletins_dir: str = "bulletins"
+    glossary_dir: str = "glossary"
+    timeline_dir: str = "timeline"
+    drafts: bool = False
+    acronym_allow: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_mkdocs_yml(cls, config_file: Path, **overrides) -> "Settings":
+        """Read our settings from ``mkdocs.yml`` without MkDocs (for the CLI)."""
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        options: dict = {}
+        for plugin in data.get("plugins") or []:
+            if isinstance(plugin, dict) and "infopsoc" in plugin:
+                options = plugin["infopsoc"] or {}
+        settings = cls.from_options(config_file.parent, data.get("site_url") or cls.site_url, options)
+        settings.docs_dir = data.get("docs_dir", settings.docs_dir)
+        for key, value in overrides.items():
+            setattr(settings, key, value)
+        return settings
+
+    @classmethod
+    def from_options(cls, root: Path, site_url: str, options: dict) -> "Settings":
+        known = {k: options[k] for k in ("bulletins_dir", "glossary_dir", "timeline_dir", "drafts", "acronym_allow")
+                 if k in options}
+        return cls(root=Path(root), site_url=site_url if site_url.endswith("/") else site_url + "/", **known)
+
+    def path(self, name: str) -> Path:
+        return self.root / getattr(self, name)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Accepts the ``!!python/name:`` and ``!ENV`` tags mkdocs.yml may hold."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass
+class Site:
+    settings: Settings
+    bulletins: list[Bulletin]
+
+    def bulletins_in(self, lang: str) -> list[Bulletin]:
+        return published(self.bulletins, lang, drafts=self.settings.drafts)
+
+
+def today() -> dt.date:
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:
+    report = Report()
+    root = settings.root
+    bulletins, problems = load_bulletins(settings.path("bulletins_dir"), root, on or today())
+    report.extend(problems)
+    return Site(settings=settings, bulletins=bulletins), report

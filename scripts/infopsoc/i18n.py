@@ -27,6 +27,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "draft": "Brouillon : cette page n'est pas publiée.",
         "in_french": "(en français)",
         "notes": "Notes",
+        # --- glossary ---
+        # --- timeline ---
+        # --- feeds ---
+        # --- pdf ---
+        # --- knowledge base, home ---
+        # --- cli ---
     },
     "en": {
         "bulletin_label": "Info-PSOC No. {number}",
@@ -45,6 +51,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "draft": "Draft: this page is not published.",
         "in_french": "(in French)",
         "notes": "Notes",
+        # --- glossary ---
+        # --- timeline ---
+        # --- feeds ---
+        # --- pdf ---
+        # --- knowledge base, home ---
+        # --- cli ---
     },
 }
 

@@ -41,6 +41,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.site: Site | None = None
+        # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
+        self.rendered: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -53,6 +55,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
+        self.rendered = {}
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         return config
@@ -81,10 +84,24 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self._raise_or_log(report)
         return expanded
 
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        meta = page.meta.get("infopsoc") or {}
+        if meta.get("kind") == "bulletin":
+            self.rendered[meta["slug"]] = html
+        return html
+
+    def on_post_build(self, *, config) -> None:
+        assert self.site is not None
+        site_dir = Path(config.site_dir)
+        # --- feeds ---
+        # --- pdf ---
+        # --- exports ---
+
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
-        for name in ("bulletins_dir", "glossary_dir", "timeline_dir"):
-            folder = root / self.config[name]
+        folders = [root / self.config[name] for name in ("bulletins_dir", "glossary_dir", "timeline_dir")]
+        folders.append(root / "theme")
+        for folder in folders:
             if folder.is_dir():
                 server.watch(str(folder))
         return server

@@ -63,6 +63,8 @@ _TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 class Site:
     settings: Settings
     bulletins: list[Bulletin]
+    # --- glossary ---
+    # --- timeline ---
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
         return published(self.bulletins, lang, drafts=self.settings.drafts)
@@ -79,6 +81,11 @@ def today() -> dt.date:
 def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:
     report = Report()
     root = settings.root
-    bulletins, problems = load_bulletins(settings.path("bulletins_dir"), root, on or today())
+    day = on or today()
+    bulletins, problems = load_bulletins(settings.path("bulletins_dir"), root, day)
     report.extend(problems)
-    return Site(settings=settings, bulletins=bulletins), report
+    site = Site(settings=settings, bulletins=bulletins)
+    # --- glossary ---
+    # --- timeline ---
+    # --- cross-checks ---
+    return site, report

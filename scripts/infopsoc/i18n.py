@@ -30,6 +30,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- glossary ---
         # --- timeline ---
         # --- feeds ---
+        "feed_title": "Info-PSOC — le bulletin de la CTROC",
+        "feed_description": ("Le bulletin de la Coalition des Tables régionales d'organismes communautaires (CTROC) "
+                             "sur le Programme de soutien aux organismes communautaires (PSOC)."),
+        "feed_item_title": "{label} — {title}",
+        "feed_rss_name": "Info-PSOC (RSS)",
+        "feed_atom_name": "Info-PSOC (Atom)",
+        "subscribe_rss": "S'abonner (RSS)",
+        "subscribe_atom": "Atom",
+        "subscribe_nav": "S'abonner aux nouveaux numéros",
         # --- pdf ---
         # --- knowledge base, home ---
         # --- cli ---
@@ -54,6 +63,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- glossary ---
         # --- timeline ---
         # --- feeds ---
+        "feed_title": "Info-PSOC — the CTROC's bulletin",
+        "feed_description": ("The bulletin of the Coalition des Tables régionales d'organismes communautaires (CTROC) "
+                             "on the Programme de soutien aux organismes communautaires (PSOC)."),
+        "feed_item_title": "{label} — {title}",
+        "feed_rss_name": "Info-PSOC (RSS)",
+        "feed_atom_name": "Info-PSOC (Atom)",
+        "subscribe_rss": "Subscribe (RSS)",
+        "subscribe_atom": "Atom",
+        "subscribe_nav": "Subscribe to new issues",
         # --- pdf ---
         # --- knowledge base, home ---
         # --- cli ---

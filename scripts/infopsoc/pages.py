@@ -44,6 +44,10 @@ _env = jinja2.Environment(
 )
 _env.filters["md"] = md_escape
 _env.filters["e"] = lambda v: html.escape(str(v), quote=True)
+# `tojson` writes front-matter values. By default it escapes an emoji as a UTF-16
+# surrogate pair ("\ud83c\udf89"), which MkDocs' YAML loader refuses: the whole
+# front matter is then silently dropped. Keep non-ASCII characters as they are.
+_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
 
 def render(template: str, **context) -> str:
@@ -78,7 +82,12 @@ def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, 
         older=older,
         newer=newer,
         link=lambda other: relative(here, other.src_uri),
+        # Markdown leaves its footnotes placeholder in the page when there is no footnote
+        has_footnotes=bool(_FOOTNOTE_DEFINITION.search(b.body)),
     )
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:", re.MULTILINE)
 
 
 def _archive(bulletins: list[Bulletin], lang: str) -> str:

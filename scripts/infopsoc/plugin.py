@@ -4,6 +4,8 @@
 - ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
 - ``on_files``: add the generated pages as virtual files;
 - ``on_page_markdown``: expand the directives of hand-written pages;
+- ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »);
+- ``on_post_build``: write the feeds;
 - ``on_serve``: watch the collections and the theme.
 """
 
@@ -19,6 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from .feeds import Enclosure, build_feeds, feed_links
 from .pages import expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
@@ -43,6 +46,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.site: Site | None = None
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
+        # slug -> the Enclosure (the PDF) announced with the bulletin in the feeds
+        self.feed_enclosures: dict[str, Enclosure] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -56,6 +61,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
         self.rendered = {}
+        self.feed_enclosures = {}
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         return config
@@ -90,10 +96,23 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             self.rendered[meta["slug"]] = html
         return html
 
+    def on_env(self, env, *, config, files):
+        # --- feeds ---
+        assert self.site is not None
+        env.globals["infopsoc_feeds"] = feed_links(self.site.settings.site_url, self.config.lang)
+        return env
+
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
         # --- feeds ---
+        # A hook may add enclosures (the PDFs) by filling self.feed_enclosures before this point.
+        feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self.site.settings.site_url,
+                            lang=self.config.lang, enclosure=lambda b: self.feed_enclosures.get(b.slug))
+        for path, data in feeds.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         # --- pdf ---
         # --- exports ---
 

@@ -32,6 +32,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- feeds ---
         # --- pdf ---
         # --- knowledge base, home ---
+        "members_label": "Les tables régionales membres de la CTROC",
+        "members_empty": "La liste des membres n'est pas encore remplie.",
         # --- cli ---
     },
     "en": {
@@ -56,6 +58,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- feeds ---
         # --- pdf ---
         # --- knowledge base, home ---
+        "members_label": "The CTROC's member regional tables",
+        "members_empty": "The list of members has not been filled in yet.",
         # --- cli ---
     },
 }

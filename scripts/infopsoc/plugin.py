@@ -33,6 +33,8 @@ class InfoPsocConfig(Config):
     drafts = c.Optional(c.Type(bool))
     lang = c.Type(str, default="fr")
     acronym_allow = c.ListOfItems(c.Type(str), default=[])
+    # --- knowledge base ---
+    members_file = c.Type(str, default="data/membres.yml")
 
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
@@ -104,6 +106,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         for folder in folders:
             if folder.is_dir():
                 server.watch(str(folder))
+        # --- knowledge base ---
+        members_file = root / self.config.members_file
+        if members_file.is_file():
+            server.watch(str(members_file))
         return server
 
     @staticmethod

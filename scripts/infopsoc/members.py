@@ -21,6 +21,8 @@ from .problems import Problem
 from .sources import _Loader
 
 FIELDS = ("url", "name", "region")
+# the French words staff are likely to type instead
+FRENCH_NAMES = {"adresse": "url", "site": "url", "lien": "url", "nom": "name", "région": "region"}
 EXAMPLE = "- url: https://www.exemple.org/\n    name: TROC de la région"
 
 
@@ -59,7 +61,9 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed quote is best shown where the quote opens
+        opening = "quoted scalar" in (exc.context or "")
+        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
         return [], [Problem(rel, mark.line + 1 if mark else 1, _explain_yaml(exc),
                             "chaque membre commence par « - url: » ; ses autres champs sont alignés sous « url »")]
     if node is None:
@@ -82,7 +86,7 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
             key = str(key_node.value)
             key_line = key_node.start_mark.line + 1
             if key not in FIELDS:
-                close = difflib.get_close_matches(key, FIELDS, n=1)
+                close = [FRENCH_NAMES[key.lower()]] if key.lower() in FRENCH_NAMES else difflib.get_close_matches(key, FIELDS, n=1)
                 hint = f"vouliez-vous écrire « {close[0]} » ?" if close else f"champs permis : {', '.join(FIELDS)}"
                 problems.append(Problem(rel, key_line, f"champ inconnu « {key} » pour un membre", hint))
                 continue
@@ -119,7 +123,7 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
 
 def _explain_yaml(exc: yaml.MarkedYAMLError) -> str:
     problem = f"{exc.problem or ''} {exc.context or ''}"
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "le fichier contient une tabulation"
     if "mapping values are not allowed" in problem:
         return "deux-points (:) inattendu dans une valeur (mettez la valeur entre guillemets)"

@@ -299,3 +299,11 @@ def test_palette_has_aa_contrast():
     }
     low = {name: round(contrast(fg, bg), 2) for name, (fg, bg) in pairs.items() if contrast(fg, bg) < 4.5}
     assert low == {}
+
+
+def test_directive_problems_point_at_the_line_in_a_page_with_front_matter(tree):
+    tree.write("content/membres.md", "---\ntitle: Membres\ndescription: x\n---\n# Membres\n\n<!-- infopsoc: members -->\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tree.root,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "content/membres.md:7: la liste des membres a besoin du fichier" in result.stderr

@@ -80,7 +80,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if page.file.generated_by:
             return markdown
         rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
-        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang)
+        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang,
+                                               body_line=_body_line(page.file.content_string, markdown))
         report = Report()
         report.extend(problems)
         self._raise_or_log(report)
@@ -120,6 +121,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if report.errors:
             lines = [p.format() for p in report.errors]
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _body_line(source: str, markdown: str) -> int:
+    """The line of the source where MkDocs' Markdown (front matter removed) starts."""
+    if markdown and source.endswith(markdown):
+        return source[: len(source) - len(markdown)].count("\n") + 1
+    return 1
 
 
 def _collision(existing: File, src_uri: str) -> Problem:

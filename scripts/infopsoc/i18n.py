@@ -41,6 +41,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "subscribe_nav": "S'abonner aux nouveaux numéros",
         # --- pdf ---
         # --- knowledge base, home ---
+        "members_label": "Les tables régionales membres de la CTROC",
+        "members_empty": "La liste des membres n'est pas encore remplie.",
         # --- cli ---
     },
     "en": {
@@ -74,6 +76,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "subscribe_nav": "Subscribe to new issues",
         # --- pdf ---
         # --- knowledge base, home ---
+        "members_label": "The CTROC's member regional tables",
+        "members_empty": "The list of members has not been filled in yet.",
         # --- cli ---
     },
 }

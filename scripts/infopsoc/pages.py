@@ -118,8 +118,27 @@ def _latest_bulletin(site: Site, lang: str, page_uri: str) -> str:
     )
 
 
+class DirectiveError(Exception):
+    """A directive cannot be expanded: ``message`` says why, ``hint`` what to do (French)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+# --- knowledge base ---
+def _members(site: Site, lang: str, page_uri: str) -> str:
+    if site.members is None:
+        raise DirectiveError(f"la liste des membres a besoin du fichier {site.settings.members_file}, introuvable",
+                             "créez ce fichier (un membre par bloc « - url: … ») ou retirez la directive")
+    return render("members.md.j2", members=site.members, t=strings(lang), lang=lang)
+
+
 DIRECTIVES: dict[str, Callable[[Site, str, str], str]] = {
     "latest-bulletin": _latest_bulletin,
+    # --- knowledge base ---
+    "members": _members,
 }
 
 
@@ -131,11 +150,15 @@ def expand_directives(markdown: str, page_uri: str, rel_path: str, site: Site, l
     def replace(match: re.Match) -> str:
         name = match.group(1)
         directive = DIRECTIVES.get(name)
+        line = body_line + markdown.count("\n", 0, match.start())
         if directive is None:
-            line = body_line + markdown.count("\n", 0, match.start())
             problems.append(Problem(rel_path, line, f"directive « {name} » inconnue",
                                     f"directives possibles : {', '.join(sorted(DIRECTIVES))}"))
             return match.group(0)
-        return directive(site, lang, page_uri)
+        try:
+            return directive(site, lang, page_uri)
+        except DirectiveError as exc:
+            problems.append(Problem(rel_path, line, exc.message, exc.hint))
+            return ""
 
     return _DIRECTIVE.sub(replace, markdown), problems

@@ -36,6 +36,8 @@ class InfoPsocConfig(Config):
     drafts = c.Optional(c.Type(bool))
     lang = c.Type(str, default="fr")
     acronym_allow = c.ListOfItems(c.Type(str), default=[])
+    # --- knowledge base ---
+    members_file = c.Type(str, default="data/membres.yml")
 
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
@@ -84,7 +86,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if page.file.generated_by:
             return markdown
         rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
-        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang)
+        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang,
+                                               body_line=_body_line(page.file.content_string, markdown))
         report = Report()
         report.extend(problems)
         self._raise_or_log(report)
@@ -123,6 +126,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         for folder in folders:
             if folder.is_dir():
                 server.watch(str(folder))
+        # --- knowledge base ---
+        members_file = root / self.config.members_file
+        if members_file.is_file():
+            server.watch(str(members_file))
         return server
 
     @staticmethod
@@ -133,6 +140,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if report.errors:
             lines = [p.format() for p in report.errors]
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _body_line(source: str, markdown: str) -> int:
+    """The line of the source where MkDocs' Markdown (front matter removed) starts."""
+    if markdown and source.endswith(markdown):
+        return source[: len(source) - len(markdown)].count("\n") + 1
+    return 1
 
 
 def _collision(existing: File, src_uri: str) -> Problem:

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .bulletins import Bulletin, load_bulletins, published
+from .members import Member, load_members
 from .problems import Report
 
 
@@ -27,6 +28,8 @@ class Settings:
     timeline_dir: str = "timeline"
     drafts: bool = False
     acronym_allow: list[str] = field(default_factory=list)
+    # --- knowledge base ---
+    members_file: str = "data/membres.yml"
 
     @classmethod
     def from_mkdocs_yml(cls, config_file: Path, **overrides) -> "Settings":
@@ -44,7 +47,8 @@ class Settings:
 
     @classmethod
     def from_options(cls, root: Path, site_url: str, options: dict) -> "Settings":
-        known = {k: options[k] for k in ("bulletins_dir", "glossary_dir", "timeline_dir", "drafts", "acronym_allow")
+        known = {k: options[k] for k in ("bulletins_dir", "glossary_dir", "timeline_dir", "drafts", "acronym_allow",
+                                           "members_file")
                  if k in options}
         return cls(root=Path(root), site_url=site_url if site_url.endswith("/") else site_url + "/", **known)
 
@@ -65,6 +69,8 @@ class Site:
     bulletins: list[Bulletin]
     # --- glossary ---
     # --- timeline ---
+    # --- knowledge base ---
+    members: list[Member] | None = None  # None: no members file
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
         return published(self.bulletins, lang, drafts=self.settings.drafts)
@@ -87,5 +93,8 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     site = Site(settings=settings, bulletins=bulletins)
     # --- glossary ---
     # --- timeline ---
+    # --- knowledge base ---
+    site.members, problems = load_members(settings.path("members_file"), root)
+    report.extend(problems)
     # --- cross-checks ---
     return site, report

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from .bulletins import Bulletin, load_bulletins, published
+from .glossary import Glossary, check_pages, load_glossary
 from .problems import Report
 
 
@@ -64,6 +65,9 @@ class Site:
     settings: Settings
     bulletins: list[Bulletin]
     # --- glossary ---
+    glossary: Glossary = field(default_factory=Glossary)
+    # (lang, bulletin slug) -> slugs of the terms the bulletin uses; filled by the renderer's pre-pass
+    term_usage: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     # --- timeline ---
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
@@ -86,6 +90,10 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(problems)
     site = Site(settings=settings, bulletins=bulletins)
     # --- glossary ---
+    site.glossary, problems = load_glossary(settings.path("glossary_dir"), root, day)
+    report.extend(problems)
     # --- timeline ---
     # --- cross-checks ---
+    page_folders = [settings.path("bulletins_dir"), settings.path("glossary_dir"), root / settings.docs_dir]
+    report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
     return site, report

@@ -42,6 +42,11 @@ SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", 
 SKIP_CLASSES = frozenset({"admonition-title", "ip-noterms", "headerlink", "ip-bulletin-head", "ip-kicker"})
 
 _PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
+_RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")  # Python-Markdown's stash of inline HTML
+_TAG = re.compile(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
+# where inline HTML cannot stay open: an unclosed <a> in one paragraph does not hide the next
+_BLOCKS = frozenset({"p", "li", "dt", "dd", "td", "th", "div", "blockquote", "details", "section", "article",
+                     "aside", "nav", "header", "footer", "figcaption", "caption"})
 
 
 # --- matching names in text -----------------------------------------------------
@@ -120,6 +125,7 @@ class GlossaryTreeprocessor(Treeprocessor):
             return
         self._linked: set[str] = set()
         self._seen: dict[str, None] = {}
+        self._raw_depth = 0
         self._walk(root)
         self.ext.used = list(self._seen)
 
@@ -131,6 +137,8 @@ class GlossaryTreeprocessor(Treeprocessor):
         return bool(classes & SKIP_CLASSES)
 
     def _walk(self, el: etree.Element) -> None:
+        if el.tag in _BLOCKS:
+            self._raw_depth = 0
         children = list(el)
         el.text, rebuilt = self._mark(el.text)
         for child in children:
@@ -143,7 +151,12 @@ class GlossaryTreeprocessor(Treeprocessor):
 
     def _mark(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
         """Split ``text`` into its leading text and the new elements that follow it."""
-        matches = [m for m in self.ext.matcher.find(text or "") if m.term.slug != self.ext.own_slug]
+        if not text:
+            return text, []
+        open_spans = self._outside_raw_tags(text)
+        matches = [m for m in self.ext.matcher.find(text)
+                   if m.term.slug != self.ext.own_slug
+                   and any(start <= m.start and m.end <= end for start, end in open_spans)]
         if not matches:
             return text, []
         lead = text[: matches[0].start]
@@ -154,6 +167,30 @@ class GlossaryTreeprocessor(Treeprocessor):
             node.tail = text[m.end:end]
             nodes.append(node)
         return lead, nodes
+
+    def _outside_raw_tags(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``text`` not inside inline HTML such as ``<a href>…</a>`` or ``<abbr>…</abbr>``.
+
+        Python-Markdown stashes each inline tag apart and parses the text between,
+        so the state carries over from one text node to the next, in document order.
+        """
+        spans = []
+        position = 0
+        for m in _RAW_HTML.finditer(text):
+            if self._raw_depth == 0:
+                spans.append((position, m.start()))
+            position = m.end()
+            try:
+                raw = self.md.htmlStash.rawHtmlBlocks[int(m.group(1))]
+            except (IndexError, ValueError):
+                continue
+            tag = _TAG.match(raw.strip()) if isinstance(raw, str) else None
+            if tag is None or tag.group(2).lower() not in SKIP_TAGS or tag.group(3):
+                continue
+            self._raw_depth = max(0, self._raw_depth + (-1 if tag.group(1) else 1))
+        if self._raw_depth == 0:
+            spans.append((position, len(text)))
+        return spans
 
     def _node(self, m: Match) -> etree.Element:
         abbr = etree.Element("abbr", {"title": m.term.expansion})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from html import escape as html_escape
 
 import markdown
 import pytest
@@ -49,8 +51,11 @@ def convert(terms, text: str, page: str | None = "bulletins/info-psoc-03.md", me
 
 
 def marked(html: str) -> list[str]:
-    """The text of every <abbr> the marker made, in order."""
-    return re.findall(r"<abbr title=\"[^\"]*\">(.*?)</abbr>", html, flags=re.S)
+    """The text of every <abbr> the marker made (titled with a glossary expansion), in order."""
+    expansions = {html_escape(json.loads(re.search(r"^expansion: (.*)$", text, re.M).group(1)), quote=False)
+                  .replace('"', "&quot;") for text in TERMS.values()}
+    return [text for title, text in re.findall(r'<abbr title="([^"]*)">(.*?)</abbr>', html, flags=re.S)
+            if title in expansions]
 
 
 @pytest.mark.parametrize("text, expected", [

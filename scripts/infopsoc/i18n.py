@@ -28,6 +28,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_french": "(en français)",
         "notes": "Notes",
         # --- glossary ---
+        "glossary_title": "Glossaire",
+        "glossary_intro": "Les sigles et les termes du milieu communautaire et du PSOC, expliqués en quelques phrases.",
+        "glossary_letters": "Aller à la lettre",
+        "glossary_empty": "Le glossaire est vide.",
+        "glossary_all": "Tout le glossaire",
+        "see_also": "Voir aussi",
+        "in_bulletins": "Dans les bulletins",
+        "in_bulletins_none": "Aucun bulletin publié n'emploie encore ce terme.",
+        "acronyms_box": "Quelques acronymes",
         # --- timeline ---
         # --- feeds ---
         "feed_title": "Info-PSOC — le bulletin de la CTROC",
@@ -63,6 +72,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_french": "(in French)",
         "notes": "Notes",
         # --- glossary ---
+        "glossary_title": "Glossary",
+        "glossary_intro": "The acronyms and terms of the community sector and of the PSOC, explained in a few sentences.",
+        "glossary_letters": "Go to letter",
+        "glossary_empty": "The glossary is empty.",
+        "glossary_all": "The whole glossary",
+        "see_also": "See also",
+        "in_bulletins": "In the bulletins",
+        "in_bulletins_none": "No published bulletin uses this term yet.",
+        "acronyms_box": "Some acronyms",
         # --- timeline ---
         # --- feeds ---
         "feed_title": "Info-PSOC — the CTROC's bulletin",

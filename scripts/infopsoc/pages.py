@@ -68,11 +68,14 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
     for i, bulletin in enumerate(bulletins):
         newer = bulletins[i - 1] if i > 0 else None
         older = bulletins[i + 1] if i + 1 < len(bulletins) else None
-        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang)))
+        # --- glossary ---
+        acronyms = site.glossary.pick(site.term_usage.get((lang, bulletin.slug), []), lang)
+        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang, acronyms)))
     return pages
 
 
-def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str) -> str:
+def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
+                   acronyms: list | None = None) -> str:
     here = b.src_uri
     return render(
         "bulletin.md.j2",
@@ -81,6 +84,7 @@ def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, 
         lang=lang,
         older=older,
         newer=newer,
+        acronyms=acronyms or [],
         link=lambda other: relative(here, other.src_uri),
         # Markdown leaves its footnotes placeholder in the page when there is no footnote
         has_footnotes=bool(_FOOTNOTE_DEFINITION.search(b.body)),

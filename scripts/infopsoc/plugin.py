@@ -3,9 +3,10 @@
 - ``on_startup``: remember whether this is ``serve`` (drafts are shown there);
 - ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
 - ``on_files``: add the generated pages as virtual files;
-- ``on_page_markdown``: expand the directives of hand-written pages;
+- ``on_page_markdown``: expand the directives of hand-written pages and
+  tell the glossary's Markdown extension which page it is marking;
 - ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »);
-- ``on_post_build``: write the feeds;
+- ``on_post_build``: write the feeds and the exports (``glossaire.json``);
 - ``on_serve``: watch the collections and the theme.
 """
 
@@ -22,6 +23,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import Enclosure, build_feeds, feed_links
+from .glossary_markdown import GlossaryExtension, record_usage
+from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
 from .pages import expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
@@ -50,6 +53,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.rendered: dict[str, str] = {}
         # slug -> the Enclosure (the PDF) announced with the bulletin in the feeds
         self.feed_enclosures: dict[str, Enclosure] = {}
+        self.glossary_markdown: GlossaryExtension | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -66,23 +70,34 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.feed_enclosures = {}
         self.site, report = load_site(settings)
         self._raise_or_log(report)
+        # --- glossary ---
+        extensions = [e for e in config.markdown_extensions if not isinstance(e, GlossaryExtension)]
+        record_usage(self.site, self.config.lang, extensions, config.mdx_configs)
+        self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
+        config.markdown_extensions = [*extensions, self.glossary_markdown]
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.site is not None
         report = Report()
-        for page in generate_pages(self.site, self.config.lang):
+        # --- glossary --- (its pages come after the collections' own)
+        generated = generate_pages(self.site, self.config.lang) + glossary_pages(self.site, self.config.lang)
+        for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None and not existing.generated_by:
                 report.add(_collision(existing, page.src_uri))
                 continue
-            inclusion = InclusionLevel.NOT_IN_NAV if page.src_uri != "bulletins/index.md" else InclusionLevel.UNDEFINED
+            in_nav = page.src_uri in ("bulletins/index.md", INDEX_URI)
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         self._raise_or_log(report)
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         assert self.site is not None
+        # --- glossary ---
+        if self.glossary_markdown is not None:
+            self.glossary_markdown.set_page(page.file.src_uri, page.meta)
         if page.file.generated_by:
             return markdown
         rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
@@ -118,6 +133,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             target.write_bytes(data)
         # --- pdf ---
         # --- exports ---
+        export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
+        (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

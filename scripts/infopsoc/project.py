@@ -15,6 +15,7 @@ import yaml
 
 from .bulletins import Bulletin, load_bulletins, published
 from .members import Member, load_members
+from .glossary import Glossary, check_pages, load_glossary
 from .problems import Report
 
 
@@ -68,6 +69,9 @@ class Site:
     settings: Settings
     bulletins: list[Bulletin]
     # --- glossary ---
+    glossary: Glossary = field(default_factory=Glossary)
+    # (lang, bulletin slug) -> slugs of the terms the bulletin uses; filled by the renderer's pre-pass
+    term_usage: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     # --- timeline ---
     # --- knowledge base ---
     members: list[Member] | None = None  # None: no members file
@@ -92,9 +96,13 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(problems)
     site = Site(settings=settings, bulletins=bulletins)
     # --- glossary ---
+    site.glossary, problems = load_glossary(settings.path("glossary_dir"), root, day)
+    report.extend(problems)
     # --- timeline ---
     # --- knowledge base ---
     site.members, problems = load_members(settings.path("members_file"), root)
     report.extend(problems)
     # --- cross-checks ---
+    page_folders = [settings.path("bulletins_dir"), settings.path("glossary_dir"), root / settings.docs_dir]
+    report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
     return site, report

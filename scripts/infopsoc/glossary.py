@@ -1,0 +1,333 @@
+"""The glossary: one ``glossary/<slug>.md`` per acronym or term of the sector.
+
+Front matter: ``term`` (as written, « CISSS »), ``expansion``, optional
+``see_also`` (names of other terms) and ``aliases`` (other spellings, plurals).
+The Markdown body is the definition. :meth:`Glossary.resolve` is the one way
+every other part of the project turns a name into a term.
+
+This module also holds the content checks that concern the glossary: unknown
+``see_also`` names, colliding names, links to unknown term pages, and words in
+capitals that the glossary does not explain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .collection import check_translations, load_folder
+from .i18n import DEFAULT_LANGUAGE
+from .problems import Problem
+from .schema import Field, Schema, text, text_list
+from .sources import Source
+
+#: Where the term pages stand in the site: ``glossaire/<slug>.md``.
+PAGE_DIR = "glossaire"
+
+SCHEMA = Schema(
+    "un terme du glossaire",
+    [
+        Field("term", text, required=True, example="term: CISSS"),
+        Field("expansion", text, required=True, example='expansion: "Centre intégré de santé et de services sociaux"'),
+        Field("see_also", text_list, default=list, example="see_also: [CIUSSS, PSOC]"),
+        Field("aliases", text_list, default=list, example="aliases: [CISSS/CIUSSS]"),
+    ],
+)
+
+
+def fold(name: str) -> str:
+    """A name without case or accents, with single spaces: the key names collide on."""
+    decomposed = unicodedata.normalize("NFD", name.replace("’", "'"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass
+class Term:
+    slug: str
+    lang: str
+    term: str
+    expansion: str
+    see_also: list[str]
+    aliases: list[str]
+    body: str
+    source: Source = field(repr=False)
+
+    @property
+    def src_uri(self) -> str:
+        """Where the term's page stands in the site, as a Markdown path."""
+        return f"{PAGE_DIR}/{self.slug}.md"
+
+    @property
+    def url(self) -> str:
+        return f"{PAGE_DIR}/{self.slug}/"
+
+    @property
+    def names(self) -> list[str]:
+        """The term, then its aliases, without repeats."""
+        return list(dict.fromkeys([self.term, *self.aliases]))
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        return (fold(self.term), self.term)
+
+    @property
+    def letter(self) -> str:
+        """The heading letter of the A–Z list (accents ignored)."""
+        first = fold(self.term)[:1].upper()
+        return first if first.isalpha() else "#"
+
+    def record(self) -> dict:
+        """A plain, JSON-ready view (tests and exports)."""
+        return {
+            "slug": self.slug,
+            "lang": self.lang,
+            "term": self.term,
+            "expansion": self.expansion,
+            "see_also": self.see_also,
+            "aliases": self.aliases,
+        }
+
+
+class Glossary:
+    """Every term, by language, and the names that lead to them."""
+
+    def __init__(self, terms: Iterable[Term] = ()):
+        self._terms: dict[str, dict[str, Term]] = {}
+        self._names: dict[str, dict[str, Term]] = {}
+        self._folded: dict[str, dict[str, Term]] = {}
+        for term in sorted(terms, key=lambda t: t.source.rel):
+            self._terms.setdefault(term.lang, {}).setdefault(term.slug, term)
+            for name in term.names:
+                self._names.setdefault(term.lang, {}).setdefault(name, term)
+                self._folded.setdefault(term.lang, {}).setdefault(fold(name), term)
+
+    def __bool__(self) -> bool:
+        return bool(self._terms)
+
+    def terms(self, lang: str = DEFAULT_LANGUAGE) -> list[Term]:
+        """The terms of one language, A–Z."""
+        return sorted(self._terms.get(lang, {}).values(), key=lambda t: t.sort_key)
+
+    def get(self, slug: str, lang: str = DEFAULT_LANGUAGE) -> Term | None:
+        return self._terms.get(lang, {}).get(slug)
+
+    def resolve(self, name: str, lang: str = DEFAULT_LANGUAGE) -> Term | None:
+        """The term a name designates: its term, one of its aliases, or its slug.
+
+        An exact spelling wins; otherwise case, accents and spacing are ignored.
+        """
+        name = name.strip()
+        exact = self._names.get(lang, {}).get(name)
+        if exact is not None:
+            return exact
+        by_slug = self._terms.get(lang, {}).get(name)
+        if by_slug is not None:
+            return by_slug
+        return self._folded.get(lang, {}).get(fold(name))
+
+    def pick(self, slugs: Iterable[str], lang: str = DEFAULT_LANGUAGE) -> list[Term]:
+        """The terms of these slugs (unknown ones left out), A–Z."""
+        found = (self.get(slug, lang) for slug in slugs)
+        return sorted((t for t in found if t is not None), key=lambda t: t.sort_key)
+
+    def all_names(self) -> set[str]:
+        """Every name of every language, as written."""
+        return {name for names in self._names.values() for name in names}
+
+    def suggest(self, name: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+        names = list(self._names.get(lang, {}))
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        return close[0] if close else None
+
+
+# --- loading and checks ---------------------------------------------------------
+
+def _build(source: Source, values: dict) -> Term:
+    return Term(slug=source.stem, lang=source.lang, body=source.body, source=source, **values)
+
+
+def load_glossary(folder: Path, root: Path, today: dt.date) -> tuple[Glossary, list[Problem]]:
+    items, problems = load_folder(folder, root, SCHEMA, _build, today)
+    problems += check_translations(items, "terme du glossaire")
+    problems += _check_bodies(items)
+    problems += _check_names(items)
+    glossary = Glossary(items)
+    problems += _check_see_also(items, glossary)
+    return glossary, problems
+
+
+def item_line(source: Source, key: str, index: int) -> int:
+    """The line of the ``index``-th item of a front-matter list (the key's line if not found)."""
+    start = source.line_of(key)
+    lines = source.text.split("\n")
+    seen = -1
+    for number in range(start, len(lines)):  # lines[start] is the line after the key
+        stripped = lines[number].strip()
+        if stripped.startswith("-") and stripped != "---":
+            seen += 1
+            if seen == index:
+                return number + 1
+        elif stripped and not stripped.startswith("#"):
+            break
+    return start
+
+
+def _check_bodies(items: list[Term]) -> list[Problem]:
+    return [
+        Problem(t.source.rel, t.source.body_line, "la définition manque",
+                "écrivez sous l'en-tête, en quelques phrases, ce qu'est ce terme et son rôle dans le PSOC")
+        for t in items
+        if not t.body.strip()
+    ]
+
+
+def _check_names(items: list[Term]) -> list[Problem]:
+    """A name (term or alias) designates one term only, within a language."""
+    problems = []
+    owners: dict[tuple[str, str], Term] = {}
+    for term in sorted(items, key=lambda t: t.source.rel):
+        for index, name in enumerate([term.term, *term.aliases]):
+            key = (term.lang, fold(name))
+            owner = owners.get(key)
+            if owner is None:
+                owners[key] = term
+                continue
+            if owner is term:
+                continue
+            line = term.source.line_of("term") if index == 0 else item_line(term.source, "aliases", index - 1)
+            what = "le terme" if index == 0 else "l'alias"
+            problems.append(Problem(
+                term.source.rel, line,
+                f"{what} « {name} » désigne déjà « {owner.term} » ({owner.source.rel})",
+                "un nom ne désigne qu'un seul terme : retirez ou changez ce nom dans l'un des deux fichiers"))
+    return problems
+
+
+def _check_see_also(items: list[Term], glossary: Glossary) -> list[Problem]:
+    problems = []
+    for term in items:
+        for index, name in enumerate(term.see_also):
+            if glossary.resolve(name, term.lang) is not None:
+                continue
+            close = glossary.suggest(name, term.lang)
+            hint = (f"vouliez-vous écrire « {close} » ?" if close
+                    else f"créez glossary/… pour « {name} » ou retirez-le de see_also")
+            problems.append(Problem(term.source.rel, item_line(term.source, "see_also", index),
+                                    f"« see_also » : le terme « {name} » n'existe pas dans le glossaire", hint))
+    return problems
+
+
+# --- checks over every page: links to term pages, words in capitals -------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_GLOSSARY_LINK = re.compile(rf"(?:^|/){PAGE_DIR}/([^/#?]+?)(?:\.md|/)?(?:[#?].*)?$")
+_MASKS = [
+    re.compile(r"<!--.*?-->"),                # HTML comments
+    re.compile(r"`[^`]*`"),                   # inline code
+    re.compile(r"\]\([^)]*\)"),               # link targets
+    re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$"),  # reference definitions, footnote labels
+    re.compile(r"\[\^[^\]]*\]"),              # footnote references
+    re.compile(r"<[^>\n]+>"),                 # HTML tags, autolinks
+    re.compile(r"\{[^}\n]*\}"),               # attribute lists
+    re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+"),  # bare addresses
+]
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
+
+
+def _scan_lines(text: str) -> Iterable[tuple[int, str]]:
+    """The lines of a Markdown file that hold prose, numbered from 1 (fenced code left out)."""
+    in_fence: str | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if in_fence is None:
+                in_fence = marker
+            elif marker == in_fence:
+                in_fence = None
+            continue
+        if in_fence is None:
+            yield number, line
+
+
+def check_glossary_links(text: str, rel: str, glossary: Glossary, lang: str = DEFAULT_LANGUAGE) -> list[Problem]:
+    """A link to ``glossaire/<slug>`` must name a term that exists."""
+    problems = []
+    for number, line in _scan_lines(text):
+        for target in _LINK_TARGET.findall(line):
+            if "://" in target:
+                continue
+            match = _GLOSSARY_LINK.search(target)
+            if not match or match.group(1) == "index" or glossary.get(match.group(1), lang) is not None:
+                continue
+            slug = match.group(1)
+            close = glossary.resolve(slug, lang)
+            hint = (f"l'adresse de « {close.term} » est {PAGE_DIR}/{close.slug}.md" if close
+                    else f"créez glossary/{slug}.md ou corrigez le lien")
+            problems.append(Problem(rel, number, f"lien vers le terme « {slug} », absent du glossaire", hint))
+    return problems
+
+
+def unknown_capitals(text: str, rel: str, glossary: Glossary, allow: Iterable[str] = ()) -> list[Problem]:
+    """Warn once per file about each word in capitals (3+ letters) the glossary does not hold."""
+    known = glossary.all_names() | set(allow)
+    warned: set[str] = set()
+    problems = []
+    for number, line in _scan_lines(text):
+        if line.strip() == "---":
+            continue
+        for mask in _MASKS:
+            line = mask.sub(lambda m: " " * len(m.group(0)), line)
+        for match in _WORD.finditer(line):
+            word = match.group(0)
+            if word != word.upper() or word in warned or word in known:
+                continue
+            parts = word.split("-")
+            if all(len(p) < 3 or p in known for p in parts):
+                continue
+            warned.add(word)
+            near = glossary.resolve(word)
+            if near is not None:
+                hint = (f"le glossaire l'écrit « {near.term} » : écrivez-le ainsi, ou ajoutez « {word} » "
+                        f"aux aliases de {near.source.rel} ou à acronym_allow dans mkdocs.yml")
+            else:
+                hint = (f"si c'est un sigle, ajoutez glossary/{fold(word).replace(' ', '-')}.md ; sinon ajoutez "
+                        f"« {word} » à acronym_allow dans mkdocs.yml")
+            problems.append(Problem(rel, number, f"« {word} » est en capitales mais n'est pas dans le glossaire",
+                                    hint, severity="warning"))
+    return problems
+
+
+def page_sources(root: Path, folders: Iterable[Path]) -> list[tuple[str, str]]:
+    """(relative path, text) of every Markdown file of these folders, in a stable order."""
+    found = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.md")):
+            if not path.is_file():
+                continue
+            try:
+                text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            except (UnicodeDecodeError, OSError):
+                continue  # reported by the collection loaders
+            rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+            found.append((rel, text))
+    return found
+
+
+def check_pages(root: Path, folders: Iterable[Path], glossary: Glossary, allow: Iterable[str] = ()) -> list[Problem]:
+    """The glossary's checks over every page: links to unknown terms (errors), unknown capitals (warnings)."""
+    allow = list(allow)
+    problems = []
+    for rel, text in page_sources(root, folders):
+        problems += check_glossary_links(text, rel, glossary)
+        problems += unknown_capitals(text, rel, glossary, allow)
+    return problems

@@ -1,0 +1,303 @@
+"""The glossary in running text: a Python-Markdown extension.
+
+Once the Markdown is parsed, every known term in the text of the page becomes
+``<abbr title="expansion">``, and its first occurrence on the page is linked to
+its term page. Headings, links, code, existing abbreviations, admonition titles
+and anything inside ``class="ip-noterms"`` are left alone, and a term page does
+not mark its own term.
+
+Matching follows word boundaries (« ROC » is not in « TROC », nor « PSOC » in
+« PSOCé » or « INFO-PSOC »), tries the longest name first (« CISSS-CIUSSS » is
+one match), ignores case for names written in lower case (« seuils planchers »),
+accepts a capital first letter for words (« Convention PSOC », « convention
+PSOC ») and is exact for acronyms.
+
+Links are relative ``.md`` paths from the page being rendered, so the engine
+checks and rewrites them like any hand-written link. Plain Python-Markdown:
+no MkDocs here.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Iterable, Iterator
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX, ETX
+
+from .glossary import PAGE_DIR, Term
+
+#: Runs after inline parsing (20), attr_list (8) and abbr (7), before toc (5) and link rewriting (0).
+PRIORITY = 6
+
+SKIP_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "abbr", "code", "pre", "kbd", "samp",
+                       "script", "style", "summary", "svg", "math", "textarea", "title"})
+# admonition titles read as headings; a bulletin's head (kicker, title, summary, topics) is its heading
+SKIP_CLASSES = frozenset({"admonition-title", "ip-noterms", "headerlink", "ip-bulletin-head", "ip-kicker"})
+
+_PLACEHOLDER = re.compile(f"{STX}[^{ETX}]*{ETX}")
+_RAW_HTML = re.compile(f"{STX}wzxhzdk:(\\d+){ETX}")  # Python-Markdown's stash of inline HTML
+_TAG = re.compile(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>$", re.S)
+# where inline HTML cannot stay open: an unclosed <a> in one paragraph does not hide the next
+_BLOCKS = frozenset({"p", "li", "dt", "dd", "td", "th", "div", "blockquote", "details", "section", "article",
+                     "aside", "nav", "header", "footer", "figcaption", "caption"})
+
+
+# --- matching names in text -----------------------------------------------------
+
+def _is_acronym_like(name: str) -> bool:
+    """« ACA », « CISSS-CIUSSS »: the first two letters are capitals."""
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) >= 2 and letters[0].isupper() and letters[1].isupper()
+
+
+def name_pattern(name: str) -> str:
+    """The regular expression of one name, word boundaries included."""
+    body = []
+    for ch in name:
+        if ch.isspace():
+            if not body or body[-1] != r"\s+":
+                body.append(r"\s+")
+        elif ch in "'’":
+            body.append("['’]")
+        else:
+            body.append(re.escape(ch))
+    if not any(ch.isupper() for ch in name):
+        core = "(?i:" + "".join(body) + ")"
+    elif name[0].isalpha() and not _is_acronym_like(name):
+        first = name[0]
+        body[0] = f"[{re.escape(first.lower())}{re.escape(first.upper())}]"
+        core = "".join(body)
+    else:
+        core = "".join(body)
+    # not glued to a letter, digit or hyphenated compound on either side
+    return rf"(?<!\w)(?<!\w-){core}(?!\w)(?!-\w)"
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    text: str
+    term: Term
+
+
+class TermMatcher:
+    """Finds the names of a list of terms in text, longest name first."""
+
+    def __init__(self, terms: Iterable[Term]):
+        patterns: dict[str, Term] = {}
+        for term in terms:
+            for name in term.names:
+                patterns.setdefault(name_pattern(name), term)
+        # longest names first, then a stable order
+        ordered = sorted(patterns.items(), key=lambda item: (-len(item[0]), item[0]))
+        self._terms = [term for _pattern, term in ordered]
+        self._regex = (re.compile("|".join(f"({pattern})" for pattern, _term in ordered))
+                       if ordered else None)
+
+    def find(self, text: str) -> Iterator[Match]:
+        if self._regex is None or not text:
+            return
+        hidden = [m.span() for m in _PLACEHOLDER.finditer(text)]
+        for m in self._regex.finditer(text):
+            if any(start < m.end() and m.start() < end for start, end in hidden):
+                continue
+            yield Match(m.start(), m.end(), m.group(0), self._terms[m.lastindex - 1])
+
+
+# --- the tree processor -----------------------------------------------------------
+
+class GlossaryTreeprocessor(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, extension: "GlossaryExtension"):
+        super().__init__(md)
+        self.ext = extension
+
+    def run(self, root: etree.Element) -> None:
+        self.ext.used = []
+        if not self.ext.enabled:
+            return
+        self._linked: set[str] = set()
+        self._seen: dict[str, None] = {}
+        self._raw_depth = 0
+        self._walk(root)
+        self.ext.used = list(self._seen)
+
+    @staticmethod
+    def _skip(el: etree.Element) -> bool:
+        if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
+            return True
+        classes = set((el.get("class") or "").split())
+        return bool(classes & SKIP_CLASSES)
+
+    def _walk(self, el: etree.Element) -> None:
+        if el.tag in _BLOCKS:
+            self._raw_depth = 0
+        children = list(el)
+        el.text, rebuilt = self._mark(el.text)
+        for child in children:
+            if not self._skip(child):
+                self._walk(child)
+            child.tail, after = self._mark(child.tail)
+            rebuilt.append(child)
+            rebuilt.extend(after)
+        el[:] = rebuilt
+
+    def _mark(self, text: str | None) -> tuple[str | None, list[etree.Element]]:
+        """Split ``text`` into its leading text and the new elements that follow it."""
+        if not text:
+            return text, []
+        open_spans = self._outside_raw_tags(text)
+        matches = [m for m in self.ext.matcher.find(text)
+                   if m.term.slug != self.ext.own_slug
+                   and any(start <= m.start and m.end <= end for start, end in open_spans)]
+        if not matches:
+            return text, []
+        lead = text[: matches[0].start]
+        nodes = []
+        for i, m in enumerate(matches):
+            node = self._node(m)
+            end = matches[i + 1].start if i + 1 < len(matches) else len(text)
+            node.tail = text[m.end:end]
+            nodes.append(node)
+        return lead, nodes
+
+    def _outside_raw_tags(self, text: str) -> list[tuple[int, int]]:
+        """The spans of ``text`` not inside inline HTML such as ``<a href>…</a>`` or ``<abbr>…</abbr>``.
+
+        Python-Markdown stashes each inline tag apart and parses the text between,
+        so the state carries over from one text node to the next, in document order.
+        """
+        spans = []
+        position = 0
+        for m in _RAW_HTML.finditer(text):
+            if self._raw_depth == 0:
+                spans.append((position, m.start()))
+            position = m.end()
+            try:
+                raw = self.md.htmlStash.rawHtmlBlocks[int(m.group(1))]
+            except (IndexError, ValueError):
+                continue
+            tag = _TAG.match(raw.strip()) if isinstance(raw, str) else None
+            if tag is None or tag.group(2).lower() not in SKIP_TAGS or tag.group(3):
+                continue
+            self._raw_depth = max(0, self._raw_depth + (-1 if tag.group(1) else 1))
+        if self._raw_depth == 0:
+            spans.append((position, len(text)))
+        return spans
+
+    def _node(self, m: Match) -> etree.Element:
+        abbr = etree.Element("abbr", {"title": m.term.expansion})
+        abbr.text = m.text
+        self._seen.setdefault(m.term.slug, None)
+        href = self.ext.link_to(m.term)
+        if href is None or m.term.slug in self._linked:
+            return abbr
+        self._linked.add(m.term.slug)
+        link = etree.Element("a", {"href": href, "class": "ip-term"})
+        link.append(abbr)
+        return link
+
+
+class GlossaryExtension(Extension):
+    """Marks the glossary's terms; the caller says which page is rendered with :meth:`set_page`."""
+
+    def __init__(self, terms: Iterable[Term], **kwargs):
+        super().__init__(**kwargs)
+        self.matcher = TermMatcher(terms)
+        self.page_uri: str | None = None
+        self.own_slug: str | None = None
+        self.enabled = True
+        #: slugs of the terms found by the last conversion, in order of first appearance
+        self.used: list[str] = []
+
+    def set_page(self, src_uri: str | None, meta: dict | None = None) -> None:
+        """The page about to be converted: its Markdown path and its front matter.
+
+        ``infopsoc: {glossary: false}`` in the front matter turns marking off.
+        """
+        self.page_uri = src_uri
+        own = re.fullmatch(rf"{PAGE_DIR}/([^/]+)\.md", src_uri or "")
+        self.own_slug = own.group(1) if own and own.group(1) != "index" else None
+        options = (meta or {}).get("infopsoc")
+        self.enabled = not (isinstance(options, dict) and options.get("glossary") is False)
+
+    def link_to(self, term: Term) -> str | None:
+        """The relative ``.md`` link from the current page to the term's page."""
+        if self.page_uri is None:
+            return None
+        return posixpath.relpath(term.src_uri, posixpath.dirname(self.page_uri) or ".")
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(GlossaryTreeprocessor(md, self), "infopsoc_glossary", PRIORITY)
+        md.registerExtension(self)
+
+
+# --- the pre-pass: which terms does each bulletin use? ---------------------------
+
+def terms_used(texts: dict[str, str], terms: Iterable[Term], extensions: list, extension_configs: dict) -> dict[str, list[str]]:
+    """For each Markdown text (by key), the slugs of the terms its prose uses.
+
+    Converts with the site's own Markdown extensions, so that what counts as
+    « used » is exactly what the rendered page marks.
+    """
+    ext = GlossaryExtension(terms)
+    others = [e for e in extensions if not isinstance(e, GlossaryExtension)]
+    md = markdown.Markdown(extensions=[*others, ext], extension_configs=extension_configs)
+    found = {}
+    for key in sorted(texts):
+        md.reset()
+        ext.set_page(None)
+        md.convert(texts[key])
+        found[key] = list(ext.used)
+    return found
+
+
+def record_usage(site, lang: str, extensions: list, extension_configs: dict) -> None:
+    """Fill ``site.term_usage`` for the published bulletins of one language."""
+    bulletins = site.bulletins_in(lang)
+    texts = {b.slug: b.body for b in bulletins}
+    used = terms_used(texts, site.glossary.terms(lang), extensions, extension_configs)
+    for slug, slugs in used.items():
+        site.term_usage[(lang, slug)] = slugs
+
+
+def bulletins_using(site, term: Term, lang: str) -> list:
+    """The published bulletins that use a term, newest first."""
+    return [b for b in site.bulletins_in(lang) if term.slug in site.term_usage.get((lang, b.slug), [])]
+
+
+# --- plain text (for exports) ------------------------------------------------------
+
+class _TextParser(HTMLParser):
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre", "tr", "div"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.blocks.append([])
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.blocks.append([])
+
+    def handle_data(self, data):
+        self.blocks[-1].append(data)
+
+
+def plain_text(markdown_text: str) -> str:
+    """A Markdown text as plain text: paragraphs separated by a blank line."""
+    parser = _TextParser()
+    parser.feed(markdown.markdown(markdown_text))
+    parser.close()
+    paragraphs = (" ".join("".join(parts).split()) for parts in parser.blocks)
+    return "\n\n".join(p for p in paragraphs if p)

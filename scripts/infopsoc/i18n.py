@@ -29,6 +29,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes": "Notes",
         # --- glossary ---
         # --- timeline ---
+        "timeline_title": "Chronologie du PSOC",
+        "timeline_intro": "Les grandes étapes du Programme de soutien aux organismes communautaires, de 1973 à aujourd'hui, d'après les documents de la CTROC.",
+        "timeline_decades": "Aller à la décennie",
+        "timeline_empty": "La chronologie est vide.",
+        "decade": "Années {decade}",
+        "sources": "Sources :",
+        "terms": "Termes :",
+        "in_timeline": "Dans la chronologie",
         # --- feeds ---
         # --- pdf ---
         # --- knowledge base, home ---
@@ -53,6 +61,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "notes": "Notes",
         # --- glossary ---
         # --- timeline ---
+        "timeline_title": "PSOC timeline",
+        "timeline_intro": "The milestones of the Programme de soutien aux organismes communautaires, from 1973 to today, from the CTROC's documents.",
+        "timeline_decades": "Go to decade",
+        "timeline_empty": "The timeline is empty.",
+        "decade": "{decade}s",
+        "sources": "Sources:",
+        "terms": "Terms:",
+        "in_timeline": "In the timeline",
         # --- feeds ---
         # --- pdf ---
         # --- knowledge base, home ---

@@ -20,6 +20,7 @@ from .bulletins import Bulletin
 from .i18n import strings
 from .problems import Problem
 from .project import Site
+from .timeline import by_decade, citing
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
@@ -64,15 +65,35 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
     for i, bulletin in enumerate(bulletins):
         newer = bulletins[i - 1] if i > 0 else None
         older = bulletins[i + 1] if i + 1 < len(bulletins) else None
-        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang)))
+        events = citing(site.timeline_in(lang), bulletin.slug)
+        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, events, lang)))
+    pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
     return pages
 
 
-def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str) -> str:
+TIMELINE_URI = "chronologie/index.md"
+
+
+def _timeline(site: Site, lang: str) -> str:
+    labels = {b.slug: b.label(lang) for b in site.bulletins_in(lang)}
+    return render(
+        "timeline.md.j2",
+        decades=by_decade(site.timeline_in(lang)),
+        t=strings(lang),
+        lang=lang,
+        bulletin_label=lambda slug: labels.get(slug, slug),
+        bulletin_link=lambda slug: relative(TIMELINE_URI, f"bulletins/{slug}.md"),
+        term_link=lambda name: relative(TIMELINE_URI, site.term_uri(name)),
+    )
+
+
+def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, events: list, lang: str) -> str:
     here = b.src_uri
     return render(
         "bulletin.md.j2",
         b=b,
+        events=events,
+        timeline_link=lambda e: f"{relative(here, TIMELINE_URI)}#{e.anchor}",
         t=strings(lang),
         lang=lang,
         older=older,

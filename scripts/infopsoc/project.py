@@ -15,6 +15,7 @@ import yaml
 
 from .bulletins import Bulletin, load_bulletins, published
 from .problems import Report
+from .timeline import Event, in_order, load_timeline
 
 
 @dataclass
@@ -65,6 +66,10 @@ class Site:
     bulletins: list[Bulletin]
     # --- glossary ---
     # --- timeline ---
+    timeline: list[Event] = field(default_factory=list)
+
+    def timeline_in(self, lang: str) -> list[Event]:
+        return in_order(self.timeline, lang)
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
         return published(self.bulletins, lang, drafts=self.settings.drafts)
@@ -87,5 +92,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     site = Site(settings=settings, bulletins=bulletins)
     # --- glossary ---
     # --- timeline ---
+    site.timeline, problems = load_timeline(settings.path("timeline_dir"), root, day)
+    report.extend(problems)
     # --- cross-checks ---
     return site, report

@@ -38,6 +38,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_bulletins_none": "Aucun bulletin publié n'emploie encore ce terme.",
         "acronyms_box": "Quelques acronymes",
         # --- timeline ---
+        "timeline_title": "Chronologie du PSOC",
+        "timeline_intro": "Les grandes étapes du Programme de soutien aux organismes communautaires, de 1973 à aujourd'hui, d'après les documents de la CTROC.",
+        "timeline_decades": "Aller à la décennie",
+        "timeline_empty": "La chronologie est vide.",
+        "decade": "Années {decade}",
+        "sources": "Sources :",
+        "terms": "Termes :",
+        "in_timeline": "Dans la chronologie",
+        "day_interval": "{start}–{end} {month} {year}",
         # --- feeds ---
         "feed_title": "Info-PSOC — le bulletin de la CTROC",
         "feed_description": ("Le bulletin de la Coalition des Tables régionales d'organismes communautaires (CTROC) "
@@ -82,6 +91,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_bulletins_none": "No published bulletin uses this term yet.",
         "acronyms_box": "Some acronyms",
         # --- timeline ---
+        "timeline_title": "PSOC timeline",
+        "timeline_intro": "The milestones of the Programme de soutien aux organismes communautaires, from 1973 to today, from the CTROC's documents.",
+        "timeline_decades": "Go to decade",
+        "timeline_empty": "The timeline is empty.",
+        "decade": "{decade}s",
+        "sources": "Sources:",
+        "terms": "Terms:",
+        "in_timeline": "In the timeline",
+        "day_interval": "{month} {start}–{end}, {year}",
         # --- feeds ---
         "feed_title": "Info-PSOC — the CTROC's bulletin",
         "feed_description": ("The bulletin of the Coalition des Tables régionales d'organismes communautaires (CTROC) "

@@ -20,6 +20,7 @@ from .bulletins import Bulletin
 from .i18n import strings
 from .problems import Problem
 from .project import Site
+from .timeline import by_decade, citing
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
@@ -70,16 +71,37 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
         older = bulletins[i + 1] if i + 1 < len(bulletins) else None
         # --- glossary ---
         acronyms = site.glossary.pick(site.term_usage.get((lang, bulletin.slug), []), lang)
-        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang, acronyms)))
+        # --- timeline ---
+        events = citing(site.timeline_in(lang), bulletin.slug)
+        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
+    pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
     return pages
 
 
+TIMELINE_URI = "chronologie/index.md"
+
+
+def _timeline(site: Site, lang: str) -> str:
+    labels = {b.slug: b.label(lang) for b in site.bulletins_in(lang)}
+    return render(
+        "timeline.md.j2",
+        decades=by_decade(site.timeline_in(lang)),
+        t=strings(lang),
+        lang=lang,
+        bulletin_label=lambda slug: labels.get(slug, slug),
+        bulletin_link=lambda slug: relative(TIMELINE_URI, f"bulletins/{slug}.md"),
+        term_link=lambda name: relative(TIMELINE_URI, site.glossary.resolve(name, lang).src_uri),
+    )
+
+
 def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
-                   acronyms: list | None = None) -> str:
+                   acronyms: list | None = None, events: list | None = None) -> str:
     here = b.src_uri
     return render(
         "bulletin.md.j2",
         b=b,
+        events=events or [],
+        timeline_link=lambda e: f"{relative(here, TIMELINE_URI)}#{e.anchor}",
         t=strings(lang),
         lang=lang,
         older=older,

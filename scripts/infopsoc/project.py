@@ -17,6 +17,8 @@ from .bulletins import Bulletin, load_bulletins, published
 from .members import Member, load_members
 from .glossary import Glossary, check_pages, load_glossary
 from .problems import Report
+from .i18n import DEFAULT_LANGUAGE
+from .timeline import Event, check_references, in_order, load_timeline
 
 
 @dataclass
@@ -75,6 +77,10 @@ class Site:
     # --- timeline ---
     # --- knowledge base ---
     members: list[Member] | None = None  # None: no members file
+    timeline: list[Event] = field(default_factory=list)
+
+    def timeline_in(self, lang: str) -> list[Event]:
+        return in_order(self.timeline, lang)
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
         return published(self.bulletins, lang, drafts=self.settings.drafts)
@@ -99,10 +105,15 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     site.glossary, problems = load_glossary(settings.path("glossary_dir"), root, day)
     report.extend(problems)
     # --- timeline ---
+    site.timeline, problems = load_timeline(settings.path("timeline_dir"), root, day)
+    report.extend(problems)
     # --- knowledge base ---
     site.members, problems = load_members(settings.path("members_file"), root)
     report.extend(problems)
     # --- cross-checks ---
+    french_bulletins = {b.slug for b in site.bulletins if b.lang == "fr"}
+    report.extend(check_references(site.timeline, french_bulletins,
+                                   lambda name: site.glossary.resolve(name, DEFAULT_LANGUAGE)))
     page_folders = [settings.path("bulletins_dir"), settings.path("glossary_dir"), root / settings.docs_dir]
     report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
     return site, report

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .feeds import Enclosure, build_feeds, feed_links
 from .glossary_markdown import GlossaryExtension, record_usage
 from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
-from .pages import expand_directives, generate_pages
+from .pages import TIMELINE_URI, expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
 
@@ -87,7 +87,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             if existing is not None and not existing.generated_by:
                 report.add(_collision(existing, page.src_uri))
                 continue
-            in_nav = page.src_uri in ("bulletins/index.md", INDEX_URI)
+            in_nav = page.src_uri in ("bulletins/index.md", INDEX_URI, TIMELINE_URI)
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         self._raise_or_log(report)

@@ -31,6 +31,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- timeline ---
         # --- feeds ---
         # --- pdf ---
+        "pdf_link": "Version imprimable (PDF, {size})",
+        "pdf_kb": "{n} ko",
+        "pdf_mb": "{n} Mo",
+        "pdf_masthead": "INFO-PSOC #{number}",
+        "pdf_org": "Coalition des Tables régionales d’organismes communautaires (CTROC)",
+        "pdf_contents": "Dans ce numéro",
+        "pdf_online": "En ligne :",
         # --- knowledge base, home ---
         # --- cli ---
     },
@@ -55,6 +62,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- timeline ---
         # --- feeds ---
         # --- pdf ---
+        "pdf_link": "Printable version (PDF, {size})",
+        "pdf_kb": "{n} KB",
+        "pdf_mb": "{n} MB",
+        "pdf_masthead": "INFO-PSOC #{number}",
+        "pdf_org": "Coalition des Tables régionales d’organismes communautaires (CTROC)",
+        "pdf_contents": "In this issue",
+        "pdf_online": "Online:",
         # --- knowledge base, home ---
         # --- cli ---
     },

@@ -4,6 +4,9 @@
 - ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
 - ``on_files``: add the generated pages as virtual files;
 - ``on_page_markdown``: expand the directives of hand-written pages;
+- ``on_env``: render the bulletins' PDFs (all pages are rendered by then, none is written yet);
+- ``on_page_context``: put the PDF link, with its size, on the bulletin page;
+- ``on_post_build``: write the PDFs into the site;
 - ``on_serve``: watch the collections and the theme.
 """
 
@@ -19,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import pdf
 from .pages import expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
@@ -33,6 +37,9 @@ class InfoPsocConfig(Config):
     drafts = c.Optional(c.Type(bool))
     lang = c.Type(str, default="fr")
     acronym_allow = c.ListOfItems(c.Type(str), default=[])
+    # --- pdf ---
+    pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
+    pdf_cache_dir = c.Type(str, default=".cache/pdf")
 
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
@@ -43,6 +50,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.site: Site | None = None
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
+        # --- pdf ---
+        self.pdf_enabled = False
+        self.pdfs: dict[str, pdf.PdfFile] = {}
+        self.pdf_report: pdf.RenderReport | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -56,6 +67,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
         self.rendered = {}
+        # --- pdf ---
+        self.pdfs, self.pdf_report = {}, None
+        self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         return config
@@ -88,13 +102,52 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             self.rendered[meta["slug"]] = html
+            # --- pdf ---
+            if self.pdf_enabled:
+                html = pdf.with_link_placeholder(html)
         return html
+
+    # --- pdf ---
+    def on_env(self, env, *, config, files: Files):
+        if not self.pdf_enabled:
+            return env
+        assert self.site is not None
+        site_url = self.site.settings.site_url
+        documents = [pdf.print_html(b, self.rendered[b.slug], site_url=site_url, author=config.site_author or "CTROC",
+                                    lang=self.config.lang)
+                     for b in self.site.bulletins_in(self.config.lang) if b.slug in self.rendered]
+        site_files = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
+        cache = pdf.Cache(self.site.settings.root / self.config.pdf_cache_dir)
+        report = pdf.render_pdfs(documents, site_url=site_url, files=site_files, cache=cache,
+                                 progress=pdf.terminal_progress())
+        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
+        if report.warnings:
+            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
+            if config.strict:
+                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
+            for line in lines:
+                log.warning("WeasyPrint :" + line)
+        self.pdfs, self.pdf_report = report.pdfs, report
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        meta = page.meta.get("infopsoc") or {}
+        if self.pdf_enabled and meta.get("kind") == "bulletin":
+            page.content = pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
+        return context
+
+    def pdf_enclosure(self, slug: str) -> tuple[str, int, str] | None:
+        """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
+        found = self.pdfs.get(slug)
+        return found.enclosure(self.site.settings.site_url) if found and self.site else None
 
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
         # --- feeds ---
         # --- pdf ---
+        if self.pdf_enabled:
+            pdf.publish(self.pdfs, site_dir)
         # --- exports ---
 
     def on_serve(self, server, *, config, builder):
@@ -114,6 +167,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if report.errors:
             lines = [p.format() for p in report.errors]
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
+    forced = os.environ.get("INFOPSOC_PDF")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return (not is_serve) if option is None else option
 
 
 def _collision(existing: File, src_uri: str) -> Problem:

@@ -53,6 +53,7 @@ STYLESHEET = "assets/stylesheets/print-bulletin.css"
 FORMAT = "1"
 
 LINK_PLACEHOLDER = "<!-- infopsoc:pdf-link -->"
+FOOTNOTES_MARKER = "///Footnotes Go Here///"
 
 
 # --- the print document ------------------------------------------------------------------------
@@ -168,6 +169,8 @@ def _print_body(rendered: str) -> tuple[str, list[Section]]:
             remove(element)
         elif element.tag == "a" and "headerlink" in classes:
             remove(element)
+        elif element.tag == "p" and "".join(element.itertext()).strip() == FOOTNOTES_MARKER:
+            remove(element)  # left by the footnotes extension in a bulletin without notes
         elif element.tag == "div" and "footnote" in classes:
             for item in element.iter("li"):
                 if item.get("id"):
@@ -320,6 +323,14 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher: SiteFetcher | None = None,
+            stylesheets: list | None = None) -> "weasyprint.document.Document":
+    """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
+    fetcher = fetcher or SiteFetcher(site_url, files)
+    html = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    return html.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
 def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Rendered:
     """Render one print document; WeasyPrint's warnings and errors are returned, not logged."""
     fetcher = SiteFetcher(site_url, files)
@@ -328,7 +339,7 @@ def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Ren
     logger.addHandler(capture)
     propagate, logger.propagate = logger.propagate, False
     try:
-        pdf = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher).write_pdf(
+        pdf = lay_out(document, site_url, files, fetcher).write_pdf(
             pdf_variant=PDF_VARIANT,
             pdf_identifier=document.key()[:32].encode("ascii"),
         )

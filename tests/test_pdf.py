@@ -209,12 +209,13 @@ def test_cache_renders_only_what_changed(tree, caplog):
 def test_same_source_gives_the_same_pdf_bytes(tree):
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05-02", topics=["Convention"],
                                                           body="## Une section\n\nTexte[^1].\n\n[^1]: Une note."))
-    _build(tree)
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10"))
+    plugin = _build(tree)  # two cold renders: on the worker processes
+    assert plugin.pdf_report.rendered == ["info-psoc-01", "info-psoc-02"]
     first = (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes()
-    for cached in (tree.root / ".cache/pdf").rglob("*"):
-        if cached.is_file():
-            cached.unlink()
-    plugin = _build(tree)
+    for cached in (tree.root / ".cache/pdf/fr").glob("info-psoc-01.*"):
+        cached.unlink()
+    plugin = _build(tree)  # one cold render: in this process
     assert plugin.pdf_report.rendered == ["info-psoc-01"]
     assert (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes() == first
     info = pypdf.PdfReader(tree.root / "site/pdf/info-psoc-01.pdf").metadata
@@ -312,3 +313,37 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
     assert '<span class="ip-footnote" id="fn:1">La <em>note</em>.</span> suite.' in body
     for gone in ("ip-bulletin-head", "headerlink", "footnote-backref", "ip-prevnext", "<hr>"):
         assert gone not in body
+
+
+def test_pdfs_are_off_under_serve_unless_asked(monkeypatch):
+    from infopsoc.plugin import _pdf_wanted
+
+    monkeypatch.delenv("INFOPSOC_PDF", raising=False)
+    assert _pdf_wanted(None, is_serve=False) is True
+    assert _pdf_wanted(None, is_serve=True) is False
+    assert _pdf_wanted(True, is_serve=True) is True
+    monkeypatch.setenv("INFOPSOC_PDF", "1")
+    assert _pdf_wanted(False, is_serve=True) is True
+    monkeypatch.setenv("INFOPSOC_PDF", "0")
+    assert _pdf_wanted(None, is_serve=False) is False
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert pdf.terminal_progress(io.StringIO()) is None
+    stream = Terminal()
+    show = pdf.terminal_progress(stream)
+    show(0, 4)
+    show(4, 4)
+    assert stream.getvalue().endswith("] 4/4\n")
+
+
+def test_sizes_in_the_link():
+    assert pdf.human_size(60821, "fr") == "61 ko"
+    assert pdf.human_size(1_250_000, "fr") == "1,2 Mo"
+    assert pdf.human_size(1_250_000, "en") == "1.2 MB"

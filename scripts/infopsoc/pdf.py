@@ -45,6 +45,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .bulletins import Bulletin
 from .i18n import HTML_LANG, strings
+from .project import Site
 
 MIME = "application/pdf"
 PDF_VARIANT = "pdf/ua-1"
@@ -100,9 +101,9 @@ class PrintDocument:
         return digest.hexdigest()
 
 
-def pdf_path(bulletin: Bulletin) -> str:
-    """Where the PDF stands in the site (the same place for every build of that site)."""
-    return f"pdf/{bulletin.slug}.pdf"
+def site_path(slug: str) -> str:
+    """Where a bulletin's PDF stands in the site; it never changes once published."""
+    return f"pdf/{slug}.pdf"
 
 
 def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str, lang: str | None = None) -> PrintDocument:
@@ -501,7 +502,7 @@ def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dic
 
 
 def _pdf_file(document: PrintDocument, cached: Path) -> PdfFile:
-    return PdfFile(slug=document.slug, lang=document.lang, path=f"pdf/{document.slug}.pdf",
+    return PdfFile(slug=document.slug, lang=document.lang, path=site_path(document.slug),
                    length=cached.stat().st_size, cached=cached)
 
 
@@ -520,6 +521,19 @@ def terminal_progress(stream=None) -> Callable[[int, int], None] | None:
         stream.flush()
 
     return show
+
+
+def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, files: dict[str, str],
+              cache_dir: Path) -> RenderReport:
+    """The PDF of every published bulletin of ``lang`` whose rendered HTML is known.
+
+    ``files`` maps each path of the site to its file on disk (what the fetcher may serve).
+    """
+    site_url = site.settings.site_url
+    documents = [print_html(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
+                 for b in site.bulletins_in(lang) if b.slug in rendered]
+    return render_pdfs(documents, site_url=site_url, files=files, cache=Cache(cache_dir),
+                       progress=terminal_progress())
 
 
 def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:

@@ -12,9 +12,11 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
+from types import ModuleType
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -22,7 +24,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import pdf
 from .pages import expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
@@ -52,8 +53,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.rendered: dict[str, str] = {}
         # --- pdf ---
         self.pdf_enabled = False
-        self.pdfs: dict[str, pdf.PdfFile] = {}
-        self.pdf_report: pdf.RenderReport | None = None
+        self.pdfs: dict = {}            # slug -> pdf.PdfFile
+        self.pdf_report = None          # pdf.RenderReport of the last build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -104,7 +105,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             self.rendered[meta["slug"]] = html
             # --- pdf ---
             if self.pdf_enabled:
-                html = pdf.with_link_placeholder(html)
+                html = self._pdf.with_link_placeholder(html)
         return html
 
     # --- pdf ---
@@ -112,14 +113,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if not self.pdf_enabled:
             return env
         assert self.site is not None
-        site_url = self.site.settings.site_url
-        documents = [pdf.print_html(b, self.rendered[b.slug], site_url=site_url, author=config.site_author or "CTROC",
-                                    lang=self.config.lang)
-                     for b in self.site.bulletins_in(self.config.lang) if b.slug in self.rendered]
         site_files = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
-        cache = pdf.Cache(self.site.settings.root / self.config.pdf_cache_dir)
-        report = pdf.render_pdfs(documents, site_url=site_url, files=site_files, cache=cache,
-                                 progress=pdf.terminal_progress())
+        report = self._pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
+                                     author=config.site_author or "CTROC", files=site_files,
+                                     cache_dir=self.site.settings.root / self.config.pdf_cache_dir)
         log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
         if report.warnings:
             lines = [f"  {slug} : {message}" for slug, message in report.warnings]
@@ -133,8 +130,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_page_context(self, context, *, page, config, nav):
         meta = page.meta.get("infopsoc") or {}
         if self.pdf_enabled and meta.get("kind") == "bulletin":
-            page.content = pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
+            page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
         return context
+
+    @property
+    def _pdf(self) -> ModuleType:
+        # imported only when PDFs are made: WeasyPrint takes half a second to load
+        return importlib.import_module(".pdf", __package__)
 
     def pdf_enclosure(self, slug: str) -> tuple[str, int, str] | None:
         """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
@@ -147,7 +149,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- feeds ---
         # --- pdf ---
         if self.pdf_enabled:
-            pdf.publish(self.pdfs, site_dir)
+            self._pdf.publish(self.pdfs, site_dir)
         # --- exports ---
 
     def on_serve(self, server, *, config, builder):

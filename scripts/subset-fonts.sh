@@ -2,7 +2,7 @@
 # Regenerate the print fonts from Debian's fonts-noto-core (apt-get install fonts-noto-core):
 # Latin subsets as WOFF2, embedded in the PDFs by WeasyPrint through @font-face (no network, no
 # dependence on the fonts of the machine that builds). Run from the repository root:
-#   .venv/bin/python -m pip show fonttools >/dev/null && bash theme/fonts/subset.sh
+#   .venv/bin/python -m pip show fonttools >/dev/null && bash scripts/subset-fonts.sh
 set -euo pipefail
 SRC=/usr/share/fonts/truetype/noto
 OUT=theme/fonts

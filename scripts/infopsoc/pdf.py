@@ -196,7 +196,7 @@ def _print_body(rendered: str) -> tuple[str, list[Section]]:
             link.set("class", (link.get("class", "") + " ip-bare").strip())
 
     sections = [Section(h.get("id", ""), "".join(h.itertext()).strip()) for h in body.iter("h2") if h.get("id")]
-    html = (body.text or "") + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
+    html = html_lib.escape(body.text or "", quote=False) + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
     return html, sections
 
 

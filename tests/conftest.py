@@ -53,8 +53,24 @@ class Tree:
             path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
         return path
 
-    def build(self, **overrides):
-        """A real MkDocs build in this process; returns the site folder."""
+    def build(self, pdf: bool | None = False, **overrides):
+        """A real MkDocs build in this process; returns the site folder.
+
+        PDFs are skipped unless asked (``pdf=True``), to keep tests about other things fast;
+        ``pdf=None`` leaves the choice to the configuration and the environment.
+        """
+        saved = os.environ.get("INFOPSOC_PDF")
+        if pdf is not None:
+            os.environ["INFOPSOC_PDF"] = "1" if pdf else "0"
+        try:
+            return self._build(**overrides)
+        finally:
+            if saved is None:
+                os.environ.pop("INFOPSOC_PDF", None)
+            else:
+                os.environ["INFOPSOC_PDF"] = saved
+
+    def _build(self, **overrides):
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 

@@ -58,6 +58,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "subscribe_atom": "Atom",
         "subscribe_nav": "S'abonner aux nouveaux numéros",
         # --- pdf ---
+        "pdf_link": "Version imprimable (PDF, {size})",
+        "pdf_kb": "{n} ko",
+        "pdf_mb": "{n} Mo",
+        "pdf_masthead": "INFO-PSOC #{number}",
+        "pdf_org": "Coalition des Tables régionales d’organismes communautaires (CTROC)",
+        "pdf_contents": "Dans ce numéro",
+        "pdf_online": "En ligne :",
         # --- knowledge base, home ---
         "members_label": "Les tables régionales membres de la CTROC",
         "members_empty": "La liste des membres n'est pas encore remplie.",
@@ -111,6 +118,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "subscribe_atom": "Atom",
         "subscribe_nav": "Subscribe to new issues",
         # --- pdf ---
+        "pdf_link": "Printable version (PDF, {size})",
+        "pdf_kb": "{n} KB",
+        "pdf_mb": "{n} MB",
+        "pdf_masthead": "INFO-PSOC #{number}",
+        "pdf_org": "Coalition des Tables régionales d’organismes communautaires (CTROC)",
+        "pdf_contents": "In this issue",
+        "pdf_online": "Online:",
         # --- knowledge base, home ---
         "members_label": "The CTROC's member regional tables",
         "members_empty": "The list of members has not been filled in yet.",

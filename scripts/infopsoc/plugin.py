@@ -5,16 +5,20 @@
 - ``on_files``: add the generated pages as virtual files;
 - ``on_page_markdown``: expand the directives of hand-written pages and
   tell the glossary's Markdown extension which page it is marking;
-- ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »);
-- ``on_post_build``: write the feeds and the exports (``glossaire.json``);
+- ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »),
+  and render the bulletins' PDFs (all pages are rendered by then, none is written yet);
+- ``on_page_context``: put the PDF link, with its size, on the bulletin page;
+- ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``);
 - ``on_serve``: watch the collections and the theme.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from pathlib import Path
+from types import ModuleType
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -41,6 +45,9 @@ class InfoPsocConfig(Config):
     acronym_allow = c.ListOfItems(c.Type(str), default=[])
     # --- knowledge base ---
     members_file = c.Type(str, default="data/membres.yml")
+    # --- pdf ---
+    pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
+    pdf_cache_dir = c.Type(str, default=".cache/pdf")
 
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
@@ -51,9 +58,11 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.site: Site | None = None
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
-        # slug -> the Enclosure (the PDF) announced with the bulletin in the feeds
-        self.feed_enclosures: dict[str, Enclosure] = {}
         self.glossary_markdown: GlossaryExtension | None = None
+        # --- pdf ---
+        self.pdf_enabled = False
+        self.pdfs: dict = {}            # slug -> pdf.PdfFile
+        self.pdf_report = None          # pdf.RenderReport of the last build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -67,7 +76,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
         self.rendered = {}
-        self.feed_enclosures = {}
+        # --- pdf ---
+        self.pdfs, self.pdf_report = {}, None
+        self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         # --- glossary ---
@@ -112,26 +123,66 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             self.rendered[meta["slug"]] = html
+            # --- pdf ---
+            if self.pdf_enabled:
+                html = self._pdf.with_link_placeholder(html)
         return html
 
-    def on_env(self, env, *, config, files):
-        # --- feeds ---
+    def on_env(self, env, *, config, files: Files):
         assert self.site is not None
+        # --- feeds ---
         env.globals["infopsoc_feeds"] = feed_links(self.site.settings.site_url, self.config.lang)
+        # --- pdf ---
+        if not self.pdf_enabled:
+            return env
+        assert self.site is not None
+        site_files = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
+        report = self._pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
+                                     author=config.site_author or "CTROC", files=site_files,
+                                     cache_dir=self.site.settings.root / self.config.pdf_cache_dir)
+        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
+        if report.warnings:
+            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
+            if config.strict:
+                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
+            for line in lines:
+                log.warning("WeasyPrint :" + line)
+        self.pdfs, self.pdf_report = report.pdfs, report
         return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        meta = page.meta.get("infopsoc") or {}
+        if self.pdf_enabled and meta.get("kind") == "bulletin":
+            page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
+        return context
+
+    @property
+    def _pdf(self) -> ModuleType:
+        # imported only when PDFs are made: WeasyPrint takes half a second to load
+        return importlib.import_module(".pdf", __package__)
+
+    def _enclosure(self, bulletin) -> Enclosure | None:
+        found = self.pdf_enclosure(bulletin.slug)
+        return Enclosure(*found) if found else None
+
+    def pdf_enclosure(self, slug: str) -> tuple[str, int, str] | None:
+        """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
+        found = self.pdfs.get(slug)
+        return found.enclosure(self.site.settings.site_url) if found and self.site else None
 
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        # --- feeds ---
-        # A hook may add enclosures (the PDFs) by filling self.feed_enclosures before this point.
+        # --- feeds --- (the PDFs, rendered in on_env, are their enclosures)
         feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self.site.settings.site_url,
-                            lang=self.config.lang, enclosure=lambda b: self.feed_enclosures.get(b.slug))
+                            lang=self.config.lang, enclosure=self._enclosure)
         for path, data in feeds.items():
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         # --- pdf ---
+        if self.pdf_enabled:
+            self._pdf.publish(self.pdfs, site_dir)
         # --- exports ---
         export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
         (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")
@@ -164,6 +215,13 @@ def _body_line(source: str, markdown: str) -> int:
     if markdown and source.endswith(markdown):
         return source[: len(source) - len(markdown)].count("\n") + 1
     return 1
+
+
+def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
+    forced = os.environ.get("INFOPSOC_PDF")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return (not is_serve) if option is None else option
 
 
 def _collision(existing: File, src_uri: str) -> Problem:

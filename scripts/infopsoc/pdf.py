@@ -1,0 +1,548 @@
+"""Printable PDFs of the bulletins, made by WeasyPrint.
+
+The pipeline, engine-free (nothing here imports MkDocs):
+
+1. ``print_html`` turns a bulletin's rendered HTML (the Markdown output, no theme around it) into
+   a complete print document: masthead, « Dans ce numéro », the body with footnotes moved to where
+   they are called (``float: footnote`` puts them at the foot of that page), metadata in ``<meta>``;
+2. ``render_pdfs`` renders the documents that are not in the cache, in parallel on long-lived
+   worker processes, and returns one ``PdfFile`` per bulletin;
+3. ``publish`` copies them to ``pdf/<slug>.pdf`` in the site.
+
+Resources (the print stylesheet, fonts, images) are fetched through ``SiteFetcher``, which serves
+the site's own files from disk and refuses everything else: no request ever leaves the machine.
+
+A PDF is cached on the hash of its print HTML, its base address, the render options and
+WeasyPrint's version; the cache entry also records the hash of every file the render fetched
+(stylesheet, fonts, images), and is only used while all of them are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+import json
+import logging
+import mimetypes
+import multiprocessing
+import os
+import posixpath
+import re
+import shutil
+import sys
+import xml.etree.ElementTree as ET
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import unquote, urlsplit
+
+import jinja2
+import markupsafe
+import tinyhtml5
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .bulletins import Bulletin
+from .i18n import HTML_LANG, strings
+from .project import Site
+
+MIME = "application/pdf"
+PDF_VARIANT = "pdf/ua-1"
+STYLESHEET = "assets/stylesheets/print-bulletin.css"
+# Bump when the way print documents are made changes in a way the print HTML does not show.
+FORMAT = "1"
+
+LINK_PLACEHOLDER = "<!-- infopsoc:pdf-link -->"
+FOOTNOTES_MARKER = "///Footnotes Go Here///"
+
+
+# --- the print document ------------------------------------------------------------------------
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("infopsoc", "templates"),
+    autoescape=True,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def _css_string(value: object) -> markupsafe.Markup:
+    """A CSS string literal, safe inside a <style> element."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return markupsafe.Markup(f'"{text}"')
+
+
+_env.filters["css_string"] = _css_string
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """Everything a worker needs to render one PDF."""
+
+    slug: str
+    lang: str
+    html: str
+    base_url: str
+
+    def key(self) -> str:
+        digest = hashlib.sha256()
+        for part in (FORMAT, weasyprint.__version__, PDF_VARIANT, self.base_url, self.html):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def site_path(slug: str) -> str:
+    """Where a bulletin's PDF stands in the site; it never changes once published."""
+    return f"pdf/{slug}.pdf"
+
+
+def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str, lang: str | None = None) -> PrintDocument:
+    """The complete print document of one bulletin, from its rendered HTML."""
+    lang = lang or bulletin.lang
+    t = strings(lang)
+    body, sections = _print_body(rendered)
+    page_url = site_url + bulletin.url
+    date_text = bulletin.date.format(lang)
+    created = bulletin.date.first_day().isoformat() + "T00:00:00Z"
+    document = _env.get_template("print-bulletin.html.j2").render(
+        b=bulletin,
+        t=t,
+        html_lang=HTML_LANG.get(lang, lang),
+        title=f"{bulletin.label(lang)} — {bulletin.title}",
+        author=author,
+        keywords=", ".join(topic.replace(",", " ") for topic in bulletin.topics),
+        created=created,
+        masthead=t["pdf_masthead"].format(number=bulletin.number),
+        date_text=date_text[:1].upper() + date_text[1:],
+        stylesheet=posixpath.relpath(STYLESHEET, bulletin.url),
+        site_address=_display_address(site_url),
+        sections=sections,
+        body=body,
+        web_url=page_url,
+    )
+    return PrintDocument(slug=bulletin.slug, lang=lang, html=document, base_url=page_url)
+
+
+def _display_address(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/")
+
+
+def _print_body(rendered: str) -> tuple[str, list[Section]]:
+    """The bulletin's body made for paper, and its ``##`` sections.
+
+    Drops the web header (the print masthead replaces it), the issue navigation and the
+    permalinks; moves each footnote to its call; marks links whose text is their address, so the
+    stylesheet does not print the address twice.
+    """
+    root = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{rendered}</body></html>", namespace_html_elements=False)
+    body = root.find("body")
+    parents = {child: parent for parent in body.iter() for child in parent}
+
+    def remove(element: ET.Element) -> None:
+        parent = parents[element]
+        # keep the text that follows the element
+        if element.tail:
+            index = list(parent).index(element)
+            if index:
+                previous = parent[index - 1]
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+    notes: dict[str, ET.Element] = {}
+    for element in list(body.iter()):
+        classes = element.get("class", "").split()
+        if element.tag == "header" and "ip-bulletin-head" in classes:
+            remove(element)
+        elif (element.tag == "nav" and "ip-prevnext" in classes) or "ip-web-only" in classes:
+            remove(element)  # web navigation: the issue's neighbours, its place in the timeline
+        elif element.tag == "a" and "headerlink" in classes:
+            remove(element)
+        elif element.tag == "p" and "".join(element.itertext()).strip() == FOOTNOTES_MARKER:
+            remove(element)  # left by the footnotes extension in a bulletin without notes
+        elif element.tag == "div" and "footnote" in classes:
+            for item in element.iter("li"):
+                if item.get("id"):
+                    notes[item.get("id")] = item
+            remove(element)
+
+    for sup in list(body.iter("sup")):
+        link = sup.find("a")
+        if link is None or "footnote-ref" not in link.get("class", "").split():
+            continue
+        note = notes.get(link.get("href", "").lstrip("#"))
+        if note is None:
+            continue
+        span = _footnote_span(note)
+        span.tail = sup.tail
+        parent = parents[sup]
+        parent[list(parent).index(sup)] = span
+
+    for link in body.iter("a"):
+        href = link.get("href", "")
+        if href.startswith(("http://", "https://")) and _bare(href) == _bare("".join(link.itertext())):
+            link.set("class", (link.get("class", "") + " ip-bare").strip())
+
+    sections = [Section(h.get("id", ""), "".join(h.itertext()).strip()) for h in body.iter("h2") if h.get("id")]
+    html = html_lib.escape(body.text or "", quote=False) + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
+    return html, sections
+
+
+def _footnote_span(note: ET.Element) -> ET.Element:
+    """A footnote as one inline element: its paragraphs joined by line breaks, no back link."""
+    span = ET.Element("span", {"class": "ip-footnote", "id": note.get("id", "")})
+    paragraphs = [p for p in note if p.tag == "p"] or [note]
+    last: ET.Element | None = None
+    for i, paragraph in enumerate(paragraphs):
+        for backref in [a for a in paragraph.iter("a") if "footnote-backref" in a.get("class", "").split()]:
+            for parent in paragraph.iter():
+                if backref in list(parent):
+                    parent.remove(backref)
+        if i:
+            last = ET.SubElement(span, "br")
+        text = (paragraph.text or "").rstrip("\xa0 ") if len(paragraph) == 0 else (paragraph.text or "")
+        if last is None:
+            span.text = (span.text or "") + text
+        else:
+            last.tail = (last.tail or "") + text
+        for child in list(paragraph):
+            span.append(child)
+            last = child
+    # the back link leaves a trailing no-break space behind
+    if last is None:
+        span.text = (span.text or "").rstrip("\xa0 ")
+    else:
+        last.tail = (last.tail or "").rstrip("\xa0 ")
+    return span
+
+
+def _bare(address: str) -> str:
+    address = re.sub(r"^[a-z]+://", "", address.strip().lower())
+    return address.removeprefix("www.").rstrip("/")
+
+
+# --- the link on the bulletin page -------------------------------------------------------------
+
+def with_link_placeholder(rendered: str) -> str:
+    """The web page's HTML with a place for the PDF link, right after the bulletin's header."""
+    marker = "</header>"
+    index = rendered.find(marker)
+    if index < 0:
+        return LINK_PLACEHOLDER + "\n" + rendered
+    index += len(marker)
+    return rendered[:index] + "\n" + LINK_PLACEHOLDER + rendered[index:]
+
+
+def link_html(pdf: "PdfFile | None", page_url: str, lang: str) -> str:
+    """The « Version imprimable (PDF, 84 ko) » link, relative to the page; empty without a PDF."""
+    if pdf is None:
+        return ""
+    t = strings(lang)
+    href = posixpath.relpath(pdf.path, page_url)
+    text = t["pdf_link"].format(size=human_size(pdf.length, lang))
+    return (f'<p class="ip-pdf-link"><a href="{html_lib.escape(href)}" type="{MIME}" download>'
+            f"{html_lib.escape(text)}</a></p>")
+
+
+def with_link(page_html: str, pdf: "PdfFile | None", page_url: str, lang: str) -> str:
+    return page_html.replace(LINK_PLACEHOLDER, link_html(pdf, page_url, lang), 1)
+
+
+def human_size(length: int, lang: str) -> str:
+    t = strings(lang)
+    if length < 1000 * 1000:
+        return t["pdf_kb"].format(n=max(1, -(-length // 1000)))
+    value = f"{length / 1e6:.1f}"
+    if lang == "fr":
+        value = value.replace(".", ",")
+    return t["pdf_mb"].format(n=value)
+
+
+# --- fetching site files, and nothing else -----------------------------------------------------
+
+class SiteFetcher(URLFetcher):
+    """Serves the addresses under ``site_url`` from local files; refuses every other address.
+
+    ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
+    recorded with its hash in ``fetched``, for the cache.
+    """
+
+    def __init__(self, site_url: str, files: dict[str, str]):
+        super().__init__(allowed_protocols=("http", "https", "data"))
+        self.site_url = site_url
+        self.files = files
+        self.fetched: dict[str, str] = {}
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if not url.startswith(self.site_url):
+            raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
+        path = unquote(urlsplit(url[len(self.site_url):]).path)
+        if path.endswith("/") or not path:
+            path += "index.html"
+        local = self.files.get(path)
+        if local is None:
+            raise ValueError(f"fichier absent du site : {path}")
+        data = Path(local).read_bytes()
+        self.fetched[path] = hashlib.sha256(data).hexdigest()
+        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+        if path.endswith(".woff2"):
+            mime = "font/woff2"
+        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+@dataclass
+class Rendered:
+    slug: str
+    lang: str
+    pdf: bytes
+    deps: dict[str, str]
+    warnings: list[str]
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher: SiteFetcher | None = None,
+            stylesheets: list | None = None) -> "weasyprint.document.Document":
+    """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
+    fetcher = fetcher or SiteFetcher(site_url, files)
+    html = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    return html.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
+def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Rendered:
+    """Render one print document; WeasyPrint's warnings and errors are returned, not logged."""
+    fetcher = SiteFetcher(site_url, files)
+    capture = _Capture()
+    logger = weasyprint.LOGGER
+    logger.addHandler(capture)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        pdf = lay_out(document, site_url, files, fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT,
+            pdf_identifier=document.key()[:32].encode("ascii"),
+        )
+    finally:
+        logger.removeHandler(capture)
+        logger.propagate = propagate
+    return Rendered(document.slug, document.lang, pdf, dict(sorted(fetcher.fetched.items())), capture.messages)
+
+
+def _render_job(args: tuple[PrintDocument, str, dict[str, str]]) -> Rendered:
+    return render(*args)
+
+
+# --- the cache and the pool --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PdfFile:
+    """One bulletin's PDF, ready to publish."""
+
+    slug: str
+    lang: str
+    path: str           # in the site: pdf/<slug>.pdf
+    length: int
+    cached: Path        # the file in the cache
+
+    def enclosure(self, site_url: str) -> tuple[str, int, str]:
+        """(absolute URL, length in bytes, MIME type), as a feed enclosure wants them."""
+        return site_url + self.path, self.length, MIME
+
+
+@dataclass
+class RenderReport:
+    pdfs: dict[str, PdfFile] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+    from_cache: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Cache:
+    """``<folder>/<lang>/<slug>.pdf`` and its ``.json`` (key and fetched files' hashes)."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _paths(self, document: PrintDocument) -> tuple[Path, Path]:
+        base = self.folder / document.lang / document.slug
+        return base.with_suffix(".pdf"), base.with_suffix(".json")
+
+    def get(self, document: PrintDocument, files: dict[str, str]) -> Path | None:
+        pdf, meta = self._paths(document)
+        try:
+            record = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("key") != document.key() or not pdf.is_file():
+            return None
+        for path, digest in record.get("deps", {}).items():
+            local = files.get(path)
+            if local is None or _file_hash(local) != digest:
+                return None
+        return pdf
+
+    def put(self, document: PrintDocument, rendered: Rendered) -> Path:
+        pdf, meta = self._paths(document)
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(pdf, rendered.pdf)
+        record = {"key": document.key(), "deps": rendered.deps}
+        _write_atomic(meta, json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
+        return pdf
+
+
+_hashes: dict[tuple[str, float, int], str] = {}
+
+
+def _file_hash(path: str) -> str:
+    stat = os.stat(path)
+    key = (path, stat.st_mtime, stat.st_size)
+    if key not in _hashes:
+        _hashes[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return _hashes[key]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _get_pool(size: int) -> ProcessPoolExecutor:
+    """Long-lived workers (a new Python costs ~1 s, a warm page ~50 ms), kept across rebuilds."""
+    global _pool, _pool_size
+    if _pool is None or _pool_size < size:
+        if _pool is not None:
+            _pool.shutdown()
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["weasyprint", "infopsoc.pdf"])
+        _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
+        _pool_size = size
+    return _pool
+
+
+def shutdown() -> None:
+    global _pool, _pool_size
+    if _pool is not None:
+        _pool.shutdown()
+    _pool, _pool_size = None, 0
+
+
+def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dict[str, str], cache: Cache,
+                workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> RenderReport:
+    """The PDF of every document: from the cache when nothing that shapes it changed, rendered
+    otherwise (in parallel when there are several). Renders with warnings are not cached."""
+    report = RenderReport()
+    documents = sorted(documents, key=lambda d: (d.lang, d.slug))
+    todo: list[PrintDocument] = []
+    for document in documents:
+        hit = cache.get(document, files)
+        if hit is None:
+            todo.append(document)
+        else:
+            report.from_cache.append(document.slug)
+            report.pdfs[document.slug] = _pdf_file(document, hit)
+
+    by_slug = {d.slug: d for d in todo}
+    results: list[Rendered] = []
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    if progress and todo:
+        progress(0, len(todo))
+    if workers <= 1:
+        for i, document in enumerate(todo, 1):
+            results.append(render(document, site_url, files))
+            if progress:
+                progress(i, len(todo))
+    elif todo:
+        pool = _get_pool(workers)
+        futures = [pool.submit(_render_job, (document, site_url, files)) for document in todo]
+        for i, future in enumerate(as_completed(futures), 1):
+            results.append(future.result())
+            if progress:
+                progress(i, len(todo))
+
+    for rendered in sorted(results, key=lambda r: (r.lang, r.slug)):
+        document = by_slug[rendered.slug]
+        report.rendered.append(rendered.slug)
+        report.warnings += [(rendered.slug, message) for message in rendered.warnings]
+        if rendered.warnings:
+            # not cached: the next build shows the same warnings again
+            path = cache.folder / document.lang / f".{document.slug}.warned.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, rendered.pdf)
+        else:
+            path = cache.put(document, rendered)
+        report.pdfs[document.slug] = _pdf_file(document, path)
+    return report
+
+
+def _pdf_file(document: PrintDocument, cached: Path) -> PdfFile:
+    return PdfFile(slug=document.slug, lang=document.lang, path=site_path(document.slug),
+                   length=cached.stat().st_size, cached=cached)
+
+
+def terminal_progress(stream=None) -> Callable[[int, int], None] | None:
+    """A progress bar on a terminal's stderr; None elsewhere (logs, CI)."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total if total else width
+        stream.write(f"\rPDF [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, files: dict[str, str],
+              cache_dir: Path) -> RenderReport:
+    """The PDF of every published bulletin of ``lang`` whose rendered HTML is known.
+
+    ``files`` maps each path of the site to its file on disk (what the fetcher may serve).
+    """
+    site_url = site.settings.site_url
+    documents = [print_html(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
+                 for b in site.bulletins_in(lang) if b.slug in rendered]
+    return render_pdfs(documents, site_url=site_url, files=files, cache=Cache(cache_dir),
+                       progress=terminal_progress())
+
+
+def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:
+    """Copy the PDFs to their place in the site."""
+    written = []
+    for slug in sorted(pdfs):
+        pdf = pdfs[slug]
+        target = Path(site_dir) / pdf.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(pdf.cached, target)
+        written.append(target)
+    return written

@@ -1,0 +1,362 @@
+"""The printable PDFs: real MkDocs builds, real WeasyPrint renders, read back with pypdf."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+
+import pypdf
+import frontmatter
+import pytest
+import weasyprint
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from conftest import REPO, bulletin_text
+from infopsoc import pdf
+
+SOURCE = REPO / "bulletins/info-psoc-03.md"
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _text(reader: pypdf.PdfReader) -> list[str]:
+    return [_squash(page.extract_text()) for page in reader.pages]
+
+
+def _outline(reader: pypdf.PdfReader, items=None, depth=0) -> list[tuple[int, str]]:
+    found = []
+    for item in reader.outline if items is None else items:
+        if isinstance(item, list):
+            found += _outline(reader, item, depth + 1)
+        else:
+            found.append((depth, item.title))
+    return found
+
+
+def _build(tree, **overrides):
+    """A real build of a fixture tree that also hands back our plugin (its report, its PDFs)."""
+    site = tree.root / "site"
+    config = load_config(str(tree.root / "mkdocs.yml"), site_dir=str(site), **overrides)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return config.plugins["infopsoc"]
+
+
+# --- the real bulletin #3, built once ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    site = tmp_path_factory.mktemp("real") / "site"
+    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "WeasyPrint" not in result.stderr  # no WeasyPrint warning at all
+    reader = pypdf.PdfReader(site / "pdf/info-psoc-03.pdf")
+    return site, reader, _text(reader)
+
+
+def _source_sections() -> list[str]:
+    return re.findall(r"^## (.+?)(?: \{#[^}]+\})?$", SOURCE.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+def _source_footnotes() -> list[str]:
+    notes = re.findall(r"^\[\^\d+\]: (.+)$", SOURCE.read_text(encoding="utf-8"), re.MULTILINE)
+    # the printed text of a note: its link's text without Markdown's brackets and address
+    return [_squash(re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", note)) for note in notes]
+
+
+def test_real_bulletin_reads_as_the_printed_issue(real):
+    _site, reader, pages = real
+    assert len(reader.pages) >= 2
+    first = pages[0]
+    assert "INFO-PSOC #3" in first
+    assert "Octobre 2017" in first
+    assert "Coalition des Tables régionales d’organismes communautaires (CTROC)" in first
+    assert "DANS CE NUMÉRO" in first  # set in capitals by the stylesheet
+    whole = " ".join(pages)
+    sections = _source_sections()
+    assert len(sections) == 4
+    for title in sections:
+        assert title in whole
+        assert title in first  # listed in « Dans ce numéro »
+    for chrome in ("Numéro précédent", "Rechercher", "¶", "↩"):
+        assert chrome not in whole
+
+
+def test_real_bulletin_pages_are_us_letter_with_footer(real):
+    _site, reader, pages = real
+    total = len(reader.pages)
+    for number, (page, text) in enumerate(zip(reader.pages, pages), 1):
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == (612, 792)
+        assert f"{number}/{total}" in text
+        assert "www.ctroc.org/info-psoc" in text
+
+
+def test_real_bulletin_metadata(real):
+    _site, reader, _pages = real
+    info = reader.metadata
+    assert info.title == f"Info-PSOC no 3 — {frontmatter.load(REPO / 'bulletins/info-psoc-03.md')['title']}"
+    assert info.author == "CTROC"
+    text = SOURCE.read_text(encoding="utf-8")
+    summary = re.search(r'^summary: "(.+)"$', text, re.MULTILINE).group(1)
+    assert info.subject == summary
+    assert info["/Keywords"] == ("Révision de la brochure PSOC, Représentations politiques, "
+                                 "Liens CTROC et TRPOCB, Engagez-vous pour le communautaire")
+    assert info["/CreationDate"].startswith("D:201710")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fr-CA"
+    assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root  # tagged
+    assert b'pdfuaid:part="1"' in reader.xmp_metadata.stream.get_data()
+
+
+def test_real_bulletin_outline_lists_the_sections(real):
+    _site, reader, _pages = real
+    outline = _outline(reader)
+    assert [title for depth, title in outline if depth == 0] == _source_sections()
+    assert (1, "Ce qui a été confirmé") in outline
+
+
+def test_real_bulletin_footnotes_at_the_foot_of_their_page(real):
+    _site, reader, pages = real
+    notes = _source_footnotes()
+    assert len(notes) == 3
+    # the words just before each call, in the source
+    calls = ["nouvelles orientations ministérielles proposées concernant le PSOC",
+             "d’avoir un PSOC cohérent avec la PRAC",
+             "l’espace de collaboration pour la rédaction finale de la brochure?"]
+    for number, (note, call) in enumerate(zip(notes, calls), 1):
+        holding = [i for i, text in enumerate(pages) if f"{number}. {note[:60]}" in text]
+        assert holding, f"footnote {number} missing"
+        assert call in pages[holding[0]], f"footnote {number} is not on the page of its call"
+
+
+def test_real_bulletin_links_are_clickable_and_print_their_address(real):
+    _site, reader, pages = real
+    uris = {annot.get_object()["/A"].get("/URI") for page in reader.pages for annot in page.get("/Annots", [])
+            if "/A" in annot.get_object()}
+    assert "http://www.crocat.ca/about.aspx" in uris
+    assert "mailto:info@ctroc.org" in uris
+    whole = " ".join(pages)
+    assert "crocat.ca (http://www.crocat.ca/about.aspx)" in whole
+    # a link whose text is its address is not printed twice
+    assert "trocbsl.org (http" not in whole
+
+
+def test_real_bulletin_page_links_to_its_pdf_with_its_size(real):
+    site, _reader, _pages = real
+    page = (site / "bulletins/info-psoc-03/index.html").read_text(encoding="utf-8")
+    match = re.search(r'<a href="([^"]+)" type="application/pdf" download>Version imprimable \(PDF, (\d+) ko\)</a>', page)
+    assert match, "no PDF link on the bulletin page"
+    target = (site / "bulletins/info-psoc-03" / match.group(1)).resolve()
+    assert target == (site / "pdf/info-psoc-03.pdf").resolve()
+    assert int(match.group(2)) == math.ceil(target.stat().st_size / 1000)
+
+
+def test_every_page_has_the_print_stylesheet(real):
+    site, _reader, _pages = real
+    assert "@media print" in (site / "assets/stylesheets/print.css").read_text(encoding="utf-8")
+    for page in ("index.html", "bulletins/index.html", "bulletins/info-psoc-03/index.html"):
+        assert "assets/stylesheets/print.css" in (site / page).read_text(encoding="utf-8"), page
+
+
+# --- fixture trees ----------------------------------------------------------------------------
+
+def _rendered_count(caplog) -> tuple[int, int]:
+    found = [re.search(r"PDF : (\d+) rendu\(s\), (\d+) tiré\(s\) du cache", r.getMessage()) for r in caplog.records]
+    found = [m for m in found if m]
+    assert found, "no PDF report in the log"
+    rendered, cached = found[-1].groups()
+    return int(rendered), int(cached)
+
+
+def test_cache_renders_only_what_changed(tree, caplog):
+    caplog.set_level("INFO", logger="mkdocs.plugins.infopsoc")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05", body="Un[^1].\n\n[^1]: Note un."))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10", body="## Section\n\nDeux."))
+    plugin = _build(tree)
+    assert _rendered_count(caplog) == (2, 0)
+    first = (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes()
+
+    caplog.clear()
+    plugin = _build(tree)
+    assert _rendered_count(caplog) == (0, 2)
+    assert plugin.pdf_report.from_cache == ["info-psoc-01", "info-psoc-02"]
+    assert (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes() == first
+
+    caplog.clear()
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10", body="## Section\n\nDeux, revu."))
+    plugin = _build(tree)
+    assert _rendered_count(caplog) == (1, 1)
+    assert plugin.pdf_report.rendered == ["info-psoc-02"]
+
+    # a change to the print stylesheet concerns every PDF
+    caplog.clear()
+    css = tree.root / "theme/assets/stylesheets/print-bulletin.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nh1 { color: black; }\n", encoding="utf-8")
+    _build(tree)
+    assert _rendered_count(caplog) == (2, 0)
+
+
+def test_same_source_gives_the_same_pdf_bytes(tree):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05-02", topics=["Convention"],
+                                                          body="## Une section\n\nTexte[^1].\n\n[^1]: Une note."))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10"))
+    plugin = _build(tree)  # two cold renders: on the worker processes
+    assert plugin.pdf_report.rendered == ["info-psoc-01", "info-psoc-02"]
+    first = (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes()
+    for cached in (tree.root / ".cache/pdf/fr").glob("info-psoc-01.*"):
+        cached.unlink()
+    plugin = _build(tree)  # one cold render: in this process
+    assert plugin.pdf_report.rendered == ["info-psoc-01"]
+    assert (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes() == first
+    info = pypdf.PdfReader(tree.root / "site/pdf/info-psoc-01.pdf").metadata
+    assert info["/CreationDate"].startswith("D:20160502")
+    assert info["/Keywords"] == "Convention"
+
+
+def test_enclosure_for_the_feeds(tree):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05"))
+    plugin = _build(tree)
+    url, length, mime = plugin.pdf_enclosure("info-psoc-01")
+    assert url == "https://www.ctroc.org/info-psoc/pdf/info-psoc-01.pdf"
+    assert length == (tree.root / "site/pdf/info-psoc-01.pdf").stat().st_size
+    assert mime == "application/pdf"
+    assert plugin.pdf_enclosure("info-psoc-99") is None
+
+
+def test_pdfs_can_be_turned_off(tree, monkeypatch):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05"))
+    _build(tree, plugins={"search": {}, "infopsoc": {"pdf": False}})
+    assert not (tree.root / "site/pdf").exists()
+    assert "Version imprimable" not in tree.read("bulletins/info-psoc-01/index.html")
+    monkeypatch.setenv("INFOPSOC_PDF", "1")  # forces them, as under `serve`
+    _build(tree, plugins={"search": {}, "infopsoc": {"pdf": False}})
+    assert (tree.root / "site/pdf/info-psoc-01.pdf").is_file()
+
+
+def test_a_resource_off_the_site_is_refused_and_fails_a_strict_build(tree, caplog):
+    body = 'Texte.\n\n<img src="https://example.org/logo.png" alt="Logo">\n'
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05", body=body))
+    with pytest.raises((PluginError, Abort)):
+        _build(tree)
+    errors = " ".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert "WeasyPrint a signalé des problèmes" in errors
+    assert "adresse hors du site refusée (aucune requête réseau) : https://example.org/logo.png" in errors
+    assert not (tree.root / ".cache/pdf/fr/info-psoc-01.pdf").exists()  # a render with warnings is not cached
+
+
+WIDE = """Un texte avec une adresse très longue : https://www.example.org/{long}.
+
+Et un lien : [le document]({url}).
+
+| {heads} |
+|{seps}|
+| {cells} |
+"""
+
+
+def _overflowing(document: weasyprint.document.Document) -> list[str]:
+    """Boxes that reach past the page's right margin."""
+    found = []
+    for page in document.pages:
+        box = page._page_box
+        right = box.content_box_x() + box.width
+        for child in box.descendants():
+            if getattr(child, "width", None) is None or getattr(child, "position_x", None) is None:
+                continue
+            end = child.border_box_x() + child.border_width()
+            if end > right + 0.5:
+                found.append(f"{type(child).__name__} ends at {end:.0f} > {right:.0f}: {getattr(child, 'text', '')[:40]!r}")
+    return found
+
+
+def test_wide_table_and_long_url_stay_on_the_page(tree):
+    long = "chemin-" + "tres-long-" * 25 + "fin"
+    url = "https://www.example.org/" + "segment/" * 30 + "document.pdf"
+    body = WIDE.format(long=long, url=url,
+                       heads=" | ".join(f"Colonne{i}" for i in range(12)), seps="|".join(["---"] * 12),
+                       cells=" | ".join("Interdisciplinarité" + str(i) + "constitutionnellement" for i in range(12)))
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Large", "2016-05", body=body))
+    plugin = _build(tree)  # strict: no WeasyPrint warning
+    site = tree.root / "site"
+    files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*") if p.is_file()}
+    bulletin = plugin.site.bulletins[0]
+    document = pdf.print_html(bulletin, plugin.rendered["info-psoc-01"], site_url=plugin.site.settings.site_url,
+                              author="CTROC")
+    assert _overflowing(pdf.lay_out(document, plugin.site.settings.site_url, files)) == []
+    # the check does find an overflow when nothing wraps
+    unwrapped = weasyprint.CSS(string="* { overflow-wrap: normal !important; } table { table-layout: auto !important; }")
+    assert _overflowing(pdf.lay_out(document, plugin.site.settings.site_url, files, stylesheets=[unwrapped]))
+    text = " ".join(_text(pypdf.PdfReader(site / "pdf/info-psoc-01.pdf")))
+    assert "Colonne11" in text.replace(" ", "")
+    assert "Footnotes Go Here" not in text
+
+
+def test_print_body_moves_footnotes_and_drops_web_chrome():
+    rendered = ('<header class="ip-bulletin-head"><h1>T</h1></header>'
+                '<h2 id="s">Section<a class="headerlink" href="#s">¶</a></h2>'
+                '<p>Texte<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup> suite.</p>'
+                '<div class="footnote"><hr><ol><li id="fn:1"><p>La <em>note</em>.&#160;'
+                '<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>'
+                '<nav class="ip-prevnext"><a href="../x/">Numéro précédent</a></nav>')
+    body, sections = pdf._print_body(rendered)
+    assert sections == [pdf.Section("s", "Section")]
+    assert '<span class="ip-footnote" id="fn:1">La <em>note</em>.</span> suite.' in body
+    for gone in ("ip-bulletin-head", "headerlink", "footnote-backref", "ip-prevnext", "<hr>"):
+        assert gone not in body
+
+
+def test_pdfs_are_off_under_serve_unless_asked(monkeypatch):
+    from infopsoc.plugin import _pdf_wanted
+
+    monkeypatch.delenv("INFOPSOC_PDF", raising=False)
+    assert _pdf_wanted(None, is_serve=False) is True
+    assert _pdf_wanted(None, is_serve=True) is False
+    assert _pdf_wanted(True, is_serve=True) is True
+    monkeypatch.setenv("INFOPSOC_PDF", "1")
+    assert _pdf_wanted(False, is_serve=True) is True
+    monkeypatch.setenv("INFOPSOC_PDF", "0")
+    assert _pdf_wanted(None, is_serve=False) is False
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert pdf.terminal_progress(io.StringIO()) is None
+    stream = Terminal()
+    show = pdf.terminal_progress(stream)
+    show(0, 4)
+    show(4, 4)
+    assert stream.getvalue().endswith("] 4/4\n")
+
+
+def test_sizes_in_the_link():
+    assert pdf.human_size(60821, "fr") == "61 ko"
+    assert pdf.human_size(1_250_000, "fr") == "1,2 Mo"
+    assert pdf.human_size(1_250_000, "en") == "1.2 MB"
+
+
+def test_the_real_feeds_announce_the_pdf_as_enclosure(real):
+    import feedparser
+
+    site, _reader, _pages = real
+    pdf = site / "pdf/info-psoc-03.pdf"
+    for name in ("rss.xml", "atom.xml"):
+        entry = next(e for e in feedparser.parse((site / name).read_bytes()).entries if "info-psoc-03" in e.link)
+        [enclosure] = entry.enclosures
+        assert enclosure.href == "https://www.ctroc.org/info-psoc/pdf/info-psoc-03.pdf"
+        assert int(enclosure.length) == pdf.stat().st_size
+        assert enclosure.type == "application/pdf"

@@ -52,7 +52,7 @@ def main(ctx: click.Context, config: Path) -> None:
 
 @main.group(context_settings=CONTEXT)
 def new() -> None:
-    """Créer un nouveau fichier : un bulletin, un terme du glossaire, un événement.
+    """Créer un bulletin, un terme du glossaire ou un événement.
 
     Le fichier est créé avec son en-tête rempli et un texte à compléter ; un
     fichier existant n'est jamais remplacé.
@@ -157,7 +157,7 @@ def _created(created: scaffold.Created, root: Path, next_step: str) -> None:
 @click.option("--strict", is_flag=True, help="Traiter les avertissements comme des erreurs.")
 @click.pass_obj
 def check(config: Path, strict: bool) -> None:
-    """Vérifier tout le contenu, brouillons compris, sans construire le site.
+    """Vérifier tout le contenu (brouillons compris).
 
     Vérifie les en-têtes des bulletins (et des autres collections), les liens
     vers les pages et les images, les notes de bas de page, les « À compléter »
@@ -184,9 +184,10 @@ def check(config: Path, strict: bool) -> None:
               help="Dossier de sortie (par défaut : site/).")
 @click.pass_obj
 def build(config: Path, site_dir: Path | None) -> None:
-    """Construire le site complet (pages, fils RSS, PDF) dans site/.
+    """Construire le site à publier dans site/.
 
-    Les brouillons ne sont pas publiés. Le site est construit dans un dossier
+    Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
+    construit dans un dossier
     temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
     site précédent intact.
 
@@ -218,9 +219,10 @@ def build(config: Path, site_dir: Path | None) -> None:
 @click.option("--pdf", is_flag=True, help="Produire aussi les PDF (plus lent ; sinon ils sont omis dans l'aperçu).")
 @click.pass_obj
 def serve(config: Path, dev_addr: str, pdf: bool) -> None:
-    """Prévisualiser le site, brouillons compris, avec rechargement automatique.
+    """Prévisualiser le site (brouillons compris).
 
-    Ouvre l'aperçu sur http://127.0.0.1:8000/ : la page du navigateur se
+    Ouvre l'aperçu, brouillons compris, sur http://127.0.0.1:8000/ : la
+    page du navigateur se
     recharge à chaque enregistrement d'un bulletin, d'un terme, d'un
     événement, d'une page ou du thème. Arrêtez l'aperçu avec Ctrl+C.
 

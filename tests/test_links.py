@@ -113,3 +113,14 @@ def test_the_whole_site_content_pages_and_drafts(tree):
     preview = found(drafts=True)  # check and serve: the draft's own links are checked too
     assert len(preview) == 2
     assert any(p.startswith("bulletins/info-psoc-02.md:9: le lien « nulle-part.md »") for p in preview)
+
+
+@pytest.mark.parametrize("url, hint", [
+    ("/info-psoc/bulletins/info-psoc-03/", "(info-psoc-03.md)"),
+    ("/index.md", "(../index.md)"),
+    ("/images/logo.png", "(../images/logo.png)"),
+])
+def test_an_absolute_address_gets_its_relative_form(url, hint):
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", f"[x]({url})", bulletin=True)
+    [problem] = check_text(doc, TARGETS)
+    assert "adresse absolue" in problem.message and hint in problem.hint

@@ -189,9 +189,11 @@ def check_url(raw: str, image: bool, doc: Text, targets: Targets, line: int) -> 
                            "content/images/ et liez-la par un chemin relatif")
         return None  # an external link: not checked here
     if url.startswith(("/", "\\")):
+        known = _absolute_target(unquote(parts.path), targets)
+        example = known or ("bulletins/info-psoc-03.md" if not image else "images/nom.png")
         return Problem(doc.rel, line, f"{what} « {url} » est une adresse absolue",
-                       "écrivez un chemin relatif vers le fichier, par exemple "
-                       + _relative(doc.uri, "bulletins/info-psoc-03.md" if not image else "images/nom.png"))
+                       f"écrivez le chemin relatif vers le fichier : ({_relative(doc.uri, example)})" if known else
+                       "écrivez un chemin relatif vers le fichier, par exemple " + _relative(doc.uri, example))
     path = unquote(parts.path)
     if not path:
         return None  # an anchor on the same page (MkDocs checks anchors)
@@ -227,6 +229,18 @@ def _missing(url: str, path: str, target: str, image: bool, doc: Text, targets: 
                        hint or "enregistrez l'image dans content/images/ et vérifiez le chemin")
     return Problem(doc.rel, line, f"le lien « {url} » mène à un fichier qui n'existe pas (content/{target})",
                    hint or "ajoutez le fichier dans content/ ou corrigez le chemin")
+
+
+def _absolute_target(path: str, targets: Targets) -> str | None:
+    """The file an absolute address means: ``/bulletins/info-psoc-03/`` → ``bulletins/info-psoc-03.md``."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    known = targets.files | targets.drafts
+    for start in range(len(parts)):  # the site may live under a folder (/info-psoc/…)
+        rest = "/".join(parts[start:])
+        for guess in (rest, rest + ".md", posixpath.join(rest, "index.md"), rest.removesuffix(".html") + ".md"):
+            if guess in known:
+                return guess
+    return "index.md" if not parts and "index.md" in known else None
 
 
 def _closest(target: str, candidates: list[str]) -> str | None:

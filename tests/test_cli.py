@@ -380,3 +380,23 @@ def test_the_publish_workflow_passes_actionlint():
     for package in re.findall(r"libpango-1\.0-0[^\n>]*", (REPO / ".ci/run").read_text(encoding="utf-8")):
         for name in package.split():
             assert name in text, name  # the same system packages as .ci/run
+
+
+# --- PUBLIER.md -------------------------------------------------------------------------
+
+def test_the_messages_quoted_in_publier_md_are_the_real_ones(project):
+    """PUBLIER.md shows staff real `check` messages: they must stay what the code prints."""
+    run(project, "new", "bulletin", "--title", "Le PSOC en 2018")  # info-psoc-04.md, a draft
+    for path in (Path(__file__).parent / "fixtures/publier").glob("*.md"):
+        shutil.copy(path, project.root / "bulletins" / path.name)
+    output = run(project, "check").output.splitlines()
+    guide = (REPO / "PUBLIER.md").read_text(encoding="utf-8")
+    quoted = [line for block in re.findall(r"```text\n(.*?)```", guide, re.S) for line in block.splitlines()
+              if line.startswith("bulletins/")]
+    assert len(quoted) >= 12
+    for line in quoted:
+        if "déjà pris" in line and line.startswith("Erreur"):
+            continue
+        assert line in output, line
+    assert f"`{output[-1]}`" in guide  # the summary line
+    assert "(PUBLIER.md)" in (REPO / "README.md").read_text(encoding="utf-8")  # linked from the README

@@ -35,10 +35,11 @@ def _fixed_day(monkeypatch):
 
 @pytest.fixture
 def project(tree):
-    """A fresh copy of the real content: bulletins, glossary, timeline, pages."""
-    for name in ("bulletins", "glossary", "timeline", "content"):
+    """A fresh copy of the real content: bulletins, glossary, timeline, pages, data."""
+    for name in ("bulletins", "glossary", "timeline", "content", "data"):
         shutil.rmtree(tree.root / name, ignore_errors=True)
-        shutil.copytree(REPO / name, tree.root / name)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, tree.root / name)
     return tree
 
 
@@ -191,6 +192,17 @@ def test_new_event_keeps_the_date_precision(project):
     again = run(project, "new", "event", "--date", "2017-10", "--title", "Œuvre collective : l'été")
     assert again.exit_code != 0 and "existe déjà" in again.output and path.read_bytes() == before
     assert run(project, "new", "event", "--date", "2017-13", "--title", "x").exit_code != 0
+
+
+def test_new_term_and_event_pass_the_real_schemas(project):
+    run(project, "new", "term", "Régie régionale", "--expansion", "Régie régionale de la santé")
+    run(project, "new", "event", "--date", "2017-10", "--title", "Un événement")
+    result = run(project, "check")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().split("\n")
+    assert lines[-1] == "0 erreur, 2 avertissements."
+    assert lines[0].startswith("glossary/regie-regionale.md:7: avertissement : texte à compléter")
+    assert lines[1].startswith("timeline/2017-10-un-evenement.md:6: avertissement : texte à compléter")
 
 
 @pytest.mark.parametrize("text, slug", [

@@ -124,3 +124,27 @@ def test_an_absolute_address_gets_its_relative_form(url, hint):
     doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", f"[x]({url})", bulletin=True)
     [problem] = check_text(doc, TARGETS)
     assert "adresse absolue" in problem.message and hint in problem.hint
+
+
+def test_every_built_page_is_a_known_link_target(tree):
+    """generated_uris lists the generated pages without rendering them: it must not miss one."""
+    import shutil
+
+    from conftest import REPO
+    from infopsoc.links import docs_files, generated_uris
+
+    for name in ("bulletins", "glossary", "timeline", "content", "data"):
+        shutil.rmtree(tree.root / name, ignore_errors=True)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, tree.root / name)
+    site_dir = tree.build()
+    settings = Settings.from_mkdocs_yml(tree.root / "mkdocs.yml")
+    site, report = load_site(settings)
+    assert report.errors == []
+    known = docs_files(settings.path("docs_dir")) | generated_uris(site)
+    pages = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html")]
+    assert len(pages) > 20
+    for page in pages:
+        folder = page.removesuffix("index.html").rstrip("/")
+        candidates = {f"{folder}.md", f"{folder}/index.md"} if folder else {"index.md"}
+        assert candidates & known, page

@@ -159,7 +159,10 @@ def check_text(doc: Text, targets: Targets, front_matter: bool = False) -> list[
                                     "warning"))
 
     for match in RAW_IMG.finditer(masked):
-        url(match.group(1), True, match.start())
+        # raw HTML is not rewritten by MkDocs (relative to the page's URL, not its file):
+        # only an image from another host is looked at
+        if urlsplit(match.group(1).strip()).netloc:
+            url(match.group(1), True, match.start())
     if doc.bulletin:
         for match in RAW_TAG.finditer(masked):
             tag = match.group(1).lower()
@@ -269,11 +272,25 @@ def docs_files(docs: Path) -> set[str]:
     return found
 
 
-def site_targets(site: "Site", lang: str = "fr") -> Targets:
-    from .pages import generate_pages  # pages imports project, which imports this module
+def generated_uris(site: "Site", lang: str = "fr") -> set[str]:
+    """Where the generated pages stand, without rendering them (their content may need a clean site).
 
+    Keep in step with ``pages.generate_pages`` and ``glossary_pages.glossary_pages``
+    (a test compares them on the real project).
+    """
+    # imported here: these modules import project, which imports this module
+    from .glossary_pages import INDEX_URI as GLOSSARY_INDEX_URI
+    from .pages import TIMELINE_URI
+
+    uris = {"bulletins/index.md", TIMELINE_URI, GLOSSARY_INDEX_URI}
+    uris |= {b.src_uri for b in site.bulletins_in(lang)}
+    uris |= {term.src_uri for term in site.glossary.terms(lang)}
+    return uris
+
+
+def site_targets(site: "Site", lang: str = "fr") -> Targets:
     files = docs_files(site.settings.path("docs_dir"))
-    files |= {page.src_uri for page in generate_pages(site, lang)}
+    files |= generated_uris(site, lang)
     drafts = {b.src_uri for b in site.bulletins if b.draft}
     files -= drafts
     return Targets(files=files, drafts=drafts)

@@ -5,19 +5,42 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check clean lock
+# The site's configuration (the tests point it at a copy of the project).
+CONFIG ?= mkdocs.yml
+INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
+
+.PHONY: build test serve check clean lock new-bulletin new-term new-event
 
 build: $(STAMP)
-	$(BIN)/infopsoc build
+	$(INFOPSOC) build
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF
 serve: $(STAMP)
-	$(BIN)/infopsoc serve
+	$(INFOPSOC) serve $(if $(PDF),--pdf)
 
+# make check            vérifier ; make check STRICT=1 : les avertissements bloquent aussi
 check: $(STAMP)
-	$(BIN)/infopsoc check
+	$(INFOPSOC) check $(if $(STRICT),--strict)
+
+# Staff shortcuts (see PUBLIER.md). Values travel through the environment ("$$TITLE"),
+# so apostrophes and quotes in a title are safe.
+# make new-bulletin TITLE="Le titre" [DATE=AAAA-MM-JJ] [NUMBER=5]
+new-bulletin: $(STAMP)
+	@test -n "$$TITLE" || { echo 'Indiquez le titre : make new-bulletin TITLE="Le titre du numéro"' >&2; exit 2; }
+	@$(INFOPSOC) new bulletin --title "$$TITLE" $(if $(DATE),--date "$$DATE") $(if $(NUMBER),--number "$$NUMBER")
+
+# make new-term SIGLE=CISSS EXPANSION="Centre intégré de santé et de services sociaux"
+new-term: $(STAMP)
+	@test -n "$$SIGLE" || { echo 'Indiquez le sigle : make new-term SIGLE=CISSS EXPANSION="La forme longue"' >&2; exit 2; }
+	@$(INFOPSOC) new term "$$SIGLE" --expansion "$$EXPANSION"
+
+# make new-event DATE=1994 TITLE="Régionalisation du PSOC"
+new-event: $(STAMP)
+	@test -n "$$DATE" || { echo 'Indiquez la date : make new-event DATE=AAAA-MM-JJ TITLE="Le titre"' >&2; exit 2; }
+	@$(INFOPSOC) new event --date "$$DATE" --title "$$TITLE"
 
 # The virtual environment, from the committed lock file (hashes checked).
 $(STAMP): requirements.lock pyproject.toml

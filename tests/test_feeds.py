@@ -24,7 +24,7 @@ from lxml import etree
 
 from conftest import REPO, TODAY, Tree, bulletin_text
 from infopsoc.bulletins import load_bulletins
-from infopsoc.feeds import Enclosure, build_feeds, entry_id, publication_time
+from infopsoc.feeds import Enclosure, build_feeds, clean_html, entry_id, publication_time
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",
@@ -41,15 +41,7 @@ Voir le [numéro 3](info-psoc-03.md#revision-brochure-psoc) et la photo.
 
 ![Photo de l'assemblée](../assets/images/photo.png)
 
-<script>alert("script")</script>
-
 <style>p { color: red; }</style>
-
-<iframe src="https://evil.example/"></iframe>
-
-<object data="https://evil.example/x.swf"></object>
-
-<embed src="https://evil.example/x.swf">
 
 <p style="color: red" onmouseover="alert(1)">Texte qui reste.</p>
 
@@ -369,6 +361,18 @@ def test_rule_no_unsafe_element_or_attribute_in_content(built):
     first = next(html for html in contents if "Texte qui reste." in html)
     # the harmless text around what was removed is kept
     assert "piège" in first and "autre piège" in first and "Photo brute" in first
+
+
+def test_clean_html_drops_the_elements_the_source_check_refuses():
+    # script, iframe, object and embed are refused in a bulletin's source (infopsoc check, the build):
+    # the feeds drop them all the same
+    html = ('<p>Avant</p><script>alert("script")</script><iframe src="https://evil.example/"></iframe><p>Après</p>'
+            '<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">')
+    cleaned = clean_html(html, SITE_URL + "bulletins/info-psoc-01/")
+    assert "Avant" in cleaned and "Après" in cleaned
+    assert "alert(" not in cleaned and "evil.example" not in cleaned
+    for tag in ("script", "iframe", "object", "embed"):
+        assert f"<{tag}" not in cleaned
 
 
 @pytest.mark.parametrize("name, path", [("rss.xml", "channel/item/guid"), ("atom.xml", "atom:entry/atom:id")])

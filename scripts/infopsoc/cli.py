@@ -1,6 +1,8 @@
-"""La ligne de commande d'Info-PSOC : vérifier, construire, prévisualiser.
+"""La ligne de commande d'Info-PSOC : créer, vérifier, construire, prévisualiser.
 
-A thin layer over plain functions: each command's docstring is its ``--help``.
+A thin layer over plain functions: each command's docstring is its ``--help``
+(in French, with an example); content mistakes come back as French messages
+that say what to do, never as tracebacks.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import click
 
-from .project import Settings, load_site
+from . import scaffold
+from .french_click import FrenchGroup
+from .project import Settings, load_site, today
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -25,34 +29,146 @@ def _settings(config: Path, **overrides) -> Settings:
     return Settings.from_mkdocs_yml(config, **overrides)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=FrenchGroup, context_settings=CONTEXT)
 @click.option("-f", "--config-file", "config", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
-              show_default=True, help="Le fichier de configuration du site.")
+              metavar="FICHIER", help="Le fichier de configuration du site (par défaut : mkdocs.yml).")
 @click.pass_context
 def main(ctx: click.Context, config: Path) -> None:
     """Info-PSOC : publier les bulletins, le glossaire et la chronologie de la CTROC.
 
     \b
     Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"   créer le prochain numéro
       infopsoc check          vérifier tout le contenu
-      infopsoc build          construire le site dans site/
       infopsoc serve          prévisualiser sur http://127.0.0.1:8000/
+      infopsoc build          construire le site dans site/
+
+    Le mode d'emploi complet est dans PUBLIER.md.
     """
     ctx.obj = config
 
+
+# --- new ----------------------------------------------------------------------
+
+@main.group(context_settings=CONTEXT)
+def new() -> None:
+    """Créer un bulletin, un terme du glossaire ou un événement.
+
+    Le fichier est créé avec son en-tête rempli et un texte à compléter ; un
+    fichier existant n'est jamais remplacé.
+
+    \b
+    Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"
+      infopsoc new term CISSS --expansion "Centre intégré de santé et de services sociaux"
+      infopsoc new event --date 1994 --title "Régionalisation du PSOC"
+    """
+
+
+@new.command("bulletin", context_settings=CONTEXT)
+@click.option("-t", "--title", metavar="TITRE", help="Le titre du numéro (obligatoire).")
+@click.option("--date", "date", metavar="AAAA-MM-JJ", help="La date du numéro (par défaut : aujourd'hui ; AAAA-MM si seul le mois compte).")
+@click.option("--number", "number", type=int, metavar="N", help="Le numéro (par défaut : le plus grand numéro + 1).")
+@click.pass_obj
+def new_bulletin(config: Path, title: str | None, date: str | None, number: int | None) -> None:
+    """Créer le prochain numéro d'Info-PSOC, en brouillon.
+
+    Crée bulletins/info-psoc-NN.md avec le prochain numéro libre, la date du
+    jour, l'en-tête rempli (draft: true) et un texte type à compléter, puis
+    affiche le chemin du fichier. Remplacez chaque « À compléter » : tant
+    qu'il en reste, « infopsoc check » le signale, et un bulletin publié ne
+    peut pas en contenir.
+
+    \b
+    Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"
+      infopsoc new bulletin --title "Numéro spécial" --date 2018-01-15 --number 5
+    """
+    if not title or not title.strip():
+        raise click.UsageError('il manque le titre : ajoutez --title "Le titre du numéro"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, today(),
+                        date=date, number=number)
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+
+
+@new.command("term", context_settings=CONTEXT)
+@click.argument("term", metavar="SIGLE", required=False)
+@click.option("-e", "--expansion", metavar="TEXTE", help="La forme longue du sigle (obligatoire).")
+@click.pass_obj
+def new_term(config: Path, term: str | None, expansion: str | None) -> None:
+    """Ajouter un terme (un sigle) au glossaire.
+
+    Crée glossary/<nom>.md (le terme en minuscules, sans accents ni espaces)
+    avec l'en-tête rempli et une définition à compléter.
+
+    \b
+    Exemple :
+      infopsoc new term CISSS --expansion "Centre intégré de santé et de services sociaux"
+    """
+    if not term or not term.strip():
+        raise click.UsageError('il manque le terme : infopsoc new term SIGLE --expansion "La forme longue"')
+    if not expansion or not expansion.strip():
+        raise click.UsageError(f'il manque la forme longue : infopsoc new term {term} --expansion "La forme longue"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_term, settings.root, settings.path("glossary_dir"), term, expansion)
+    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : infopsoc check")
+
+
+@new.command("event", context_settings=CONTEXT)
+@click.option("--date", "date", metavar="DATE", help="AAAA, AAAA-MM ou AAAA-MM-JJ : la précision est gardée (obligatoire).")
+@click.option("-t", "--title", metavar="TITRE", help="Le titre de l'événement (obligatoire).")
+@click.pass_obj
+def new_event(config: Path, date: str | None, title: str | None) -> None:
+    """Ajouter un événement à la chronologie.
+
+    Crée timeline/<date>-<titre>.md avec l'en-tête rempli, une source et un
+    texte à compléter.
+
+    \b
+    Exemple :
+      infopsoc new event --date 2017-10-18 --title "Rencontre d'information au MSSS"
+    """
+    if not date or not date.strip():
+        raise click.UsageError('il manque la date : ajoutez --date AAAA-MM-JJ (ou AAAA-MM, ou AAAA)')
+    if not title or not title.strip():
+        raise click.UsageError('il manque le titre : ajoutez --title "Le titre de l\'événement"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_event, settings.root, settings.path("timeline_dir"), date, title)
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+
+
+def _scaffold(function, *args, **kwargs) -> scaffold.Created:
+    try:
+        return function(*args, **kwargs)
+    except scaffold.ScaffoldError as exc:
+        raise click.ClickException(f"{exc.message} — {exc.hint}" if exc.hint else exc.message) from None
+
+
+def _created(created: scaffold.Created, root: Path, next_step: str) -> None:
+    path = created.path
+    click.echo(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path))
+    click.echo(next_step, err=True)
+
+
+# --- check, build, serve ---------------------------------------------------------
 
 @main.command(context_settings=CONTEXT)
 @click.option("--strict", is_flag=True, help="Traiter les avertissements comme des erreurs.")
 @click.pass_obj
 def check(config: Path, strict: bool) -> None:
-    """Vérifier les bulletins, le glossaire et la chronologie.
+    """Vérifier tout le contenu (brouillons compris).
 
-    Affiche chaque problème sous la forme « fichier:ligne: message », puis un
-    résumé. Sort avec le code 1 s'il y a des erreurs (ou des avertissements
-    avec --strict).
+    Vérifie les en-têtes des bulletins (et des autres collections), les liens
+    vers les pages et les images, les notes de bas de page, les « À compléter »
+    restés dans le texte. Affiche chaque problème sous la forme
+    « fichier:ligne: message — quoi faire », puis un résumé. Sort avec le code
+    1 s'il y a des erreurs ; les avertissements seuls ne bloquent pas, sauf
+    avec --strict.
 
     \b
-    Exemple :
+    Exemples :
+      infopsoc check
       infopsoc check --strict
     """
     _site, report = load_site(_settings(config, drafts=True))
@@ -64,19 +180,23 @@ def check(config: Path, strict: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None,
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
 @click.pass_obj
 def build(config: Path, site_dir: Path | None) -> None:
-    """Construire le site complet (pages, fils RSS, PDF) dans site/.
+    """Construire le site à publier dans site/.
 
-    Le site est construit dans un dossier temporaire et ne remplace site/ que si
-    tout a réussi : une erreur laisse le site précédent intact.
+    Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
+    construit dans un dossier
+    temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
+    site précédent intact.
 
     \b
-    Exemple :
+    Exemples :
       infopsoc build
+      infopsoc build --site-dir /tmp/apercu
     """
+    _settings(config)
     config = config.resolve()
     target = (site_dir or config.parent / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +204,8 @@ def build(config: Path, site_dir: Path | None) -> None:
     try:
         code = _mkdocs(["build", "--strict", "--config-file", str(config), "--site-dir", str(staging)])
         if code != 0:
-            raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié")
+            raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
+                                       " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
         _swap(staging, target)
     finally:
         if staging.exists():
@@ -93,21 +214,42 @@ def build(config: Path, site_dir: Path | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adresse d'écoute.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HÔTE:PORT",
+              help="Adresse d'écoute (par défaut : 127.0.0.1:8000).")
+@click.option("--pdf", is_flag=True, help="Produire aussi les PDF (plus lent ; sinon ils sont omis dans l'aperçu).")
 @click.pass_obj
-def serve(config: Path, dev_addr: str) -> None:
-    """Prévisualiser le site, brouillons compris, avec rechargement automatique.
+def serve(config: Path, dev_addr: str, pdf: bool) -> None:
+    """Prévisualiser le site (brouillons compris).
+
+    Ouvre l'aperçu, brouillons compris, sur http://127.0.0.1:8000/ : la
+    page du navigateur se
+    recharge à chaque enregistrement d'un bulletin, d'un terme, d'un
+    événement, d'une page ou du thème. Arrêtez l'aperçu avec Ctrl+C.
 
     \b
-    Exemple :
+    Exemples :
       infopsoc serve
+      infopsoc serve --pdf
     """
-    sys.exit(_mkdocs(["serve", "--livereload", "--config-file", str(config), "--dev-addr", dev_addr]))
+    _settings(config)
+    args = ["serve", "--livereload", "--config-file", str(config), "--dev-addr", dev_addr]
+    sys.exit(_mkdocs(args, serve_env(pdf)))
 
 
-def _mkdocs(args: list[str]) -> int:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+def serve_env(pdf: bool) -> dict[str, str]:
+    """The preview's environment: drafts shown; PDFs only when asked."""
+    env = {"INFOPSOC_DRAFTS": "1"}
+    if pdf:
+        env["INFOPSOC_PDF"] = "1"
+    return env
+
+
+def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+    try:
+        return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+    except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error
+        return 0
 
 
 def _swap(staging: Path, target: Path) -> None:

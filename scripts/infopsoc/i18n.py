@@ -69,6 +69,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_label": "Les tables régionales membres de la CTROC",
         "members_empty": "La liste des membres n'est pas encore remplie.",
         # --- cli ---
+        # the marker that scaffolds (infopsoc new) leave where staff must write
+        "placeholder": "À compléter",
     },
     "en": {
         "bulletin_label": "Info-PSOC No. {number}",
@@ -129,6 +131,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_label": "The CTROC's member regional tables",
         "members_empty": "The list of members has not been filled in yet.",
         # --- cli ---
+        "placeholder": "To be completed",
     },
 }
 

@@ -95,6 +95,9 @@ def today() -> dt.date:
 
 
 def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:
+    from .links import check_links  # both need Site: imported here to avoid a cycle
+    from .scaffold import check_placeholders
+
     report = Report()
     root = settings.root
     day = on or today()
@@ -116,4 +119,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
                                    lambda name: site.glossary.resolve(name, DEFAULT_LANGUAGE)))
     page_folders = [settings.path("bulletins_dir"), settings.path("glossary_dir"), root / settings.docs_dir]
     report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
+    # --- links ---  (last: links may point at any collection's generated pages)
+    report.extend(check_links(site))
+    report.extend(check_placeholders(site))
     return site, report

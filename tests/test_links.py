@@ -1,0 +1,150 @@
+"""The link, image, footnote and raw-HTML checks on Markdown texts (infopsoc.links)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import bulletin_text
+from infopsoc.links import Targets, Text, check_text
+from infopsoc.project import Settings, load_site
+
+TARGETS = Targets(
+    files={"index.md", "bulletins/index.md", "bulletins/info-psoc-03.md", "images/logo.png", "docs/guide.pdf",
+           "ressources/index.md"},
+    drafts={"bulletins/info-psoc-04.md"},
+)
+
+
+def problems(body: str, *, bulletin: bool = True, draft: bool = False, uri: str = "bulletins/info-psoc-05.md",
+             first_line: int = 1):
+    doc = Text("bulletins/info-psoc-05.md", uri, body, first_line, bulletin=bulletin, draft=draft)
+    return [(p.line, p.severity, p.message) for p in check_text(doc, TARGETS)]
+
+
+@pytest.mark.parametrize("body", [
+    "[le 3](info-psoc-03.md) et [l'archive](index.md) et [l'accueil](../index.md)",
+    "[section](info-psoc-03.md#ce-qui-a-ete-confirme) et [ici](#plus-bas)",
+    "[site](https://www.ctroc.org/) [courriel](mailto:info@ctroc.org) <https://example.org/>",
+    "![Logo](../images/logo.png) et [le guide](../docs/guide.pdf \"Le guide\")",
+    "[![Logo](../images/logo.png)](info-psoc-03.md)",
+    "[avec espaces](<info-psoc-03.md>) et [encodé](../docs/guide%2Epdf)",
+    "[réf][trois] puis [trois] et [Trois][]\n\n[trois]: info-psoc-03.md",
+    "Un appel[^a] et un autre[^b].\n\n[^a]: Note a.\n[^b]: Note b.",
+    "!!! note \"Encadré\"\n\n    Dans l'encadré[^1].\n\n[^1]: La note.",
+])
+def test_fine_texts(body):
+    assert problems(body) == []
+
+
+@pytest.mark.parametrize("body", [
+    "`[pas un lien](nulle-part.md)` ni `<script>`",
+    "```\n[pas un lien](nulle-part.md)\n[^9]\n<iframe>\n```",
+    "~~~~markdown\n![x](absente.png)\n~~~~",
+    "<!-- [commentaire](nulle-part.md) [^7] <script> -->",
+])
+def test_code_and_comments_are_not_checked(body):
+    assert problems(body) == []
+
+
+def test_line_numbers_count_from_the_body_line():
+    found = problems("Texte.\n\n```\nx\n```\n[perdu](perdu.md)", first_line=8)
+    assert [line for line, _, _ in found] == [13]
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ("[perdu](info-psoc-09.md)", "mène à une page qui n'existe pas (bulletins/info-psoc-09.md)"),
+    ("![x](../images/absente.png)", "l'image « ../images/absente.png » n'existe pas (fichier attendu : content/images/absente.png)"),
+    ("[doc](../docs/absent.pdf)", "mène à un fichier qui n'existe pas (content/docs/absent.pdf)"),
+    ("[abs](/bulletins/info-psoc-03/)", "est une adresse absolue"),
+    ("[dossier](../ressources/)", "vise l'adresse d'une page, pas son fichier"),
+    ("[loin](../../ailleurs.md)", "sort du site"),
+    ("[vide]()", "n'a pas d'adresse"),
+    ("[mal](javascript:alert(1))", "exécute du code"),
+    ("![pisteur](https://example.org/pixel.png)", "est chargée depuis un autre site"),
+    ('<img src="//example.org/pixel.png" alt="">', "est chargée depuis un autre site"),
+    ("[réf][inconnue]", "« inconnue », qui n'est définie nulle part"),
+    ("[def]: nulle-part.md", "mène à une page qui n'existe pas"),
+    ("Un appel[^2].", "l'appel de note « [^2] » n'a pas de note"),
+    ("<iframe src=x></iframe>", "balise HTML « <iframe> » interdite dans un bulletin"),
+    ("<OBJECT data=x>", "balise HTML « <object> »"),
+    ("<embed src=x>", "balise HTML « <embed> »"),
+    ("[brouillon](info-psoc-04.md)", "mène à un bulletin encore en brouillon"),
+])
+def test_errors(body, fragment):
+    found = problems(body)
+    assert len(found) == 1, found
+    line, severity, message = found[0]
+    assert severity == "error" and line == 1 and fragment in message, message
+
+
+def test_a_close_name_is_suggested_only_when_it_is_clear():
+    [(_, _, one)] = problems("[x](info-psoc-033.md)")
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", "[x](info-psoc-033.md)", bulletin=True)
+    assert "vouliez-vous écrire (info-psoc-03.md)" in check_text(doc, TARGETS)[0].hint
+    assert "info-psoc-033.md" in one
+
+
+def test_an_unused_note_is_a_warning():
+    assert problems("Texte.\n\n[^1]: Note.") == [(3, "warning", "la note « [^1] » n'est appelée nulle part dans le texte")]
+
+
+def test_a_draft_may_link_to_a_draft():
+    assert problems("[brouillon](info-psoc-04.md)", draft=True) == []
+
+
+def test_raw_html_is_allowed_in_pages():
+    assert problems("<script>x</script>", bulletin=False, uri="index.md") == []
+
+
+def test_the_whole_site_content_pages_and_drafts(tree):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, body="[accueil](../index.md) [page](../guide.md)"))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, draft="true", body="[perdu](nulle-part.md)"))
+    tree.write("content/guide.md", "---\ntitle: Guide\n---\n# Guide\n\n[le 1](bulletins/info-psoc-01.md) "
+                                   "[le 2](bulletins/info-psoc-02.md) ![x](images/x.png)\n")
+    tree.write("content/images/x.png", b"\x89PNG\r\n\x1a\n")
+
+    def found(drafts: bool) -> list[str]:
+        settings = Settings.from_mkdocs_yml(tree.root / "mkdocs.yml", drafts=drafts)
+        return [p.format() for p in load_site(settings)[1].problems]
+
+    published = found(drafts=False)  # the build: drafts are not looked at, links to them are errors
+    assert len(published) == 1 and published[0].startswith(
+        "content/guide.md:6: le lien « bulletins/info-psoc-02.md » mène à un bulletin encore en brouillon")
+    preview = found(drafts=True)  # check and serve: the draft's own links are checked too
+    assert len(preview) == 2
+    assert any(p.startswith("bulletins/info-psoc-02.md:9: le lien « nulle-part.md »") for p in preview)
+
+
+@pytest.mark.parametrize("url, hint", [
+    ("/info-psoc/bulletins/info-psoc-03/", "(info-psoc-03.md)"),
+    ("/index.md", "(../index.md)"),
+    ("/images/logo.png", "(../images/logo.png)"),
+])
+def test_an_absolute_address_gets_its_relative_form(url, hint):
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", f"[x]({url})", bulletin=True)
+    [problem] = check_text(doc, TARGETS)
+    assert "adresse absolue" in problem.message and hint in problem.hint
+
+
+def test_every_built_page_is_a_known_link_target(tree):
+    """generated_uris lists the generated pages without rendering them: it must not miss one."""
+    import shutil
+
+    from conftest import REPO
+    from infopsoc.links import docs_files, generated_uris
+
+    for name in ("bulletins", "glossary", "timeline", "content", "data"):
+        shutil.rmtree(tree.root / name, ignore_errors=True)
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, tree.root / name)
+    site_dir = tree.build()
+    settings = Settings.from_mkdocs_yml(tree.root / "mkdocs.yml")
+    site, report = load_site(settings)
+    assert report.errors == []
+    known = docs_files(settings.path("docs_dir")) | generated_uris(site)
+    pages = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("index.html")]
+    assert len(pages) > 20
+    for page in pages:
+        folder = page.removesuffix("index.html").rstrip("/")
+        candidates = {f"{folder}.md", f"{folder}/index.md"} if folder else {"index.md"}
+        assert candidates & known, page

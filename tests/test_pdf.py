@@ -243,15 +243,21 @@ def test_pdfs_can_be_turned_off(tree, monkeypatch):
     assert (tree.root / "site/pdf/info-psoc-01.pdf").is_file()
 
 
-def test_a_resource_off_the_site_is_refused_and_fails_a_strict_build(tree, caplog):
+def test_a_resource_off_the_site_is_refused_before_and_during_the_pdf(tree, caplog):
+    # The content check stops an external image first, with file and line ...
     body = 'Texte.\n\n<img src="https://example.org/logo.png" alt="Logo">\n'
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05", body=body))
     with pytest.raises((PluginError, Abort)):
         _build(tree)
     errors = " ".join(r.getMessage() for r in caplog.records if r.levelname == "ERROR")
-    assert "WeasyPrint a signalé des problèmes" in errors
-    assert "adresse hors du site refusée (aucune requête réseau) : https://example.org/logo.png" in errors
-    assert not (tree.root / ".cache/pdf/fr/info-psoc-01.pdf").exists()  # a render with warnings is not cached
+    assert "bulletins/info-psoc-01.md:10:" in errors and "https://example.org/logo.png" in errors
+    assert not (tree.root / ".cache/pdf/fr/info-psoc-01.pdf").exists()
+    # ... and WeasyPrint's fetcher would refuse it anyway: no network request from a PDF render.
+    from infopsoc.pdf import SiteFetcher
+
+    fetcher = SiteFetcher("https://www.ctroc.org/info-psoc/", {})
+    with pytest.raises(ValueError, match="adresse hors du site refusée"):
+        fetcher.fetch("https://example.org/logo.png")
 
 
 WIDE = """Un texte avec une adresse très longue : https://www.example.org/{long}.

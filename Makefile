@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build test serve check clean lock
@@ -10,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 build: $(STAMP)
 	$(BIN)/infopsoc build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
@@ -25,6 +26,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# The checkers the quality tests run (vnu.jar, axe-core), from the committed npm lock file.
+# --ignore-scripts: vnu-jar's install script would fetch a Java of its own; the machine's is used.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Re-lock after changing dependencies in pyproject.toml (needs `uv`).
 lock:

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 # The site's configuration (the tests point it at a copy of the project).
@@ -14,7 +15,7 @@ INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 build: $(STAMP)
 	$(INFOPSOC) build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF
@@ -48,6 +49,12 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# The checkers the quality tests run (vnu.jar, axe-core), from the committed npm lock file.
+# --ignore-scripts: vnu-jar's install script would fetch a Java of its own; the machine's is used.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 # Re-lock after changing dependencies in pyproject.toml (needs `uv`).
 lock:

@@ -68,6 +68,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- knowledge base, home ---
         "members_label": "Les tables régionales membres de la CTROC",
         "members_empty": "La liste des membres n'est pas encore remplie.",
+        # --- quality ---
+        "search_dialog": "Recherche dans le site",
         # --- cli ---
         # the marker that scaffolds (infopsoc new) leave where staff must write
         "placeholder": "À compléter",
@@ -130,6 +132,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- knowledge base, home ---
         "members_label": "The CTROC's member regional tables",
         "members_empty": "The list of members has not been filled in yet.",
+        # --- quality ---
+        "search_dialog": "Search this site",
         # --- cli ---
         "placeholder": "To be completed",
     },

@@ -8,6 +8,7 @@
 - ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »),
   and render the bulletins' PDFs (all pages are rendered by then, none is written yet);
 - ``on_page_context``: put the PDF link, with its size, on the bulletin page;
+- ``on_post_page``, ``on_post_template``: repair Material's known HTML defects (validity, accessibility);
 - ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``);
 - ``on_serve``: watch the collections and the theme.
 """
@@ -28,6 +29,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import Enclosure, build_feeds, feed_links
 from .glossary_markdown import GlossaryExtension, record_usage
+from .i18n import strings
+from .markup import repair_material_html
 from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
 from .pages import TIMELINE_URI, expand_directives, generate_pages
 from .problems import Problem, Report
@@ -169,6 +172,16 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
         found = self.pdfs.get(slug)
         return found.enclosure(self.site.settings.site_url) if found and self.site else None
+
+    # --- quality ---
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        # 404.html is a page of Material's too, rendered without a Markdown source
+        if template_name.endswith(".html"):
+            return repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+        return output_content
 
     def on_post_build(self, *, config) -> None:
         assert self.site is not None

@@ -1,0 +1,246 @@
+"""Checkers for a built site, used by tests/test_quality.py.
+
+Each returns a list of failures (empty when the check passes), so a test can feed it a
+known-bad page and see it fail. The browser ones take a Playwright page on a local server.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+
+REPO = Path(__file__).resolve().parent.parent
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+# TOOLCHAIN.md: without the networking flags Chromium reaches outside hosts on its own.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# --- HTML validity ---------------------------------------------------------------------
+
+def vnu_errors(files: list[Path]) -> list[str]:
+    """Errors of the Nu HTML Checker on ``files`` (one JVM for all)."""
+    java = shutil.which("java")
+    assert java, "Java est nécessaire pour vnu.jar"
+    result = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+                            capture_output=True, text=True, timeout=600)
+    report = json.loads(result.stderr or result.stdout)
+    return [f"{m.get('url', '?').split('/')[-2:]}:{m.get('lastLine')}: {m['message']} | {m.get('extract', '').strip()[:120]}"
+            for m in report["messages"] if m["type"] in ("error", "non-document-error")]
+
+
+# --- links -----------------------------------------------------------------------------
+
+_LINK_ATTRS = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "src"), ("source", "src"),
+               ("iframe", "src"), ("form", "action"))
+
+
+class LinkChecker:
+    """Resolves internal URLs against the files of ``site`` (no HTTP).
+
+    ``site_url`` is the public address: absolute URLs under it (feeds, exports) are internal.
+    """
+
+    def __init__(self, site: Path, site_url: str):
+        self.site = site
+        self.site_url = site_url if site_url.endswith("/") else site_url + "/"
+        self.base_path = urlsplit(self.site_url).path
+        self._ids: dict[Path, set[str]] = {}
+
+    def ids(self, page: Path) -> set[str]:
+        if page not in self._ids:
+            tree = lxml.html.fromstring(page.read_bytes())
+            self._ids[page] = {e.get("id") for e in tree.iter() if isinstance(e.tag, str) and e.get("id")} | {
+                e.get("name") for e in tree.iter("a") if e.get("name")}
+        return self._ids[page]
+
+    def target(self, url: str, source: Path) -> tuple[Path | None, str]:
+        """The file ``url`` (found in ``source``) points to, or None when it is not internal."""
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https"):
+            if not url.startswith(self.site_url):
+                return None, ""
+            path = parts.path[len(self.base_path):]
+            resolved = self.site / unquote(path)
+        elif parts.scheme or parts.netloc:
+            return None, ""  # mailto:, javascript:, data:, //host...
+        elif parts.path.startswith("/"):
+            path = parts.path[len(self.base_path):] if parts.path.startswith(self.base_path) else parts.path[1:]
+            resolved = self.site / unquote(path)
+        elif parts.path:
+            resolved = source.parent / unquote(parts.path)
+        else:
+            resolved = source
+        return resolved, parts.fragment
+
+    def check(self, url: str, source: Path) -> str | None:
+        """A message when ``url`` is internal and broken."""
+        resolved, fragment = self.target(url, source)
+        if resolved is None:
+            return None
+        if resolved.is_dir():
+            resolved = resolved / "index.html"
+        where = source.relative_to(self.site) if source.is_relative_to(self.site) else source
+        if not resolved.resolve().is_relative_to(self.site.resolve()):
+            return f"{where}: {url} sort du site"
+        if not resolved.is_file():
+            return f"{where}: {url} ne mène à aucun fichier"
+        if fragment and resolved.suffix == ".html" and unquote(fragment) not in self.ids(resolved):
+            return f"{where}: {url} : pas d'ancre #{fragment} dans {resolved.relative_to(self.site)}"
+        return None
+
+    def check_page(self, page: Path) -> list[str]:
+        tree = lxml.html.fromstring(page.read_bytes())
+        urls = [e.get(attr) for tag, attr in _LINK_ATTRS for e in tree.iter(tag) if e.get(attr)]
+        urls += [part.split()[0] for e in tree.iter("img", "source") for part in (e.get("srcset") or "").split(",") if part.strip()]
+        return [m for url in urls if (m := self.check(url.strip(), page))]
+
+    def check_text(self, source: Path) -> list[str]:
+        """Every absolute URL under the site's address in a text file (feed, JSON export)."""
+        text = source.read_text(encoding="utf-8")
+        if source.suffix == ".json":
+            text = "\n".join(_json_strings(json.loads(text)))
+        text = html.unescape(html.unescape(text))
+        urls = set(re.findall(re.escape(self.site_url) + r"[^\s\"'<>)\]]*", text))
+        return [m for url in sorted(urls) if (m := self.check(url, source))]
+
+    def check_site(self, extra: tuple[str, ...] = ("rss.xml", "atom.xml", "glossaire.json", "sitemap.xml")) -> list[str]:
+        failures = []
+        for page in sorted(self.site.rglob("*.html")):
+            failures += self.check_page(page)
+        for name in extra:
+            if (self.site / name).is_file():
+                failures += self.check_text(self.site / name)
+        return failures
+
+
+def _json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _json_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _json_strings(v)]
+    return []
+
+
+# --- a local server ----------------------------------------------------------------------
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class LocalServer:
+    """``folder`` served on 127.0.0.1 by a threaded server (TOOLCHAIN.md: http.server's own queue is tiny)."""
+
+    def __init__(self, folder: Path):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+        self.httpd.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# --- in the browser ----------------------------------------------------------------------
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the loaded ``page``.
+
+    The search dialog's name (``aria-dialog-name``, a best practice in axe) is checked too.
+    """
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("""tags => axe.run(document, {
+        runOnly: {type: 'tag', values: tags}, rules: {'aria-dialog-name': {enabled: true}}, resultTypes: ['violations']})""",
+                           AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(str(n["target"]) for n in v["nodes"][:5])
+            for v in result["violations"]]
+
+
+class RequestWatch:
+    """Records every request of ``page`` and refuses (without sending) those not to ``origin``.
+
+    Also records the ``Set-Cookie`` headers of responses.
+    """
+
+    def __init__(self, page, origin: str):
+        self.origin = origin
+        self.foreign: list[str] = []
+        self.set_cookie: list[str] = []
+        page.route("**/*", self._route)
+        page.on("response", self._response)
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort("blockedbyclient")
+
+    def _response(self, response):
+        header = response.headers.get("set-cookie")
+        if header:
+            self.set_cookie.append(f"{response.url}: {header}")
+
+
+def cookies_set(page) -> list[str]:
+    """Cookies the loaded page holds (``document.cookie`` and the browser context's jar)."""
+    found = [c for c in page.evaluate("document.cookie").split(";") if c.strip()]
+    found += [f"{c['name']}={c['value']}" for c in page.context.cookies()]
+    return found
+
+
+_FOCUS_PROBE = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const shadow = s.boxShadow && s.boxShadow !== 'none';
+  const label = (e.getAttribute('aria-label') || e.textContent || e.getAttribute('placeholder') || '').trim().replace(/\\s+/g, ' ');
+  return {tag: e.tagName.toLowerCase(), cls: e.className && e.className.baseVal === undefined ? e.className : '',
+          href: e.getAttribute('href') || '', label: label.slice(0, 80), visible: outline || shadow,
+          outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow};
+}"""
+
+
+def tab_through(page, limit: int = 400) -> list[dict]:
+    """Press Tab from the top of ``page`` until focus comes back round; each focused element."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    seen: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = page.evaluate(_FOCUS_PROBE)
+        if info is None:
+            if seen:
+                break
+            continue
+        if seen and info == seen[0]:
+            break
+        seen.append(info)
+    return seen
+
+
+def invisible_focus(stops: list[dict]) -> list[str]:
+    return [f"{s['tag']}.{s['cls']} {s['href']} « {s['label']} » : focus invisible (outline {s['outline']}, box-shadow {s['shadow']})"
+            for s in stops if not s["visible"]]

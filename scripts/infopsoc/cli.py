@@ -14,7 +14,9 @@ from pathlib import Path
 
 import click
 
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from .project import Settings, load_site
+from .translations import language_prefix, translation_status
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -43,8 +45,10 @@ def main(ctx: click.Context, config: Path) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("--strict", is_flag=True, help="Traiter les avertissements comme des erreurs.")
+@click.option("--translations", is_flag=True,
+              help="Lister plutôt, par collection, les textes sans version anglaise et les traductions en retard.")
 @click.pass_obj
-def check(config: Path, strict: bool) -> None:
+def check(config: Path, strict: bool, translations: bool) -> None:
     """Vérifier les bulletins, le glossaire et la chronologie.
 
     Affiche chaque problème sous la forme « fichier:ligne: message », puis un
@@ -54,7 +58,11 @@ def check(config: Path, strict: bool) -> None:
     \b
     Exemple :
       infopsoc check --strict
+      infopsoc check --translations
     """
+    if translations:
+        _check_translations(_settings(config))
+        return
     _site, report = load_site(_settings(config, drafts=True))
     for problem in report.errors + report.warnings:
         click.echo(problem.format())
@@ -82,9 +90,15 @@ def build(config: Path, site_dir: Path | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
     try:
-        code = _mkdocs(["build", "--strict", "--config-file", str(config), "--site-dir", str(staging)])
-        if code != 0:
-            raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié")
+        # --- bilingual --- French at the root, then each other language in its folder (en/)
+        for lang in LANGUAGES:
+            language_config = _language_config(config, lang)
+            if language_config is None:
+                continue
+            code = _mkdocs(["build", "--strict", "--config-file", str(language_config),
+                            "--site-dir", str(staging / language_prefix(lang))])
+            if code != 0:
+                raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié")
         _swap(staging, target)
     finally:
         if staging.exists():
@@ -94,15 +108,49 @@ def build(config: Path, site_dir: Path | None) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Adresse d'écoute.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True,
+              help="La langue à prévisualiser (une langue à la fois).")
 @click.pass_obj
-def serve(config: Path, dev_addr: str) -> None:
+def serve(config: Path, dev_addr: str, lang: str) -> None:
     """Prévisualiser le site, brouillons compris, avec rechargement automatique.
 
     \b
-    Exemple :
+    Exemples :
       infopsoc serve
+      infopsoc serve --lang en
     """
-    sys.exit(_mkdocs(["serve", "--livereload", "--config-file", str(config), "--dev-addr", dev_addr]))
+    language_config = _language_config(config, lang)
+    if language_config is None:
+        raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
+    sys.exit(_mkdocs(["serve", "--livereload", "--config-file", str(language_config), "--dev-addr", dev_addr]))
+
+
+# --- bilingual ---
+def _language_file(config: Path, lang: str) -> Path:
+    """mkdocs.yml for French, mkdocs.en.yml for English (it inherits mkdocs.yml)."""
+    return config if lang == DEFAULT_LANGUAGE else config.with_name(f"{config.stem}.{lang}{config.suffix}")
+
+
+def _language_config(config: Path, lang: str) -> Path | None:
+    path = _language_file(config, lang)
+    return path if path.is_file() else None
+
+
+def _check_translations(settings: Settings) -> None:
+    t = strings(DEFAULT_LANGUAGE)
+    folders = {"bulletins": settings.path("bulletins_dir"), "glossary": settings.path("glossary_dir"),
+               "timeline": settings.path("timeline_dir"), "pages": settings.root / settings.docs_dir}
+    rows = translation_status(settings.root, folders)
+    if not rows:
+        click.echo(t["translations_none"])
+        return
+    header = t["translations_header"].split(" | ")
+    table = [[r.collection, r.original, r.translation, t[f"translations_{r.status}"]] for r in rows]
+    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
+    for line in [header, ["-" * w for w in widths], *table]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    click.echo(t["translations_summary"].format(missing=sum(r.status == "missing" for r in rows),
+                                                stale=sum(r.status == "stale" for r in rows)))
 
 
 def _mkdocs(args: list[str]) -> int:

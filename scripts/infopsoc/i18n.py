@@ -68,6 +68,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- knowledge base, home ---
         "members_label": "Les tables régionales membres de la CTROC",
         "members_empty": "La liste des membres n'est pas encore remplie.",
+        # --- bilingual ---
+        "permalink_title": "Lien vers cette section",
+        "language_name": "Français",
+        "language_select": "Choisir la langue",
+        "language_missing": "{page} n'existe pas encore dans cette langue : lien vers l'accueil",
+        "translations_header": "Collection | Fichier français | Traduction | État",
+        "translations_missing": "à traduire",
+        "translations_stale": "à mettre à jour",
+        "translations_none": "Toutes les traductions sont à jour.",
+        "translations_summary": "{missing} à traduire, {stale} à mettre à jour",
         # --- cli ---
     },
     "en": {
@@ -128,6 +138,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- knowledge base, home ---
         "members_label": "The CTROC's member regional tables",
         "members_empty": "The list of members has not been filled in yet.",
+        # --- bilingual ---
+        "permalink_title": "Link to this section",
+        "language_name": "English",
+        "language_select": "Select language",
+        "language_missing": "{page} is not available in this language yet: link to the home page",
+        "translations_header": "Collection | French file | Translation | Status",
+        "translations_missing": "to translate",
+        "translations_stale": "to update",
+        "translations_none": "Every translation is up to date.",
+        "translations_summary": "{missing} to translate, {stale} to update",
         # --- cli ---
     },
 }

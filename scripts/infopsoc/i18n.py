@@ -71,8 +71,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- bilingual ---
         "permalink_title": "Lien vers cette section",
         "language_name": "Français",
-        "language_select": "Choisir la langue",
-        "language_missing": "{page} n'existe pas encore dans cette langue : lien vers l'accueil",
         "translations_header": "Collection | Fichier français | Traduction | État",
         "translations_missing": "à traduire",
         "translations_stale": "à mettre à jour",
@@ -141,8 +139,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         # --- bilingual ---
         "permalink_title": "Link to this section",
         "language_name": "English",
-        "language_select": "Select language",
-        "language_missing": "{page} is not available in this language yet: link to the home page",
         "translations_header": "Collection | French file | Translation | Status",
         "translations_missing": "to translate",
         "translations_stale": "to update",

@@ -183,8 +183,13 @@ class RequestWatch:
     Also records the ``Set-Cookie`` headers of responses.
     """
 
-    def __init__(self, page, origin: str):
+    def __init__(self, page, origin: str, site_url: str | None = None):
         self.origin = origin
+        # The site's own published address is first-party: in production it *is* the server.
+        # Such requests (Material fetches the sitemap next to each <link rel=alternate>) are
+        # answered by the local server, never sent to the network.
+        self.site_url = site_url
+        self.page = page
         self.foreign: list[str] = []
         self.set_cookie: list[str] = []
         page.route("**/*", self._route)
@@ -194,6 +199,9 @@ class RequestWatch:
         url = route.request.url
         if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
             route.continue_()
+        elif self.site_url and url.startswith(self.site_url):
+            local = self.origin + "/" + url[len(self.site_url):]
+            route.fulfill(response=self.page.request.get(local))
         else:
             self.foreign.append(url)
             route.abort("blockedbyclient")

@@ -425,7 +425,7 @@ def test_every_page_has_autodiscovery_links_and_a_visible_subscribe_link(built):
     for page in pages:
         document = lxml.html.fromstring(page.read_text(encoding="utf-8"))
         found = {}
-        for link in document.iterfind(".//head/link[@rel='alternate']"):
+        for link in document.iterfind(".//head/link[@rel='alternate'][@type]"):  # hreflang links have no type
             href = link.get("href")
             if href.startswith("/"):  # 404.html links from the site's root
                 target = site / href[len(urlsplit(SITE_URL).path):]

@@ -18,12 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, REPO, VNU_JAR, LinkChecker, LocalServer,
                          RequestWatch, axe_violations, cookies_set, invisible_focus, tab_through,
                          vnu_errors)
 
-# One page of each kind (French only for now).
+# One page of each kind, in French and in English (no English bulletin exists yet).
 PAGES = {
     "accueil": "",
     "bulletin": "bulletins/info-psoc-03/",
@@ -32,9 +33,17 @@ PAGES = {
     "terme": "glossaire/psoc/",
     "chronologie": "chronologie/",
     "connaissances": "le-psoc/",
+    "en-home": "en/",
+    "en-archive": "en/bulletins/",
+    "en-glossary": "en/glossaire/",
+    "en-term": "en/glossaire/psoc/",
+    "en-timeline": "en/chronologie/",
+    "en-knowledge": "en/le-psoc/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 SCREENSHOTS = REPO / "test-output" / "screenshots"
+# The site's published address: its own host in production, answered locally here.
+SITE_URL = "https://www.ctroc.org/info-psoc/"
 
 
 def _need(ok: bool, what: str) -> None:
@@ -89,7 +98,7 @@ def open_page(browser, request):
         context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
         contexts.append(context)
         page = context.new_page()
-        watch = RequestWatch(page, origin)
+        watch = RequestWatch(page, origin, SITE_URL)
         page.goto(url, wait_until="load")
         return page, watch
 
@@ -133,7 +142,7 @@ def test_page_is_accessible_private_and_screenshotted(kind, server, open_page):
         assert watch.set_cookie == [] and cookies_set(page) == [], f"{kind} : cookie"
 
 
-def test_keyboard_reaches_search_pdf_and_footnotes(server, open_page):
+def test_keyboard_reaches_search_switcher_pdf_and_footnotes(server, open_page):
     page, _ = open_page(f"{server.origin}/{PAGES['bulletin']}", server.origin)
     stops = tab_through(page)
     labels = [(s["cls"], s["href"], s["label"]) for s in stops]
@@ -141,6 +150,7 @@ def test_keyboard_reaches_search_pdf_and_footnotes(server, open_page):
     assert any(label.startswith("Version imprimable (PDF") and href.endswith(".pdf") for _, href, label in labels), labels
     assert any(href.startswith("#fn:") for _, href, _ in labels), labels  # a footnote call
     assert any(href.startswith("#fnref") for _, href, _ in labels), labels  # back from the note
+    assert any("ip-lang-en" in cls for cls, _, _ in labels), labels  # the language switcher
     assert invisible_focus(stops) == []
 
 

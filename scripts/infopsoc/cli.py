@@ -18,7 +18,9 @@ import click
 
 from . import scaffold
 from .french_click import FrenchGroup
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from .project import Settings, load_site, today
+from .translations import language_prefix, translation_status
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -155,8 +157,10 @@ def _created(created: scaffold.Created, root: Path, next_step: str) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("--strict", is_flag=True, help="Traiter les avertissements comme des erreurs.")
+@click.option("--translations", is_flag=True,
+              help="Lister plutôt, par collection, les textes sans version anglaise et les traductions en retard.")
 @click.pass_obj
-def check(config: Path, strict: bool) -> None:
+def check(config: Path, strict: bool, translations: bool) -> None:
     """Vérifier tout le contenu (brouillons compris).
 
     Vérifie les en-têtes des bulletins (et des autres collections), les liens
@@ -170,7 +174,11 @@ def check(config: Path, strict: bool) -> None:
     Exemples :
       infopsoc check
       infopsoc check --strict
+      infopsoc check --translations
     """
+    if translations:
+        _check_translations(_settings(config))
+        return
     _site, report = load_site(_settings(config, drafts=True))
     for problem in report.errors + report.warnings:
         click.echo(problem.format())
@@ -202,10 +210,16 @@ def build(config: Path, site_dir: Path | None) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
     try:
-        code = _mkdocs(["build", "--strict", "--config-file", str(config), "--site-dir", str(staging)])
-        if code != 0:
-            raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
-                                       " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
+        # --- bilingual --- French at the root, then each other language in its folder (en/)
+        for lang in LANGUAGES:
+            language_config = _language_config(config, lang)
+            if language_config is None:
+                continue
+            code = _mkdocs(["build", "--strict", "--config-file", str(language_config),
+                            "--site-dir", str(staging / language_prefix(lang))])
+            if code != 0:
+                raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
+                                           " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
         _swap(staging, target)
     finally:
         if staging.exists():
@@ -216,9 +230,11 @@ def build(config: Path, site_dir: Path | None) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HÔTE:PORT",
               help="Adresse d'écoute (par défaut : 127.0.0.1:8000).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
+              help="La langue à prévisualiser, une à la fois (par défaut : fr).")
 @click.option("--pdf", is_flag=True, help="Produire aussi les PDF (plus lent ; sinon ils sont omis dans l'aperçu).")
 @click.pass_obj
-def serve(config: Path, dev_addr: str, pdf: bool) -> None:
+def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     """Prévisualiser le site (brouillons compris).
 
     Ouvre l'aperçu, brouillons compris, sur http://127.0.0.1:8000/ : la
@@ -230,10 +246,42 @@ def serve(config: Path, dev_addr: str, pdf: bool) -> None:
     Exemples :
       infopsoc serve
       infopsoc serve --pdf
+      infopsoc serve --lang en
     """
     _settings(config)
-    args = ["serve", "--livereload", "--config-file", str(config), "--dev-addr", dev_addr]
+    language_config = _language_config(config, lang)
+    if language_config is None:
+        raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
+    args = ["serve", "--livereload", "--config-file", str(language_config), "--dev-addr", dev_addr]
     sys.exit(_mkdocs(args, serve_env(pdf)))
+
+
+# --- bilingual ---
+def _language_file(config: Path, lang: str) -> Path:
+    """mkdocs.yml for French, mkdocs.en.yml for English (it inherits mkdocs.yml)."""
+    return config if lang == DEFAULT_LANGUAGE else config.with_name(f"{config.stem}.{lang}{config.suffix}")
+
+
+def _language_config(config: Path, lang: str) -> Path | None:
+    path = _language_file(config, lang)
+    return path if path.is_file() else None
+
+
+def _check_translations(settings: Settings) -> None:
+    t = strings(DEFAULT_LANGUAGE)
+    folders = {"bulletins": settings.path("bulletins_dir"), "glossary": settings.path("glossary_dir"),
+               "timeline": settings.path("timeline_dir"), "pages": settings.root / settings.docs_dir}
+    rows = translation_status(settings.root, folders)
+    if not rows:
+        click.echo(t["translations_none"])
+        return
+    header = t["translations_header"].split(" | ")
+    table = [[r.collection, r.original, r.translation, t[f"translations_{r.status}"]] for r in rows]
+    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
+    for line in [header, ["-" * w for w in widths], *table]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    click.echo(t["translations_summary"].format(missing=sum(r.status == "missing" for r in rows),
+                                                stale=sum(r.status == "stale" for r in rows)))
 
 
 def serve_env(pdf: bool) -> dict[str, str]:

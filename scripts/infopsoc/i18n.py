@@ -70,6 +70,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_empty": "La liste des membres n'est pas encore remplie.",
         # --- quality ---
         "search_dialog": "Recherche dans le site",
+        # --- bilingual ---
+        "permalink_title": "Lien vers cette section",
+        "language_name": "Français",
+        "translations_header": "Collection | Fichier français | Traduction | État",
+        "translations_missing": "à traduire",
+        "translations_stale": "à mettre à jour",
+        "translations_none": "Toutes les traductions sont à jour.",
+        "translations_summary": "{missing} à traduire, {stale} à mettre à jour",
         # --- cli ---
         # the marker that scaffolds (infopsoc new) leave where staff must write
         "placeholder": "À compléter",
@@ -134,6 +142,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_empty": "The list of members has not been filled in yet.",
         # --- quality ---
         "search_dialog": "Search this site",
+        # --- bilingual ---
+        "permalink_title": "Link to this section",
+        "language_name": "English",
+        "translations_header": "Collection | French file | Translation | Status",
+        "translations_missing": "to translate",
+        "translations_stale": "to update",
+        "translations_none": "Every translation is up to date.",
+        "translations_summary": "{missing} to translate, {stale} to update",
         # --- cli ---
         "placeholder": "To be completed",
     },

@@ -17,7 +17,7 @@ from typing import Callable
 import jinja2
 
 from .bulletins import Bulletin
-from .i18n import strings
+from .i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from .problems import Problem
 from .project import Site
 from .timeline import by_decade, citing
@@ -64,7 +64,9 @@ class GeneratedPage:
 def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
     """Every page the collections give rise to, for one language."""
     bulletins = site.bulletins_in(lang)
-    pages = [GeneratedPage("bulletins/index.md", _archive(bulletins, lang))]
+    # --- bilingual --- (the archive also lists, marked, the bulletins not translated yet)
+    untranslated = [b for b in site.bulletins_in(DEFAULT_LANGUAGE) if b.slug not in {x.slug for x in bulletins}]
+    pages = [GeneratedPage("bulletins/index.md", _archive(bulletins, lang, untranslated))]
     # bulletins are newest first: the next issue is the one before in the list
     for i, bulletin in enumerate(bulletins):
         newer = bulletins[i - 1] if i > 0 else None
@@ -83,11 +85,20 @@ TIMELINE_URI = "chronologie/index.md"
 
 def _timeline(site: Site, lang: str) -> str:
     labels = {b.slug: b.label(lang) for b in site.bulletins_in(lang)}
+    # --- bilingual --- a bulletin not in this language: raw HTML link to the French page
+    french = {b.slug: b for b in site.bulletins_in(DEFAULT_LANGUAGE)}
+
+    def bulletin_ref(slug: str) -> str:
+        if slug in labels or slug not in french:
+            return f"[{md_escape(labels.get(slug, slug))}]({relative(TIMELINE_URI, f'bulletins/{slug}.md')})"
+        return other_language_link(french[slug], TIMELINE_URI, lang)
+
     return render(
         "timeline.md.j2",
         decades=by_decade(site.timeline_in(lang)),
         t=strings(lang),
         lang=lang,
+        bulletin_ref=bulletin_ref,
         bulletin_label=lambda slug: labels.get(slug, slug),
         bulletin_link=lambda slug: relative(TIMELINE_URI, f"bulletins/{slug}.md"),
         term_link=lambda name: relative(TIMELINE_URI, site.glossary.resolve(name, lang).src_uri),
@@ -116,15 +127,40 @@ def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, 
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:", re.MULTILINE)
 
 
-def _archive(bulletins: list[Bulletin], lang: str) -> str:
-    years = [(year, list(items)) for year, items in groupby(bulletins, key=lambda b: b.date.year)]
+def _archive(bulletins: list[Bulletin], lang: str, untranslated: list[Bulletin] = ()) -> str:
+    # --- bilingual --- untranslated bulletins (French) take their place by date, marked
+    everything = sorted([*bulletins, *untranslated], key=lambda b: b.sort_key, reverse=True)
+    others = {b.slug for b in untranslated}
+    years = [(year, list(items)) for year, items in groupby(everything, key=lambda b: b.date.year)]
     return render(
         "archive.md.j2",
         years=years,
         t=strings(lang),
         lang=lang,
+        is_translated=lambda b: b.slug not in others,
+        html_lang=HTML_LANG,
+        original_href=lambda b: original_href(b, "bulletins/index.md", lang),
         link=lambda other: relative("bulletins/index.md", other.src_uri),
     )
+
+
+# --- bilingual ---
+def original_href(b: Bulletin, page_uri: str, lang: str) -> str:
+    """The relative address, from a page of ``lang``'s build, of a bulletin's French page.
+
+    MkDocs cannot check a link outside its own build: it is written as raw HTML.
+    """
+    from .translations import cross_href  # translations imports nothing from here
+
+    page_url = posixpath.dirname(page_uri) + "/" if page_uri.endswith("index.md") else page_uri[:-3] + "/"
+    return cross_href(page_url.lstrip("/"), lang, b.url, DEFAULT_LANGUAGE)
+
+
+def other_language_link(b: Bulletin, page_uri: str, lang: str) -> str:
+    """An HTML link to a bulletin's French page, marked « (in French) »."""
+    t = strings(lang)
+    return (f'<a href="{html.escape(original_href(b, page_uri, lang))}" hreflang="{HTML_LANG[b.lang]}">'
+            f'{html.escape(b.label(lang))}</a> <span class="ip-in-french">{html.escape(t["in_french"])}</span>')
 
 
 # --- directives in hand-written pages ------------------------------------------

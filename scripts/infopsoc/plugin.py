@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import os
@@ -27,7 +28,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .feeds import Enclosure, build_feeds, feed_links
+from .feeds import Enclosure, FeedSet, build_feeds, feed_links
 from .glossary_markdown import GlossaryExtension, record_usage
 from .i18n import strings
 from .markup import repair_material_html
@@ -35,6 +36,8 @@ from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pa
 from .pages import TIMELINE_URI, expand_directives, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
+from .i18n import HTML_LANG, strings
+from .translations import alternates, hreflang_links, language_prefix, language_view, root_url
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
 
@@ -44,7 +47,7 @@ class InfoPsocConfig(Config):
     glossary_dir = c.Type(str, default="glossary")
     timeline_dir = c.Type(str, default="timeline")
     drafts = c.Optional(c.Type(bool))
-    lang = c.Type(str, default="fr")
+    lang = c.Optional(c.Type(str))  # default: the theme's language (mkdocs.en.yml sets only theme.language)
     acronym_allow = c.ListOfItems(c.Type(str), default=[])
     # --- knowledge base ---
     members_file = c.Type(str, default="data/membres.yml")
@@ -82,6 +85,14 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- pdf ---
         self.pdfs, self.pdf_report = {}, None
         self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
+        # --- bilingual --- (one build per language: the plugin's language is the theme's)
+        if not self.config.lang:
+            self.config.lang = config.theme["language"] or "fr"
+        if self.config.lang not in HTML_LANG:
+            raise PluginError(f"langue « {self.config.lang} » inconnue : langues possibles {', '.join(HTML_LANG)}")
+        toc = config.mdx_configs.get("toc")
+        if isinstance(toc, dict) and "permalink_title" in toc:
+            toc["permalink_title"] = strings(self.config.lang)["permalink_title"]
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         # --- glossary ---
@@ -94,6 +105,20 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.site is not None
         report = Report()
+        # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
+        served, dropped = language_view([f.src_uri for f in files], self.config.lang)
+        for src_uri in dropped:
+            files.remove(files.src_uris[src_uri])
+        for target, source in served.items():
+            if target != source:
+                original = files.src_uris[source]
+                files.remove(original)
+                if target in files.src_uris:
+                    files.remove(files.src_uris[target])
+                replacement = File(target, config.docs_dir, config.site_dir, config.use_directory_urls,
+                                   inclusion=original.inclusion)
+                replacement.abs_src_path = original.abs_src_path
+                files.append(replacement)
         # --- glossary --- (its pages come after the collections' own)
         generated = generate_pages(self.site, self.config.lang) + glossary_pages(self.site, self.config.lang)
         for page in generated:
@@ -134,7 +159,12 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_env(self, env, *, config, files: Files):
         assert self.site is not None
         # --- feeds ---
-        env.globals["infopsoc_feeds"] = feed_links(self.site.settings.site_url, self.config.lang)
+        env.globals["infopsoc_feeds"] = self._feed_links()
+        # --- bilingual ---
+        env.globals["infopsoc_html_lang"] = HTML_LANG[self.config.lang]
+        env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
+        env.globals["infopsoc_alternates"] = self._alternates
+        env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
         # --- pdf ---
         if not self.pdf_enabled:
             return env
@@ -158,6 +188,26 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if self.pdf_enabled and meta.get("kind") == "bulletin":
             page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
         return context
+
+    # --- bilingual ---
+    @property
+    def _root_url(self) -> str:
+        """The French site's address (feeds place every language from it)."""
+        assert self.site is not None
+        return root_url(self.site.settings.site_url, self.config.lang)
+
+    def _feed_links(self) -> FeedSet:
+        """This language's feeds, with paths from this build's root (``en/rss.xml`` → ``rss.xml``)."""
+        links = feed_links(self._root_url, self.config.lang)
+        prefix = language_prefix(self.config.lang)
+        return FeedSet(links.label, tuple(dataclasses.replace(link, path=link.path.removeprefix(prefix))
+                                          for link in links))
+
+    def _alternates(self, page) -> list:
+        """Every language's version of a page (templates: switcher, hreflang, sitemap)."""
+        if self.site is None or page is None or getattr(page, "file", None) is None:
+            return []
+        return alternates(self.site, page.file.src_uri, page.url, self.config.lang)
 
     @property
     def _pdf(self) -> ModuleType:
@@ -187,10 +237,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         assert self.site is not None
         site_dir = Path(config.site_dir)
         # --- feeds --- (the PDFs, rendered in on_env, are their enclosures)
-        feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self.site.settings.site_url,
+        feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self._root_url,
                             lang=self.config.lang, enclosure=self._enclosure)
         for path, data in feeds.items():
-            target = site_dir / path
+            target = site_dir / path.removeprefix(language_prefix(self.config.lang))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         # --- pdf ---

@@ -80,9 +80,11 @@ def build(config: Path, site_dir: Path | None) -> None:
     config = config.resolve()
     target = (site_dir or config.parent / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    epoch = _source_date_epoch(config.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
     try:
-        code = _mkdocs(["build", "--strict", "--config-file", str(config), "--site-dir", str(staging)])
+        code = _mkdocs(["build", "--strict", "--config-file", str(config), "--site-dir", str(staging)],
+                       SOURCE_DATE_EPOCH=epoch)
         if code != 0:
             raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié")
         _swap(staging, target)
@@ -105,9 +107,37 @@ def serve(config: Path, dev_addr: str) -> None:
     sys.exit(_mkdocs(["serve", "--livereload", "--config-file", str(config), "--dev-addr", dev_addr]))
 
 
-def _mkdocs(args: list[str]) -> int:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def _mkdocs(args: list[str], **extra_env: str) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+
+
+# --- reliability ---
+#: The build time outside git (and when git is missing): 1980-01-01 00:00 UTC, the date reproducible
+#: builds conventionally use (the ZIP epoch). Only dates that describe the build itself take it
+#: (the sitemap's <lastmod>, the sitemap.xml.gz header); content dates come from the content.
+FALLBACK_EPOCH = 315532800
+
+
+def _source_date_epoch(root: Path) -> str:
+    """The build's time, so that two builds of one commit are byte-identical.
+
+    ``SOURCE_DATE_EPOCH`` when set (it must be a whole number of seconds); otherwise the time of the
+    last git commit of ``root``; otherwise :data:`FALLBACK_EPOCH`.
+    """
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is not None:
+        if not given.strip().isdigit():
+            raise click.ClickException(f"SOURCE_DATE_EPOCH vaut « {given} » : un nombre de secondes est attendu "
+                                       "(par exemple 1508284800), ou retirez cette variable")
+        return given.strip()
+    try:
+        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                                capture_output=True, text=True, check=False)
+    except OSError:  # git is not installed
+        return str(FALLBACK_EPOCH)
+    stamp = result.stdout.strip()
+    return stamp if result.returncode == 0 and stamp.isdigit() else str(FALLBACK_EPOCH)
 
 
 def _swap(staging: Path, target: Path) -> None:
@@ -117,7 +147,12 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # put the previous site back
+        raise
     if old.exists():
         shutil.rmtree(old)
 

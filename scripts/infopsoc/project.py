@@ -87,11 +87,19 @@ class Site:
 
 
 def today() -> dt.date:
-    """Today, or the day of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+    """The day the checks measure « the future » from: today, or the day of ``SOURCE_DATE_EPOCH``
+    when that is later.
+
+    Only the future-date check uses it (no output depends on it). ``infopsoc build`` pins
+    ``SOURCE_DATE_EPOCH`` to the last commit (or to 1980 outside git): taking the later day keeps
+    a bulletin written since then from being refused as « more than a year in the future ».
+    """
+    # --- reliability ---
+    day = dt.date.today()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-    return dt.date.today()
+        day = max(day, dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date())
+    return day
 
 
 def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:

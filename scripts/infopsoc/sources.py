@@ -63,7 +63,7 @@ def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         return None, [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
-                              "un bulletin est du texte : retirez les images collées dans le texte ou découpez le fichier")]
+                              "ce fichier doit être du texte : retirez les images collées dans le texte ou découpez le fichier")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

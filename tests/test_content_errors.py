@@ -204,3 +204,13 @@ def test_bad_tree_fails_check_and_build_with_every_message_and_no_traceback(tmp_
             assert rel + expected in output, (rel + expected, output[-3000:])
     assert snapshot(tree.root / "site") == before
     assert not [p for p in tree.root.iterdir() if p.name.startswith(".site-")]
+
+
+def test_control_character_is_a_message_not_a_crash(tmp_path):
+    _items, problems = _load(tmp_path, "bulletins", load_bulletins,
+                             {"info-psoc-01.md": "---\nnumber: 1\ntitle: x\x00\ndate: 2017-10\nsummary: x\n---\n"})
+    assert [(p.line, "caractère invisible interdit (code 0x0000)" in p.message) for p in problems] == [(3, True)]
+    path = tmp_path / "membres.yml"
+    path.write_bytes(b"- url: https://a.org/\n  name: \x07TROC\n")
+    _members, problems = load_members(path, tmp_path)
+    assert [(p.line, "caractère invisible" in p.message) for p in problems] == [(2, True)]

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .problems import Problem
-from .sources import MAX_BYTES, _Loader
+from .sources import MAX_BYTES, UNPRINTABLE_HINT, _Loader, unprintable
 
 FIELDS = ("url", "name", "region")
 # the French words staff are likely to type instead
@@ -64,6 +64,9 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
                             "enregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous » → encodage UTF-8)")]
     try:
         node = yaml.compose(text, Loader=_Loader)
+    # --- reliability ---
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, …)
+        return [], [Problem(rel, text[: exc.position].count("\n") + 1, unprintable(exc), UNPRINTABLE_HINT)]
     except yaml.MarkedYAMLError as exc:
         # an unclosed quote is best shown where the quote opens
         opening = "quoted scalar" in (exc.context or "")

@@ -97,3 +97,16 @@ def _quiet_mkdocs_logs():
     # MkDocs adds handlers per build; keep the test output readable.
     logging.getLogger("mkdocs").propagate = True
     yield
+
+
+# --- reliability ---
+def populate(tree: Tree) -> Tree:
+    """Every collection, a little of each: a bulletin with a note, a term, an event, the members."""
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(
+        1, "Premier numéro", "2017-10-18", body="Le PSOC[^1] en bref.\n\n[^1]: Une note.\n"))
+    tree.write("glossary/psoc.md", "---\nterm: PSOC\nexpansion: \"Programme de soutien aux organismes "
+                                   "communautaires\"\n---\nLe programme.\n")
+    tree.write("timeline/1973-naissance-du-psoc.md", "---\ndate: 1973\ntitle: \"Naissance du PSOC\"\n"
+                                                     "sources:\n  - bulletin: info-psoc-01\nterms: [PSOC]\n---\nTexte.\n")
+    tree.write("data/membres.yml", "- url: https://www.exemple.org/\n  name: TROC de l'exemple\n")
+    return tree

@@ -45,3 +45,63 @@ def test_structured_front_matter_never_raises(meta, body):
 def test_arbitrary_bytes_never_raise(raw):
     items, problems = _write_and_load(raw)
     assert items or problems
+
+
+# --- reliability: every collection, and the members file ---
+
+from infopsoc.glossary import check_pages, load_glossary  # noqa: E402
+from infopsoc.members import load_members  # noqa: E402
+from infopsoc.timeline import load_timeline  # noqa: E402
+
+COLLECTIONS = {
+    "glossary": ("cisss.md", load_glossary),
+    "timeline": ("1994-regionalisation.md", load_timeline),
+}
+
+
+def _load_collection(folder: str, raw: bytes):
+    name, loader = COLLECTIONS[folder]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / folder).mkdir()
+        (root / folder / name).write_bytes(raw)
+        loaded, problems = loader(root / folder, root, TODAY)
+        # the checks over every page read the same file: they must hold too
+        problems = list(problems) + check_pages(root, [root / folder], load_glossary(root / "none", root, TODAY)[0])
+        return list(loaded.terms() if folder == "glossary" else loaded), problems
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(COLLECTIONS)), front_matter, bodies)
+def test_collections_structured_front_matter_never_raises(folder, meta, body):
+    dumped = yaml.safe_dump(meta, allow_unicode=True) if meta else ""
+    items, problems = _load_collection(folder, f"---\n{dumped}---\n{body}".encode("utf-8", "surrogatepass"))
+    assert items or [p for p in problems if p.is_error]
+    for problem in problems:
+        assert problem.path.startswith(folder + "/") and problem.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(sorted(COLLECTIONS)),
+       st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ("---\n" + t).encode("utf-8", "surrogatepass")))
+def test_collections_arbitrary_bytes_never_raise(folder, raw):
+    items, problems = _load_collection(folder, raw)
+    assert items or [p for p in problems if p.is_error]
+
+
+members = st.lists(st.dictionaries(st.sampled_from(["url", "name", "region", "nom", "x"]) | st.text(max_size=6),
+                                   values, max_size=4) | values, max_size=4)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(members | values, st.binary(max_size=120))
+def test_members_file_never_raises(data, raw):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        path = root / "membres.yml"
+        for content in (yaml.safe_dump(data, allow_unicode=True).encode("utf-8", "surrogatepass"), raw):
+            path.write_bytes(content)
+            found, problems = load_members(path, root)
+            assert isinstance(found, list)
+            for problem in problems:
+                assert problem.path == "membres.yml" and problem.message

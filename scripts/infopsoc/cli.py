@@ -19,7 +19,7 @@ import click
 from . import scaffold
 from .french_click import FrenchGroup
 from .i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
-from .project import Settings, load_site, today
+from .project import Settings, dating_day, load_site
 from .translations import language_prefix, translation_status
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -89,7 +89,7 @@ def new_bulletin(config: Path, title: str | None, date: str | None, number: int 
     if not title or not title.strip():
         raise click.UsageError('il manque le titre : ajoutez --title "Le titre du numéro"')
     settings = _settings(config)
-    created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, today(),
+    created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, dating_day(),
                         date=date, number=number)
     _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
 
@@ -208,6 +208,7 @@ def build(config: Path, site_dir: Path | None) -> None:
     config = config.resolve()
     target = (site_dir or config.parent / "site").resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    epoch = _source_date_epoch(config.parent)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
     try:
         # --- bilingual --- French at the root, then each other language in its folder (en/)
@@ -216,7 +217,8 @@ def build(config: Path, site_dir: Path | None) -> None:
             if language_config is None:
                 continue
             code = _mkdocs(["build", "--strict", "--config-file", str(language_config),
-                            "--site-dir", str(staging / language_prefix(lang))])
+                            "--site-dir", str(staging / language_prefix(lang))],
+                           {"SOURCE_DATE_EPOCH": epoch})
             if code != 0:
                 raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
                                            " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
@@ -300,6 +302,34 @@ def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
         return 0
 
 
+# --- reliability ---
+#: The build time outside git (and when git is missing): 1980-01-01 00:00 UTC, the date reproducible
+#: builds conventionally use (the ZIP epoch). Only dates that describe the build itself take it
+#: (the sitemap's <lastmod>, the sitemap.xml.gz header); content dates come from the content.
+FALLBACK_EPOCH = 315532800
+
+
+def _source_date_epoch(root: Path) -> str:
+    """The build's time, so that two builds of one commit are byte-identical.
+
+    ``SOURCE_DATE_EPOCH`` when set (it must be a whole number of seconds); otherwise the time of the
+    last git commit of ``root``; otherwise :data:`FALLBACK_EPOCH`.
+    """
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is not None:
+        if not given.strip().isdigit():
+            raise click.ClickException(f"SOURCE_DATE_EPOCH vaut « {given} » : un nombre de secondes est attendu "
+                                       "(par exemple 1508284800), ou retirez cette variable")
+        return given.strip()
+    try:
+        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                                capture_output=True, text=True, check=False)
+    except OSError:  # git is not installed
+        return str(FALLBACK_EPOCH)
+    stamp = result.stdout.strip()
+    return stamp if result.returncode == 0 and stamp.isdigit() else str(FALLBACK_EPOCH)
+
+
 def _swap(staging: Path, target: Path) -> None:
     """Replace ``target`` by ``staging`` with two renames (no half-written site)."""
     old = target.with_name(f".{target.name}-old")
@@ -307,7 +337,12 @@ def _swap(staging: Path, target: Path) -> None:
         shutil.rmtree(old)
     if target.exists():
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # put the previous site back
+        raise
     if old.exists():
         shutil.rmtree(old)
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .i18n import LANGUAGES
+from .i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .problems import Problem
 from .schema import Schema
 from .sources import Source, read_source
@@ -38,6 +38,10 @@ def load_folder(
         problems.extend(read_problems)
         if source is None:
             continue
+        # --- reliability ---
+        if path.name.endswith(f".{DEFAULT_LANGUAGE}.md"):
+            problems.append(_french_suffix(source, path))
+            continue
         if source.lang not in LANGUAGES:
             problems.append(Problem(source.rel, None, f"langue « {source.lang} » inconnue dans le nom du fichier",
                                     f"langues possibles : {', '.join(LANGUAGES)} (le français n'a pas de suffixe)"))
@@ -63,3 +67,16 @@ def check_translations(items: list, label: str) -> list[Problem]:
         for i in items
         if i.lang != "fr" and i.slug not in french
     ]
+
+
+# --- reliability ---
+def _french_suffix(source: Source, path: Path) -> Problem:
+    """``x.fr.md``: French has no suffix, and next to ``x.md`` it would be a second French ``x``."""
+    plain = path.with_name(f"{source.stem}.md")
+    if plain.exists():
+        return Problem(source.rel, None,
+                       f"« {path.name} » et « {plain.name} » sont deux versions françaises de « {source.stem} »",
+                       f"le français n'a pas de suffixe : gardez {plain.name}, reportez-y ce qui manque et "
+                       f"supprimez {path.name}")
+    return Problem(source.rel, None, f"« {path.name} » : le français n'a pas de suffixe de langue",
+                   f"renommez le fichier {plain.name}")

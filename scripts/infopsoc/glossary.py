@@ -24,7 +24,7 @@ from .collection import check_translations, load_folder
 from .i18n import DEFAULT_LANGUAGE
 from .problems import Problem
 from .schema import Field, Schema, text, text_list
-from .sources import Source
+from .sources import MAX_BYTES, Source
 
 #: Where the term pages stand in the site: ``glossaire/<slug>.md``.
 PAGE_DIR = "glossaire"
@@ -236,7 +236,7 @@ _MASKS = [
     re.compile(r"\[\^[^\]]*\]"),              # footnote references
     re.compile(r"<[^>\n]+>"),                 # HTML tags, autolinks
     re.compile(r"\{[^}\n]*\}"),               # attribute lists
-    re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+"),  # bare addresses
+    re.compile(r"\b(?:https?://|www\.)\S+|(?<!\S)\S+@\S+"),  # bare addresses (anchored: linear time)
 ]
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
 
@@ -313,6 +313,9 @@ def page_sources(root: Path, folders: Iterable[Path]) -> list[tuple[str, str]]:
             continue
         for path in sorted(folder.rglob("*.md")):
             if not path.is_file():
+                continue
+            # --- reliability --- (an oversized file is refused by its loader; scanning it could take hours)
+            if path.stat().st_size > MAX_BYTES:
                 continue
             try:
                 text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .problems import Problem
-from .sources import _Loader
+from .sources import MAX_BYTES, UNPRINTABLE_HINT, _Loader, unprintable
 
 FIELDS = ("url", "name", "region")
 # the French words staff are likely to type instead
@@ -52,6 +52,10 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
     if not path.is_file():
         return None, []
     raw = path.read_bytes()
+    # --- reliability ---
+    if len(raw) > MAX_BYTES:
+        return [], [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
+                            "la liste des membres tient en quelques Kio : vérifiez qu'un autre texte n'y a pas été collé")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -60,6 +64,9 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
                             "enregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous » → encodage UTF-8)")]
     try:
         node = yaml.compose(text, Loader=_Loader)
+    # --- reliability ---
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, …)
+        return [], [Problem(rel, text[: exc.position].count("\n") + 1, unprintable(exc), UNPRINTABLE_HINT)]
     except yaml.MarkedYAMLError as exc:
         # an unclosed quote is best shown where the quote opens
         opening = "quoted scalar" in (exc.context or "")

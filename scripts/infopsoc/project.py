@@ -86,12 +86,29 @@ class Site:
         return published(self.bulletins, lang, drafts=self.settings.drafts)
 
 
-def today() -> dt.date:
-    """Today, or the day of ``SOURCE_DATE_EPOCH`` for reproducible builds."""
+def dating_day() -> dt.date:
+    """The day a new item is dated by ``infopsoc new``: the day of ``SOURCE_DATE_EPOCH`` when
+    set (reproducible scaffolds), otherwise today."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
     return dt.date.today()
+
+
+def today() -> dt.date:
+    """The day the checks measure « the future » from: today, or the day of ``SOURCE_DATE_EPOCH``
+    when that is later.
+
+    Only the future-date check uses it (no output depends on it). ``infopsoc build`` pins
+    ``SOURCE_DATE_EPOCH`` to the last commit (or to 1980 outside git): taking the later day keeps
+    a bulletin written since then from being refused as « more than a year in the future ».
+    """
+    # --- reliability ---
+    day = dt.date.today()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        day = max(day, dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date())
+    return day
 
 
 def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:

@@ -63,7 +63,7 @@ def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         return None, [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
-                              "un bulletin est du texte : retirez les images collées dans le texte ou découpez le fichier")]
+                              "ce fichier doit être du texte : retirez les images collées dans le texte ou découpez le fichier")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,7 +103,11 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
         return [Problem(rel, line, _explain_yaml(exc), _yaml_hint(exc))]
-    except yaml.YAMLError as exc:  # pragma: no cover - every YAML error carries a mark
+    # --- reliability ---
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, …) in the front matter
+        line = yaml_text[: exc.position].count("\n") + 2
+        return [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
+    except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
         return [Problem(rel, 1, f"en-tête illisible ({exc})", "vérifiez la syntaxe de l'en-tête")]
     if node is None:
         return [Problem(rel, 1, "l'en-tête est vide", "ajoutez les champs obligatoires entre les deux lignes « --- »")]
@@ -153,3 +157,11 @@ def _yaml_hint(exc: yaml.YAMLError) -> str:
     if "quoted scalar" in context or "quoted scalar" in problem:
         return "fermez le guillemet à la fin de la valeur"
     return "chaque ligne de l'en-tête doit avoir la forme « nom: valeur »"
+
+
+# --- reliability ---
+UNPRINTABLE_HINT = "supprimez ce caractère (souvent collé depuis un traitement de texte ou un PDF)"
+
+
+def unprintable(exc: "yaml.reader.ReaderError") -> str:
+    return f"caractère invisible interdit (code {exc.character:#06x})"

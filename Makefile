@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check clean lock
+.PHONY: build test serve check clean lock bench
 
 build: $(STAMP)
 	$(BIN)/infopsoc build
@@ -32,3 +32,7 @@ lock:
 
 clean:
 	rm -rf site .site-build-* .site-old
+
+# Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py

@@ -162,6 +162,28 @@ def test_terms_used_sees_what_the_page_marks(terms):
     assert terms_used(texts, terms, EXTENSIONS, {}) == {"a": ["troc", "cisss"], "b": []}
 
 
+def test_terms_used_cache_gives_the_same_answers_and_follows_edits(terms, tmp_path):
+    cache = tmp_path / "usage.json"
+    texts = {"a": "La TROC et le CISSS.\n", "b": "Le PSOC.\n"}
+    fresh = terms_used(texts, terms, EXTENSIONS, {})
+    assert terms_used(texts, terms, EXTENSIONS, {}, cache) == fresh == {"a": ["troc", "cisss"], "b": ["psoc"]}
+    assert cache.is_file()
+    assert terms_used(texts, terms, EXTENSIONS, {}, cache) == fresh  # answered from the file
+    # an edited text is converted again; a text no longer present is dropped from the file
+    edited = {"a": "Le ROC seulement.\n"}
+    assert terms_used(edited, terms, EXTENSIONS, {}, cache) == {"a": ["roc"]}
+    assert len(json.loads(cache.read_text(encoding="utf-8"))["texts"]) == 1
+    # other terms: the file's answers are not used
+    fewer = [t for t in terms if t.slug != "roc"]
+    assert terms_used(edited, fewer, EXTENSIONS, {}, cache) == {"a": []}
+
+
+def test_matcher_prefilter_keeps_every_first_letter(terms):
+    # names starting with a lower-case letter, a capital, an acronym: all still found
+    html, used = convert(terms, "Les seuils planchers, la Convention PSOC, le cadre régional et la TROC.\n")
+    assert used == ["seuil-plancher", "convention", "cadre-regional", "troc"]
+
+
 def test_plain_text_of_a_definition():
     text = "Le **PSOC** est un [programme](x.md) « national ».\n\nDeuxième\nparagraphe &amp; fin.\n\n- un\n- deux\n"
     assert plain_text(text) == "Le PSOC est un programme « national ».\n\nDeuxième paragraphe & fin.\n\nun\n\ndeux"

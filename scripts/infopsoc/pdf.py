@@ -37,11 +37,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
+from functools import cache
+from importlib import metadata
+
 import jinja2
 import markupsafe
 import tinyhtml5
-import weasyprint
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .bulletins import Bulletin
 from .i18n import HTML_LANG, strings
@@ -95,10 +96,46 @@ class PrintDocument:
 
     def key(self) -> str:
         digest = hashlib.sha256()
-        for part in (FORMAT, weasyprint.__version__, PDF_VARIANT, self.base_url, self.html):
+        for part in (FORMAT, _weasyprint_version(), PDF_VARIANT, self.base_url, self.html):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
         return digest.hexdigest()
+
+
+# WeasyPrint takes about a second to import: only a build that renders a PDF pays for it
+# (the worker processes preload it).
+
+@cache
+def _weasyprint():
+    import weasyprint
+
+    return weasyprint
+
+
+@cache
+def _weasyprint_version() -> str:
+    return metadata.version("weasyprint")
+
+
+@cache
+def _code_fingerprint() -> str:
+    """What shapes a print document besides its inputs: this module, the strings and the template."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in (here / "pdf.py", here / "i18n.py", here / "templates" / "print-bulletin.html.j2"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_key(bulletin: Bulletin, rendered: str, *, site_url: str, author: str, lang: str) -> str:
+    """The hash of everything ``print_html`` reads: a cached PDF whose record has it is reused without
+    building its print document (parsing a bulletin's HTML costs ~50 ms, as much as a cache miss)."""
+    digest = hashlib.sha256()
+    for part in (FORMAT, _weasyprint_version(), PDF_VARIANT, _code_fingerprint(), repr(bulletin), rendered,
+                 site_url, author, lang):
+        digest.update(str(part).encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def site_path(slug: str) -> str:
@@ -272,36 +309,48 @@ def human_size(length: int, lang: str) -> str:
 
 # --- fetching site files, and nothing else -----------------------------------------------------
 
-class SiteFetcher(URLFetcher):
-    """Serves the addresses under ``site_url`` from local files; refuses every other address.
+def __getattr__(name: str):
+    if name == "SiteFetcher":
+        return _site_fetcher_class()
+    raise AttributeError(name)
 
-    ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
-    recorded with its hash in ``fetched``, for the cache.
-    """
 
-    def __init__(self, site_url: str, files: dict[str, str]):
-        super().__init__(allowed_protocols=("http", "https", "data"))
-        self.site_url = site_url
-        self.files = files
-        self.fetched: dict[str, str] = {}
+@cache
+def _site_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if not url.startswith(self.site_url):
-            raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
-        path = unquote(urlsplit(url[len(self.site_url):]).path)
-        if path.endswith("/") or not path:
-            path += "index.html"
-        local = self.files.get(path)
-        if local is None:
-            raise ValueError(f"fichier absent du site : {path}")
-        data = Path(local).read_bytes()
-        self.fetched[path] = hashlib.sha256(data).hexdigest()
-        mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-        if path.endswith(".woff2"):
-            mime = "font/woff2"
-        return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+    class SiteFetcher(URLFetcher):
+        """Serves the addresses under ``site_url`` from local files; refuses every other address.
+
+        ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
+        recorded with its hash in ``fetched``, for the cache.
+        """
+
+        def __init__(self, site_url: str, files: dict[str, str]):
+            super().__init__(allowed_protocols=("http", "https", "data"))
+            self.site_url = site_url
+            self.files = files
+            self.fetched: dict[str, str] = {}
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith(self.site_url):
+                raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
+            path = unquote(urlsplit(url[len(self.site_url):]).path)
+            if path.endswith("/") or not path:
+                path += "index.html"
+            local = self.files.get(path)
+            if local is None:
+                raise ValueError(f"fichier absent du site : {path}")
+            data = Path(local).read_bytes()
+            self.fetched[path] = hashlib.sha256(data).hexdigest()
+            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            if path.endswith(".woff2"):
+                mime = "font/woff2"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+    return SiteFetcher
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -324,19 +373,19 @@ class _Capture(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher: SiteFetcher | None = None,
-            stylesheets: list | None = None) -> "weasyprint.document.Document":
+def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher=None,
+            stylesheets: list | None = None) -> "weasyprint.document.Document":  # noqa: F821
     """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
-    fetcher = fetcher or SiteFetcher(site_url, files)
-    html = weasyprint.HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    fetcher = fetcher or _site_fetcher_class()(site_url, files)
+    html = _weasyprint().HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
     return html.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 
 def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Rendered:
     """Render one print document; WeasyPrint's warnings and errors are returned, not logged."""
-    fetcher = SiteFetcher(site_url, files)
+    fetcher = _site_fetcher_class()(site_url, files)
     capture = _Capture()
-    logger = weasyprint.LOGGER
+    logger = _weasyprint().LOGGER
     logger.addHandler(capture)
     propagate, logger.propagate = logger.propagate, False
     try:
@@ -397,19 +446,53 @@ class Cache:
             return None
         if record.get("key") != document.key() or not pdf.is_file():
             return None
+        return pdf if self._deps_unchanged(record, files) else None
+
+    def get_by_source(self, lang: str, slug: str, source: str, files: dict[str, str]) -> Path | None:
+        """The cached PDF made from the same inputs (see ``source_key``), without its print document."""
+        base = self.folder / lang / slug
+        pdf, meta = base.with_suffix(".pdf"), base.with_suffix(".json")
+        try:
+            record = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("source") != source or not pdf.is_file():
+            return None
+        if not self._deps_unchanged(record, files):
+            return None
+        return pdf
+
+    @staticmethod
+    def _deps_unchanged(record: dict, files: dict[str, str]) -> bool:
         for path, digest in record.get("deps", {}).items():
             local = files.get(path)
             if local is None or _file_hash(local) != digest:
-                return None
-        return pdf
+                return False
+        return True
 
-    def put(self, document: PrintDocument, rendered: Rendered) -> Path:
+    def put(self, document: PrintDocument, rendered: Rendered, source: str | None = None) -> Path:
         pdf, meta = self._paths(document)
         pdf.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(pdf, rendered.pdf)
-        record = {"key": document.key(), "deps": rendered.deps}
-        _write_atomic(meta, json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
+        self._write_record(document, rendered.deps, source)
         return pdf
+
+    def set_source(self, document: PrintDocument, source: str) -> None:
+        """Record the inputs of a PDF found by its print document, so the next build skips making it."""
+        _pdf, meta = self._paths(document)
+        try:
+            record = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if record.get("source") != source:
+            self._write_record(document, record.get("deps", {}), source)
+
+    def _write_record(self, document: PrintDocument, deps: dict, source: str | None) -> None:
+        _pdf, meta = self._paths(document)
+        record = {"key": document.key(), "deps": deps}
+        if source:
+            record["source"] = source
+        _write_atomic(meta, json.dumps(record, indent=1, sort_keys=True).encode("utf-8"))
 
 
 _hashes: dict[tuple[str, float, int], str] = {}
@@ -454,9 +537,12 @@ def shutdown() -> None:
 
 
 def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dict[str, str], cache: Cache,
-                workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> RenderReport:
+                workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+                sources: dict[str, str] | None = None) -> RenderReport:
     """The PDF of every document: from the cache when nothing that shapes it changed, rendered
-    otherwise (in parallel when there are several). Renders with warnings are not cached."""
+    otherwise (in parallel when there are several). Renders with warnings are not cached.
+    ``sources`` (slug -> ``source_key``) is recorded with each PDF for ``Cache.get_by_source``."""
+    sources = sources or {}
     report = RenderReport()
     documents = sorted(documents, key=lambda d: (d.lang, d.slug))
     todo: list[PrintDocument] = []
@@ -467,6 +553,8 @@ def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dic
         else:
             report.from_cache.append(document.slug)
             report.pdfs[document.slug] = _pdf_file(document, hit)
+            if document.slug in sources:
+                cache.set_source(document, sources[document.slug])
 
     by_slug = {d.slug: d for d in todo}
     results: list[Rendered] = []
@@ -496,7 +584,7 @@ def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dic
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, rendered.pdf)
         else:
-            path = cache.put(document, rendered)
+            path = cache.put(document, rendered, sources.get(document.slug))
         report.pdfs[document.slug] = _pdf_file(document, path)
     return report
 
@@ -530,10 +618,28 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
     ``files`` maps each path of the site to its file on disk (what the fetcher may serve).
     """
     site_url = site.settings.site_url
-    documents = [print_html(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
-                 for b in site.bulletins_in(lang) if b.slug in rendered]
-    return render_pdfs(documents, site_url=site_url, files=files, cache=Cache(cache_dir),
-                       progress=terminal_progress())
+    cache = Cache(cache_dir)
+    hits: dict[str, Path] = {}
+    documents, sources = [], {}
+    for b in site.bulletins_in(lang):
+        if b.slug not in rendered:
+            continue
+        source = source_key(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
+        hit = cache.get_by_source(lang, b.slug, source, files)
+        if hit is not None:
+            hits[b.slug] = hit
+            continue
+        documents.append(print_html(b, rendered[b.slug], site_url=site_url, author=author, lang=lang))
+        sources[b.slug] = source
+    report = render_pdfs(documents, site_url=site_url, files=files, cache=cache,
+                         progress=terminal_progress(), sources=sources)
+    for slug, path in hits.items():
+        report.from_cache.append(slug)
+        report.pdfs[slug] = PdfFile(slug=slug, lang=lang, path=site_path(slug), length=path.stat().st_size,
+                                    cached=path)
+    report.from_cache.sort()
+    report.pdfs = dict(sorted(report.pdfs.items()))
+    return report
 
 
 def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:

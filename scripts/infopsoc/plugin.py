@@ -97,7 +97,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self._raise_or_log(report)
         # --- glossary ---
         extensions = [e for e in config.markdown_extensions if not isinstance(e, GlossaryExtension)]
-        record_usage(self.site, self.config.lang, extensions, config.mdx_configs)
+        # --- performance --- (the pre-pass's answers are kept next to the PDF cache)
+        usage_cache = self.site.settings.root / Path(self.config.pdf_cache_dir).parent / "glossary-usage.json"
+        record_usage(self.site, self.config.lang, extensions, config.mdx_configs, usage_cache)
         self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
         config.markdown_extensions = [*extensions, self.glossary_markdown]
         return config

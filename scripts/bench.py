@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Performance benchmark of Info-PSOC at 300 bulletins (`make bench`); not a test.
+
+Generates a synthetic archive in a temporary folder (300 bulletins of about 1 500 words with
+glossary acronyms, footnotes, a table and an admonition each; 150 glossary terms; 150 timeline
+events), then measures, in one run, each figure against its reference:
+
+1. full build, PDFs already cached      vs  a bare Material build of the same Markdown
+2. rebuild after editing one bulletin   vs  the same bare build (and exactly one PDF rendered)
+3. cold PDF rendering of every issue    vs  WeasyPrint rendering the same HTML, one after another
+4. one PDF, warm                        vs  WeasyPrint's own render of that HTML
+5. `serve`: saving a bulletin -> the page served with the new text
+6. peak memory of the full build
+7. Lighthouse per page kind (when `lighthouse` and Chromium are available)
+
+Prints a table and writes it as JSON to bench-results.json (git-ignored).
+Usage: python scripts/bench.py [--bulletins 300] [--repeat 2] [--keep] [--out bench-results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
+ENV.pop("INFOPSOC_PDF", None)
+
+WORDS = ("organisme communautaire financement mission région table regroupement ministère santé services "
+         "sociaux programme soutien consultation brochure révision orientations représentation politique "
+         "rencontre délégation document échéancier processus comité membres milieu action autonome "
+         "reconnaissance entente subvention rehaussement indexation population besoins réseau établissement "
+         "national régional démarche analyse enjeu position revendication campagne mobilisation lettre "
+         "annonce budget année automne printemps hiver été suivi bilan travail groupe dossier").split()
+
+
+# --- the synthetic archive ---------------------------------------------------------------------
+
+def _acronyms(count: int) -> list[str]:
+    letters = "ABCDEFGHJKLMNPRSTUVWXZ"
+    names = []
+    for a in letters:
+        for b in letters:
+            names.append(f"Q{a}{b}X")
+            if len(names) == count:
+                return names
+    return names
+
+
+def _sentence(rng: random.Random, terms: list[str], n_words: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(n_words)]
+    for _ in range(max(1, n_words // 12)):
+        words[rng.randrange(1, n_words)] = rng.choice(terms)
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def _paragraph(rng: random.Random, terms: list[str], words: int) -> str:
+    out, count = [], 0
+    while count < words:
+        n = rng.randint(12, 24)
+        out.append(_sentence(rng, terms, n))
+        count += n
+    return " ".join(out)
+
+
+def bulletin_body(number: int, terms: list[str], marker: str = "") -> str:
+    """About 1 500 words: six sections, two footnotes, a table, an admonition."""
+    rng = random.Random(number)
+    parts = []
+    for s in range(6):
+        parts.append(f"## Section {s + 1} du numéro {number} {{#section-{s + 1}}}")
+        for _ in range(2):
+            parts.append(_paragraph(rng, terms, 120))
+        if s == 1:
+            parts.append(_paragraph(rng, terms, 30) + "[^1]")
+        if s == 3:
+            parts.append(_paragraph(rng, terms, 30) + "[^2]")
+        if s == 2:
+            parts.append("| Région | Organismes | Montant |\n|---|---:|---:|")
+            parts += [f"| {rng.choice(WORDS)} | {rng.randint(10, 300)} | {rng.randint(1, 900)} 000 $ |" for _ in range(6)]
+        if s == 4:
+            parts.append(f'!!! note "À retenir"\n\n    {_paragraph(rng, terms, 40)}')
+    if marker:
+        parts.append(marker)
+    parts.append(f"[^1]: {_paragraph(rng, terms, 20)}")
+    parts.append(f"[^2]: {_paragraph(rng, terms, 20)}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _bulletin_meta(number: int) -> dict:
+    year, month = 1996 + (number - 1) // 12, (number - 1) % 12 + 1
+    return {"title": f"Bulletin synthétique numéro {number}", "date": f"{year}-{month:02d}",
+            "summary": f"Résumé du numéro {number} : consultation, financement et représentations."}
+
+
+def slug_of(number: int) -> str:
+    return f"info-psoc-{number:02d}"
+
+
+def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
+    """The project tree (ours) and the bare tree (same Markdown, no plugin); returns a description."""
+    ours, bare = root / "ours", root / "bare"
+    for name in ("content", "data", "theme", "glossary"):
+        shutil.copytree(REPO / name, ours / name)
+    shutil.copy(REPO / "mkdocs.yml", ours / "mkdocs.yml")
+    real_terms = sorted((ours / "glossary").glob("*.md"))
+    real_fr = [p for p in real_terms if not p.name.endswith(".en.md")]
+    synthetic = _acronyms(max(0, n_terms - len(real_fr)))
+    for name in synthetic:
+        (ours / "glossary" / f"{name.lower()}.md").write_text(
+            f"---\nterm: {name}\nexpansion: \"Sigle synthétique {name}\"\n---\n"
+            f"{_paragraph(random.Random(name), ['PSOC'], 60)}\n", encoding="utf-8")
+    (ours / "bulletins").mkdir()
+    for n in range(1, n_bulletins + 1):
+        meta = _bulletin_meta(n)
+        (ours / "bulletins" / f"{slug_of(n)}.md").write_text(
+            f"---\nnumber: {n}\ntitle: \"{meta['title']}\"\ndate: {meta['date']}\nsummary: \"{meta['summary']}\"\n"
+            f"topics:\n  - Financement\n  - Consultation\n---\n\n{bulletin_body(n, synthetic)}", encoding="utf-8")
+    (ours / "timeline").mkdir()
+    for e in range(1, n_events + 1):
+        rng = random.Random(10_000 + e)
+        cited = slug_of(rng.randint(1, n_bulletins))
+        terms = sorted({rng.choice(synthetic), rng.choice(synthetic)})
+        date = f"{1973 + e % 50}-{e % 12 + 1:02d}"
+        (ours / "timeline" / f"{date}-evenement-{e:03d}.md").write_text(
+            f"---\ndate: {date}\ntitle: \"Événement synthétique {e}\"\nsources:\n"
+            f"  - bulletin: {cited}\n  - citation: \"Document synthétique {e}\"\nterms: [{', '.join(terms)}]\n---\n"
+            f"{_paragraph(rng, synthetic, 50)}\n", encoding="utf-8")
+
+    # The bare tree: the same Markdown as plain pages, the same mkdocs.yml minus our plugin.
+    docs = bare / "docs"
+    shutil.copytree(REPO / "content", docs)
+    shutil.copytree(REPO / "theme", bare / "theme")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^  - infopsoc:\n(?:    .*\n|\s*\n)+", "", config, flags=re.MULTILINE)
+    config = config.replace("docs_dir: content", "docs_dir: docs")
+    config += "\nnot_in_nav: |\n  /bulletins/\n  /glossaire/\n  /chronologie/\n"
+    (bare / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (docs / "bulletins").mkdir()
+    index = ["# Bulletins", ""]
+    for n in range(n_bulletins, 0, -1):
+        meta = _bulletin_meta(n)
+        (docs / "bulletins" / f"{slug_of(n)}.md").write_text(
+            f"# {meta['title']}\n\n{meta['summary']}\n\n{bulletin_body(n, synthetic)}", encoding="utf-8")
+        index.append(f"- [{meta['title']}]({slug_of(n)}.md) — {meta['date']}")
+    (docs / "bulletins" / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    (docs / "glossaire").mkdir()
+    index = ["# Glossaire", ""]
+    for path in real_fr + [ours / "glossary" / f"{n.lower()}.md" for n in synthetic]:
+        text = path.read_text(encoding="utf-8")
+        _, head, body = text.split("---", 2)
+        term = re.search(r"^term:\s*(.+)$", head, re.M).group(1).strip().strip('"')
+        (docs / "glossaire" / path.name).write_text(f"# {term}\n\n{body.strip()}\n", encoding="utf-8")
+        index.append(f"- [{term}]({path.name})")
+    (docs / "glossaire" / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
+    (docs / "chronologie").mkdir()
+    timeline = ["# Chronologie", ""]
+    for path in sorted((ours / "timeline").glob("*.md")):
+        _, head, body = path.read_text(encoding="utf-8").split("---", 2)
+        title = re.search(r"^title:\s*\"(.+)\"$", head, re.M).group(1)
+        timeline += [f"## {title}", "", body.strip(), ""]
+    (docs / "chronologie" / "index.md").write_text("\n".join(timeline), encoding="utf-8")
+    return {"ours": ours, "bare": bare, "terms": len(real_fr) + len(synthetic), "synthetic_terms": synthetic}
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+def run(args: list[str], cwd: Path, env: dict | None = None, timeout: float = 900) -> dict:
+    """Run a child; wall time, peak RSS (of the child and its waited-for children), output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    chunks = []
+    for line in proc.stdout:
+        chunks.append(line)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    output = "".join(chunks)
+    if proc.returncode != 0:
+        sys.stderr.write(output[-4000:])
+        raise SystemExit(f"échec : {' '.join(args)}")
+    return {"seconds": seconds, "max_rss_mb": usage.ru_maxrss / 1024, "output": output}
+
+
+def mkdocs_build(tree: Path, site: Path) -> dict:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tree / "mkdocs.yml"),
+                "--site-dir", str(site)], cwd=tree)
+
+
+PDF_LINE = re.compile(r"PDF : (\d+) rendu\(s\), (\d+) tiré\(s\) du cache")
+
+
+def pdf_counts(output: str) -> tuple[int, int] | None:
+    found = PDF_LINE.findall(output)
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+
+def pdf_part(tree: Path, repeat: int, step: int) -> dict:
+    """Figures 3 and 4, in this (child) process: the print documents come from a real build."""
+    os.environ["INFOPSOC_PDF"] = "0"
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import weasyprint
+    from infopsoc import pdf
+
+    site_dir = tree / "site-pdfpart"
+    config = load_config(str(tree / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    plugin = config.plugins["infopsoc"]
+    site = plugin.site
+    site_url = site.settings.site_url
+    files = {p.relative_to(site_dir).as_posix(): str(p) for p in site_dir.rglob("*") if p.is_file()}
+    bulletins = [b for b in site.bulletins_in("fr") if b.slug in plugin.rendered]
+
+    def documents():
+        return [pdf.print_html(b, plugin.rendered[b.slug], site_url=site_url, author="CTROC", lang="fr")
+                for b in bulletins]
+
+    def weasy(document):
+        fetcher = pdf.SiteFetcher(site_url, files)
+        return weasyprint.HTML(string=document.html, base_url=document.base_url,
+                               url_fetcher=fetcher).write_pdf(pdf_variant=pdf.PDF_VARIANT)
+
+    scratch = Path(tempfile.mkdtemp(dir=tree))
+    # 3. cold: an empty cache (the project's own, so the builds that follow find every PDF in it),
+    # a new pool (its start-up included)
+    cache_dir = tree / ".cache" / "pdf"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    start = time.perf_counter()
+    report = pdf.render_pdfs(documents(), site_url=site_url, files=files, cache=pdf.Cache(cache_dir))
+    ours_cold = time.perf_counter() - start
+    assert len(report.rendered) == len(bulletins) and not report.warnings, report
+    # WeasyPrint alone, one after another in this process, on every `step`-th issue, scaled up
+    docs = documents()
+    sample = docs[::step]
+    start = time.perf_counter()
+    for document in sample:
+        weasy(document)
+    weasy_all = (time.perf_counter() - start) * len(docs) / len(sample)
+
+    # 4. one PDF, warm (this process has rendered many): ours = print document + cache check + render + cache write
+    bulletin = bulletins[len(bulletins) // 2]
+    ours_one, weasy_one = [], []
+    for i in range(max(3, repeat * 2)):
+        start = time.perf_counter()
+        document = pdf.print_html(bulletin, plugin.rendered[bulletin.slug], site_url=site_url, author="CTROC", lang="fr")
+        pdf.render_pdfs([document], site_url=site_url, files=files, cache=pdf.Cache(scratch / f"one-{i}"))
+        ours_one.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        weasy(document)
+        weasy_one.append(time.perf_counter() - start)
+    pdf.shutdown()
+    return {"count": len(bulletins), "ours_cold": ours_cold, "weasy_sequential": weasy_all, "weasy_sample": len(sample),
+            "ours_one": min(ours_one), "weasy_one": min(weasy_one), "cpus": os.cpu_count()}
+
+
+def _site_url(tree: Path) -> str:
+    found = re.search(r"^site_url:\s*(\S+)", (tree / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    return found.group(1) if found else "/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except Exception:
+        return None
+
+
+def serve_latency(tree: Path, slug: str, synthetic: list[str], number: int) -> dict:
+    """Start `mkdocs serve --livereload`, save a bulletin, poll its page until the new text is served."""
+    port = free_port()
+    log = open(tree / "serve.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(tree / "mkdocs.yml"),
+                             "-a", f"127.0.0.1:{port}"], cwd=tree, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    prefix = urllib.parse.urlsplit(_site_url(tree)).path or "/"
+    url = f"http://127.0.0.1:{port}{prefix}bulletins/{slug}/"
+    try:
+        start = time.perf_counter()
+        while fetch(url) is None:
+            if proc.poll() is not None or time.perf_counter() - start > 600:
+                raise SystemExit("mkdocs serve n'a pas démarré (voir serve.log)")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        time.sleep(2)  # let the watcher settle
+        results = []
+        for attempt in range(2):
+            marker = f"Texte-ajoute-{attempt}-{int(time.time())}"
+            path = tree / "bulletins" / f"{slug}.md"
+            text = path.read_text(encoding="utf-8")
+            text = text.replace("[^1]: ", f"{marker}\n\n[^1]: ", 1)
+            start = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            while True:
+                page = fetch(url)
+                if page and marker in page:
+                    break
+                if time.perf_counter() - start > 300:
+                    raise SystemExit("la page modifiée n'est jamais apparue sous serve")
+                time.sleep(0.05)
+            results.append(time.perf_counter() - start)
+            time.sleep(2)
+        return {"first_page": first, "save_to_page": results}
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def lighthouse(site: Path) -> dict:
+    """Lighthouse (mobile) per page kind, when `lighthouse` is installed; otherwise why not."""
+    binary = shutil.which("lighthouse") or (REPO / "node_modules" / ".bin" / "lighthouse")
+    chromium = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+    if not Path(binary).exists():
+        return {"error": "lighthouse absent (npm install lighthouse, puis relancer)"}
+    if not Path(chromium).exists():
+        return {"error": f"Chromium absent ({chromium})"}
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", _THREADED_SERVER, str(port), str(site)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    kinds = {"home": "", "bulletin": "bulletins/info-psoc-150/", "archive": "bulletins/",
+             "glossary": "glossaire/", "term": "glossaire/psoc/", "timeline": "chronologie/"}
+    scores = {}
+    try:
+        deadline = time.time() + 20
+        while fetch(f"http://127.0.0.1:{port}/") is None and time.time() < deadline:
+            time.sleep(0.2)
+        flags = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
+                 "--disable-component-update --disable-sync --no-first-run")
+        for kind, rel in kinds.items():
+            out = site.parent / f"lighthouse-{kind}.json"
+            result = subprocess.run([str(binary), f"http://127.0.0.1:{port}/{rel}", "--quiet", "--output=json",
+                                     f"--output-path={out}", f"--chrome-flags={flags}",
+                                     "--only-categories=performance,accessibility,best-practices,seo"],
+                                    env=dict(ENV, CHROME_PATH=chromium), capture_output=True, text=True, timeout=180)
+            if result.returncode != 0 or not out.exists():
+                scores[kind] = {"error": (result.stderr or result.stdout)[-300:]}
+                continue
+            categories = json.loads(out.read_text(encoding="utf-8"))["categories"]
+            scores[kind] = {name: round((c["score"] or 0) * 100) for name, c in categories.items()}
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+    return scores
+
+
+_THREADED_SERVER = """
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[2])
+handler.log_message = lambda *a: None
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), handler).serve_forever()
+"""
+
+
+def site_weight(site: Path) -> dict:
+    html = [p for p in site.rglob("*.html")]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index = site / "search" / "search_index.json"
+    bulletin = site / "bulletins" / slug_of(150) / "index.html"
+    return {"site_mb": total / 1e6, "html_pages": len(html),
+            "search_index_mb": index.stat().st_size / 1e6 if index.exists() else 0,
+            "bulletin_page_kb": bulletin.stat().st_size / 1e3 if bulletin.exists() else 0}
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bulletins", type=int, default=300)
+    parser.add_argument("--terms", type=int, default=150)
+    parser.add_argument("--events", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=2, help="timed runs per build figure (the best is kept)")
+    parser.add_argument("--out", type=Path, default=REPO / "bench-results.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf")
+    parser.add_argument("--weasy-step", type=int, default=3,
+                        help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
+    parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.pdf_part:
+        print("RESULT " + json.dumps(pdf_part(args.pdf_part, args.repeat, args.weasy_step)))
+        return
+    skip = set(filter(None, args.skip.split(",")))
+    began = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-"))
+    step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731
+    try:
+        step(f"génération dans {root}")
+        tree = generate(root, args.bulletins, args.terms, args.events)
+        ours, bare = tree["ours"], tree["bare"]
+
+        step("construction Material nue (référence)")
+        bare_runs = [mkdocs_build(bare, root / "site-bare") for _ in range(args.repeat)]
+        bare_s = min(r["seconds"] for r in bare_runs)
+
+        pdfs = None
+        if "pdf" not in skip:
+            step("PDF : rendu à froid de tous les numéros, puis WeasyPrint un par un")
+            part = run([sys.executable, __file__, "--pdf-part", str(ours), "--repeat", str(args.repeat),
+                        "--weasy-step", str(args.weasy_step)], cwd=ours)
+            pdfs = json.loads(part["output"].rsplit("RESULT ", 1)[1])
+
+        step("construction complète (la première : PDF à faire s'ils ne sont pas déjà faits)")
+        cold = mkdocs_build(ours, root / "site")
+        step(f"  {cold['seconds']:.1f} s, {pdf_counts(cold['output'])}")
+        step("construction complète, PDF en cache")
+        cached_runs = [mkdocs_build(ours, root / "site") for _ in range(args.repeat)]
+        cached_s = min(r["seconds"] for r in cached_runs)
+        cached_counts = pdf_counts(cached_runs[-1]["output"])
+
+        step("reconstruction après modification d'un bulletin")
+        edited = ours / "bulletins" / f"{slug_of(args.bulletins // 2)}.md"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("## Section 2", "Paragraphe ajouté.\n\n## Section 2", 1),
+                          encoding="utf-8")
+        rebuild = mkdocs_build(ours, root / "site")
+        rebuild_counts = pdf_counts(rebuild["output"])
+        weight = site_weight(root / "site")
+        bare_weight = site_weight(root / "site-bare")
+
+
+        serve = None
+        if "serve" not in skip:
+            step("serve : enregistrer un bulletin -> page servie")
+            serve = serve_latency(ours, slug_of(args.bulletins // 3), tree["synthetic_terms"], args.bulletins // 3)
+
+        lh = {"error": "ignoré (--skip lighthouse)"} if "lighthouse" in skip else None
+        if lh is None:
+            step("Lighthouse")
+            try:
+                lh = lighthouse(root / "site")
+            except Exception as exc:  # a benchmark row, not a failure of the run
+                lh = {"error": f"{type(exc).__name__}: {exc}"}
+
+        rows = []
+
+        def row(figure, value, reference, ratio, goal, ok):
+            rows.append({"figure": figure, "value": value, "reference": reference, "ratio": ratio, "goal": goal,
+                         "met": ok})
+
+        r1 = cached_s / bare_s
+        row("full build, PDFs cached", f"{cached_s:.1f} s", f"bare Material {bare_s:.1f} s", f"{r1:.2f}×", "≤ 1.15×",
+            r1 <= 1.15)
+        r2 = rebuild["seconds"] / bare_s
+        one = rebuild_counts == (1, args.bulletins - 1)
+        row("rebuild after editing one bulletin", f"{rebuild['seconds']:.1f} s, PDF {rebuild_counts}",
+            f"bare Material {bare_s:.1f} s", f"{r2:.2f}×", "≤ 1.2×, exactly 1 PDF rendered", r2 <= 1.2 and one)
+        if pdfs:
+            r3 = pdfs["weasy_sequential"] / pdfs["ours_cold"]
+            row(f"cold PDFs ({pdfs['count']} issues, {pdfs['cpus']} cores)", f"{pdfs['ours_cold']:.1f} s",
+                f"WeasyPrint sequential {pdfs['weasy_sequential']:.1f} s (timed on {pdfs['weasy_sample']}, scaled)", f"{r3:.2f}× faster", "≥ 1.7× faster",
+                r3 >= 1.7)
+            r4 = pdfs["ours_one"] / pdfs["weasy_one"]
+            row("one PDF, warm", f"{pdfs['ours_one'] * 1000:.0f} ms", f"WeasyPrint {pdfs['weasy_one'] * 1000:.0f} ms",
+                f"{r4:.2f}×", "≤ 1.1×", r4 <= 1.1)
+        else:
+            row("cold PDFs / one PDF warm", "not measured", "", "", "", None)
+        if serve:
+            worst = max(serve["save_to_page"])
+            row("serve: save -> page shows it", ", ".join(f"{s:.1f} s" for s in serve["save_to_page"]),
+                f"first page after start {serve['first_page']:.1f} s", "", "≤ 2 s", worst <= 2)
+        else:
+            row("serve: save -> page shows it", "not measured", "", "", "≤ 2 s", None)
+        peak = max(r["max_rss_mb"] for r in [cold, *cached_runs, rebuild])
+        row("peak memory, full build", f"{peak:.0f} MB", f"bare Material {max(r['max_rss_mb'] for r in bare_runs):.0f} MB",
+            "", "≤ 500 MB", peak <= 500)
+        if "error" in lh:
+            row("Lighthouse, per page kind", "not measured", lh["error"], "", "perf ≥ 95, others 100", None)
+        else:
+            for kind, scores in lh.items():
+                if "error" in scores:
+                    row(f"Lighthouse {kind}", "not measured", scores["error"][:120], "", "perf ≥ 95, others 100", None)
+                    continue
+                ok = scores.get("performance", 0) >= 95 and all(scores.get(k, 0) == 100 for k in
+                                                                 ("accessibility", "best-practices", "seo"))
+                row(f"Lighthouse {kind}", " / ".join(f"{k} {v}" for k, v in scores.items()), "", "",
+                    "perf ≥ 95, others 100", ok)
+
+        results = {
+            "cores": os.cpu_count(), "bulletins": args.bulletins, "terms": tree["terms"], "events": args.events,
+            "repeat": args.repeat, "rows": rows,
+            "raw": {"bare_build_s": [r["seconds"] for r in bare_runs], "cold_build_s": cold["seconds"],
+                    "cold_build_pdf": pdf_counts(cold["output"]),
+                    "cached_build_s": [r["seconds"] for r in cached_runs], "cached_build_pdf": cached_counts,
+                    "rebuild_s": rebuild["seconds"], "rebuild_pdf": rebuild_counts,
+                    "rss_mb": {"cold": cold["max_rss_mb"], "cached": [r["max_rss_mb"] for r in cached_runs],
+                               "rebuild": rebuild["max_rss_mb"], "bare": [r["max_rss_mb"] for r in bare_runs]},
+                    "pdf": pdfs, "serve": serve, "lighthouse": lh, "site": weight, "bare_site": bare_weight},
+            "total_s": time.perf_counter() - began,
+        }
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print()
+        print(table(results))
+        print(f"\n{os.cpu_count()} cœurs ; durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+    finally:
+        if args.keep:
+            print(f"dossier conservé : {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def table(results: dict) -> str:
+    lines = ["| figure | ours | reference | ratio | goal | met |", "|---|---|---|---|---|---|"]
+    for r in results["rows"]:
+        met = "—" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append(f"| {r['figure']} | {r['value']} | {r['reference']} | {r['ratio']} | {r['goal']} | {met} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

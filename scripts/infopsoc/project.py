@@ -104,11 +104,7 @@ def today() -> dt.date:
     a bulletin written since then from being refused as « more than a year in the future ».
     """
     # --- reliability ---
-    day = dt.date.today()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        day = max(day, dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date())
-    return day
+    return max(dt.date.today(), dating_day())
 
 
 def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:

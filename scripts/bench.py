@@ -144,9 +144,14 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
     # The bare tree: the same Markdown as plain pages, the same mkdocs.yml minus our plugin.
     docs = bare / "docs"
     shutil.copytree(REPO / "content", docs)
-    shutil.copytree(REPO / "theme", bare / "theme")
+    # Material's own templates with our assets (CSS, fonts, images): the overrides that need the
+    # plugin (language switcher, feeds, meta, sitemap with hreflang) are part of what ours costs.
+    shutil.copytree(REPO / "theme" / "assets", bare / "theme" / "assets")
+    (bare / "theme" / "partials").mkdir()
+    shutil.copy(REPO / "theme" / "partials" / "logo.html", bare / "theme" / "partials" / "logo.html")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - infopsoc:\n(?:    .*\n|\s*\n)+", "", config, flags=re.MULTILINE)
+    config = re.sub(r"^extra:\n  alternate: true\n", "", config, flags=re.MULTILINE)
     config = config.replace("docs_dir: content", "docs_dir: docs")
     config += "\nnot_in_nav: |\n  /bulletins/\n  /glossaire/\n  /chronologie/\n"
     (bare / "mkdocs.yml").write_text(config, encoding="utf-8")

@@ -62,7 +62,7 @@ def _acronyms(count: int) -> list[str]:
 
 def _sentence(rng: random.Random, terms: list[str], n_words: int) -> str:
     words = [rng.choice(WORDS) for _ in range(n_words)]
-    for _ in range(max(1, n_words // 12)):
+    for _ in range(max(1, n_words // 15)):
         words[rng.randrange(1, n_words)] = rng.choice(terms)
     text = " ".join(words)
     return text[0].upper() + text[1:] + "."
@@ -77,9 +77,15 @@ def _paragraph(rng: random.Random, terms: list[str], words: int) -> str:
     return " ".join(out)
 
 
+#: Info-PSOC #3, the real one: 1 563 words, 87 occurrences of 20 distinct glossary terms. Each synthetic
+#: issue draws its acronyms from its own 20 (about one word in fifteen), all 150 used across the archive.
+TERMS_PER_ISSUE = 20
+
+
 def bulletin_body(number: int, terms: list[str], marker: str = "") -> str:
     """About 1 500 words: six sections, two footnotes, a table, an admonition."""
     rng = random.Random(number)
+    terms = random.Random(-number).sample(terms, min(TERMS_PER_ISSUE, len(terms)))
     parts = []
     for s in range(6):
         parts.append(f"## Section {s + 1} du numéro {number} {{#section-{s + 1}}}")
@@ -143,7 +149,7 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
 
     # The bare tree: the same Markdown as plain pages, the same mkdocs.yml minus our plugin.
     docs = bare / "docs"
-    shutil.copytree(REPO / "content", docs)
+    shutil.copytree(REPO / "content", docs, ignore=shutil.ignore_patterns("*.en.md"))  # French build
     # Material's own templates with our assets (CSS, fonts, images): the overrides that need the
     # plugin (language switcher, feeds, meta, sitemap with hreflang) are part of what ours costs.
     shutil.copytree(REPO / "theme" / "assets", bare / "theme" / "assets")
@@ -299,12 +305,12 @@ def fetch(url: str) -> str | None:
 
 
 def serve_latency(tree: Path, slug: str, synthetic: list[str], number: int) -> dict:
-    """Start `mkdocs serve --livereload`, save a bulletin, poll its page until the new text is served."""
+    """Start `infopsoc serve` (what `make serve` runs), save a bulletin, poll its page until the new text is served."""
     port = free_port()
     log = open(tree / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(tree / "mkdocs.yml"),
-                             "-a", f"127.0.0.1:{port}"], cwd=tree, env=ENV, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    infopsoc = Path(sys.executable).parent / "infopsoc"
+    proc = subprocess.Popen([str(infopsoc), "-f", str(tree / "mkdocs.yml"), "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=tree, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     prefix = urllib.parse.urlsplit(_site_url(tree)).path or "/"
     url = f"http://127.0.0.1:{port}{prefix}bulletins/{slug}/"
     try:

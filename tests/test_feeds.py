@@ -24,7 +24,7 @@ from lxml import etree
 
 from conftest import REPO, TODAY, Tree, bulletin_text
 from infopsoc.bulletins import load_bulletins
-from infopsoc.feeds import Enclosure, build_feeds, clean_html, entry_id, publication_time
+from infopsoc.feeds import FEED_ENTRIES, Enclosure, build_feeds, clean_html, entry_id, publication_time
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",
@@ -221,6 +221,20 @@ def test_the_enclosure_hook_announces_a_file_in_both_formats(tmp_path):
         assert entries[0].link == SITE_URL + "bulletins/info-psoc-03/"
     item = etree.fromstring(feeds["rss.xml"]).find("channel/item")
     assert item.find("enclosure").attrib == {"url": url, "length": "1009", "type": "application/pdf"}
+
+
+def test_the_feeds_hold_the_newest_issues_only(tmp_path):
+    folder = _mkdir(tmp_path / "bulletins")
+    count = FEED_ENTRIES + 5
+    for n in range(1, count + 1):
+        (folder / f"info-psoc-{n:02d}.md").write_text(
+            bulletin_text(n, f"Numéro {n}", f"{2000 + n // 12}-{n % 12 + 1:02d}"), encoding="utf-8")
+    bulletins, problems = load_bulletins(folder, tmp_path, TODAY)
+    assert problems == [] and len(bulletins) == count
+    feeds = build_feeds(bulletins, {}, site_url=SITE_URL, lang="fr")
+    for name in ("rss.xml", "atom.xml"):
+        ids = [e.id for e in feedparser.parse(feeds[name]).entries]
+        assert ids == [f"tag:ctroc.org,2017-10:info-psoc/fr/{n}" for n in range(count, count - FEED_ENTRIES, -1)]
 
 
 def test_a_feed_without_bulletins_is_valid_and_dated_by_the_authority(tmp_path):

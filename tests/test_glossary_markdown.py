@@ -11,7 +11,9 @@ import pytest
 
 from conftest import TODAY
 from infopsoc.glossary import load_glossary
-from infopsoc.glossary_markdown import GlossaryExtension, plain_text, terms_used
+from hypothesis import given, settings, strategies as st
+
+from infopsoc.glossary_markdown import GlossaryExtension, TermMatcher, name_pattern, plain_text, terms_used
 from test_glossary import term_text
 
 EXTENSIONS = ["abbr", "admonition", "attr_list", "footnotes", "md_in_html", "toc", "pymdownx.superfences"]
@@ -182,6 +184,30 @@ def test_matcher_prefilter_keeps_every_first_letter(terms):
     # names starting with a lower-case letter, a capital, an acronym: all still found
     html, used = convert(terms, "Les seuils planchers, la Convention PSOC, le cadre régional et la TROC.\n")
     assert used == ["seuil-plancher", "convention", "cadre-regional", "troc"]
+
+
+def _reference_find(terms, text):
+    """The plain way: one alternation of every name, longest first, tried at every position."""
+    patterns = {}
+    for term in terms:
+        for name in term.names:
+            patterns.setdefault(name_pattern(name), term)
+    ordered = sorted(patterns.items(), key=lambda item: (-len(item[0]), item[0]))
+    regex = re.compile("|".join(f"({p})" for p, _t in ordered))
+    return [(m.start(), m.end(), ordered[m.lastindex - 1][1].slug) for m in regex.finditer(text)]
+
+
+_PIECES = ["PSOC", "ROC", "TROC", "CISSS", "CIUSSS", "-", "/", " ", "\n", "seuil", "seuils", "plancher",
+           "planchers", "Seuils", "cadre", "régional", "brochure", "Brochure", "Info", "INFO", "info", "convention",
+           "Convention", "de", "soutien", "financier", "l'", "l’", "é", "x", "2", "_", "(", "»", "."]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_indexed_matcher_finds_what_one_alternation_finds(terms, pieces):
+    text = "".join(pieces)
+    found = [(m.start, m.end, m.term.slug) for m in TermMatcher(terms).find(text)]
+    assert found == _reference_find(terms, text)
 
 
 def test_plain_text_of_a_definition():

@@ -254,7 +254,8 @@ def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     language_config = _language_config(config, lang)
     if language_config is None:
         raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
-    args = ["serve", "--livereload", "--config-file", str(language_config), "--dev-addr", dev_addr]
+    # --dirty: after a save, only the pages whose inputs changed are rebuilt (see incremental.py)
+    args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
     sys.exit(_mkdocs(args, serve_env(pdf)))
 
 

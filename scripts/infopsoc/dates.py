@@ -8,6 +8,7 @@ one way. Formatting goes through Babel, never hand-written month names.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -77,12 +78,18 @@ class PartialDate:
 
     def format(self, lang: str = "fr") -> str:
         """« 1994 », « octobre 2017 », « 18 octobre 2017 » (or the English forms)."""
-        locale = LOCALES.get(lang, lang)
-        if self.precision == "year":
-            return str(self.year)
-        if self.precision == "month":
-            return format_skeleton("yMMMM", self.first_day(), locale=locale)
-        return format_date(self.first_day(), format="long", locale=locale)
+        return _format(self, lang)
 
     def __str__(self) -> str:
         return self.iso()
+
+
+@functools.lru_cache(maxsize=4096)
+def _format(date: PartialDate, lang: str) -> str:
+    # Babel takes a millisecond per call; a term page lists hundreds of dated bulletins
+    locale = LOCALES.get(lang, lang)
+    if date.precision == "year":
+        return str(date.year)
+    if date.precision == "month":
+        return format_skeleton("yMMMM", date.first_day(), locale=locale)
+    return format_date(date.first_day(), format="long", locale=locale)

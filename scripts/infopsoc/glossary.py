@@ -238,7 +238,6 @@ _MASKS = [
     re.compile(r"\{[^}\n]*\}"),               # attribute lists
     re.compile(r"\b(?:https?://|www\.)\S+|(?<!\S)\S+@\S+"),  # bare addresses (anchored: linear time)
 ]
-_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w-])")
 
 
 def _scan_lines(text: str) -> Iterable[tuple[int, str]]:
@@ -275,22 +274,42 @@ def check_glossary_links(text: str, rel: str, glossary: Glossary, lang: str = DE
     return problems
 
 
-def unknown_capitals(text: str, rel: str, glossary: Glossary, allow: Iterable[str] = ()) -> list[Problem]:
-    """Warn once per file about each word in capitals (3+ letters) the glossary does not hold."""
-    known = glossary.all_names() | set(allow)
+# --- performance --- The letters that change in capitals (the lower-case ones). A word in capitals
+# is a word (letters, maybe hyphenated) without any of them: found directly, a line's few such words are looked up, and
+# the masks (code, links, tags) are applied only to the lines where one is unknown.
+_LOWER = "".join(ch for ch in map(chr, range(0x10000)) if ch.upper() != ch and not 0xD800 <= ord(ch) < 0xE000)
+_CAPITAL_LETTER = f"(?:(?![{re.escape(_LOWER)}])[^\\W\\d_])"
+_CAPITALS_WORD = re.compile(f"(?<![\\w-]){_CAPITAL_LETTER}+(?:-{_CAPITAL_LETTER}+)*(?![\\w-])")
+
+
+def _unknown_words(line: str, known: set[str]) -> Iterable[str]:
+    """The words in capitals of a line that the glossary does not hold (parts of 3+ letters)."""
+    for match in _CAPITALS_WORD.finditer(line):
+        word = match.group(0)
+        if word != word.upper() or word in known:
+            continue
+        if all(len(p) < 3 or p in known for p in word.split("-")):
+            continue
+        yield word
+
+
+def unknown_capitals(text: str, rel: str, glossary: Glossary, allow: Iterable[str] = (),
+                     known: set[str] | None = None) -> list[Problem]:
+    """Warn once per file about each word in capitals (3+ letters) the glossary does not hold.
+
+    ``known``: the glossary's names and ``allow`` together, when the caller checks many files.
+    """
+    if known is None:
+        known = glossary.all_names() | set(allow)
     warned: set[str] = set()
     problems = []
     for number, line in _scan_lines(text):
-        if line.strip() == "---":
+        if line.strip() == "---" or next(iter(_unknown_words(line, known)), None) is None:
             continue
         for mask in _MASKS:
             line = mask.sub(lambda m: " " * len(m.group(0)), line)
-        for match in _WORD.finditer(line):
-            word = match.group(0)
-            if word != word.upper() or word in warned or word in known:
-                continue
-            parts = word.split("-")
-            if all(len(p) < 3 or p in known for p in parts):
+        for word in _unknown_words(line, known):
+            if word in warned:
                 continue
             warned.add(word)
             near = glossary.resolve(word)
@@ -329,8 +348,9 @@ def page_sources(root: Path, folders: Iterable[Path]) -> list[tuple[str, str]]:
 def check_pages(root: Path, folders: Iterable[Path], glossary: Glossary, allow: Iterable[str] = ()) -> list[Problem]:
     """The glossary's checks over every page: links to unknown terms (errors), unknown capitals (warnings)."""
     allow = list(allow)
+    known = glossary.all_names() | set(allow)
     problems = []
     for rel, text in page_sources(root, folders):
         problems += check_glossary_links(text, rel, glossary)
-        problems += unknown_capitals(text, rel, glossary, allow)
+        problems += unknown_capitals(text, rel, glossary, allow, known)
     return problems

@@ -36,6 +36,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX, ETX
 
 from .glossary import PAGE_DIR, Term
+from .paths import relpath
 
 #: Runs after inline parsing (20), attr_list (8) and abbr (7), before toc (5) and link rewriting (0).
 PRIORITY = 6
@@ -87,13 +88,6 @@ def name_pattern(name: str) -> str:
 BEFORE, AFTER = r"(?<!\w)(?<!\w-)", r"(?!\w)(?!-\w)"
 
 
-def _first_chars(name: str) -> set[str]:
-    first = name.lstrip()[:1]
-    if first in "'’":
-        return {"'", "’"}
-    return {first, first.lower(), first.upper()}
-
-
 @dataclass(frozen=True)
 class Match:
     start: int
@@ -103,31 +97,60 @@ class Match:
 
 
 class TermMatcher:
-    """Finds the names of a list of terms in text, longest name first."""
+    """Finds the names of a list of terms in text, longest name first.
+
+    The names are indexed by their first word (in lower case): the text is cut into
+    words once, and only where a word starts some name are that word's names tried,
+    longest first, with the full pattern and its boundaries. A single alternation of
+    every name would be tried at each position of the text: at 150 terms, ten times slower.
+    """
 
     def __init__(self, terms: Iterable[Term]):
-        patterns: dict[str, Term] = {}
+        patterns: dict[str, tuple[str, Term]] = {}
         for term in terms:
             for name in term.names:
-                patterns.setdefault(name_pattern(name), term)
+                patterns.setdefault(name_pattern(name), (name, term))
         # longest names first, then a stable order
         ordered = sorted(patterns.items(), key=lambda item: (-len(item[0]), item[0]))
-        self._terms = [term for _pattern, term in ordered]
-        # One alternation, its word boundaries and a first-letter check factored out: the engine
-        # tries the alternatives only where a name can start (20× faster than boundaries in each).
-        firsts = sorted({ch for term in self._terms for name in term.names for ch in _first_chars(name)})
-        cores = "|".join(f"({pattern.removeprefix(BEFORE).removesuffix(AFTER)})" for pattern, _term in ordered)
-        self._regex = (re.compile(f"{BEFORE}(?=[{''.join(re.escape(ch) for ch in firsts)}])(?:{cores}){AFTER}")
-                       if ordered else None)
+        groups: dict[str, list[tuple[str, Term]]] = {}
+        for pattern, (name, term) in ordered:
+            first = _FIRST_WORD.match(name.lstrip())
+            groups.setdefault(first.group(0).lower() if first else "", []).append((pattern, term))
+        self._starts: dict[str, tuple[re.Pattern, list[Term]]] = {}
+        for key, group in groups.items():
+            cores = "|".join(f"({p.removeprefix(BEFORE).removesuffix(AFTER)})" for p, _t in group)
+            self._starts[key] = (re.compile(f"{BEFORE}(?:{cores}){AFTER}"), [t for _p, t in group])
+        # names that do not start with a letter or digit (rare) are searched for everywhere
+        self._others = self._starts.pop("", None)
 
     def find(self, text: str) -> Iterator[Match]:
-        if self._regex is None or not text:
+        if not text or not (self._starts or self._others):
             return
-        hidden = [m.span() for m in _PLACEHOLDER.finditer(text)]
-        for m in self._regex.finditer(text):
-            if any(start < m.end() and m.start() < end for start, end in hidden):
+        hidden = [m.span() for m in _PLACEHOLDER.finditer(text)] if STX in text else []
+        candidates: list[tuple[int, re.Match, list[Term]]] = []
+        starts = self._starts
+        for word in _WORD.finditer(text):
+            found = starts.get(word.group(0).lower())
+            if found is not None:
+                m = found[0].match(text, word.start())
+                if m is not None:
+                    candidates.append((m.start(), m, found[1]))
+        if self._others is not None:
+            regex, terms = self._others
+            candidates += [(m.start(), m, terms) for m in regex.finditer(text)]
+            candidates.sort(key=lambda c: c[0])
+        end = 0
+        for start, m, terms in candidates:
+            if start < end:
                 continue
-            yield Match(m.start(), m.end(), m.group(0), self._terms[m.lastindex - 1])
+            end = m.end()
+            if any(a < end and start < b for a, b in hidden):
+                continue
+            yield Match(start, end, m.group(0), terms[m.lastindex - 1])
+
+
+_WORD = re.compile(r"\w+")
+_FIRST_WORD = re.compile(r"\w+")
 
 
 # --- the tree processor -----------------------------------------------------------
@@ -214,8 +237,10 @@ class GlossaryTreeprocessor(Treeprocessor):
         abbr = etree.Element("abbr", {"title": m.term.expansion})
         abbr.text = m.text
         self._seen.setdefault(m.term.slug, None)
+        if m.term.slug in self._linked:
+            return abbr
         href = self.ext.link_to(m.term)
-        if href is None or m.term.slug in self._linked:
+        if href is None:
             return abbr
         self._linked.add(m.term.slug)
         link = etree.Element("a", {"href": href, "class": "ip-term"})
@@ -250,7 +275,7 @@ class GlossaryExtension(Extension):
         """The relative ``.md`` link from the current page to the term's page."""
         if self.page_uri is None:
             return None
-        return posixpath.relpath(term.src_uri, posixpath.dirname(self.page_uri) or ".")
+        return relpath(term.src_uri, posixpath.dirname(self.page_uri))
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(GlossaryTreeprocessor(md, self), "infopsoc_glossary", PRIORITY)

@@ -15,7 +15,7 @@ from itertools import groupby
 from .glossary import PAGE_DIR, Term
 from .glossary_markdown import bulletins_using, plain_text
 from .i18n import LANGUAGES, strings
-from .pages import GeneratedPage, relative, render
+from .pages import GeneratedPage, fragment_marker, href, relative, render
 from .project import Site
 
 INDEX_URI = f"{PAGE_DIR}/index.md"
@@ -26,7 +26,7 @@ def glossary_pages(site: Site, lang: str) -> list[GeneratedPage]:
     """The index and one page per term, for one language."""
     terms = site.glossary.terms(lang)
     pages = [GeneratedPage(INDEX_URI, _index(terms, lang))]
-    pages += [GeneratedPage(term.src_uri, _term_page(site, term, lang)) for term in terms]
+    pages += [_term_page(site, term, lang) for term in terms]
     return pages
 
 
@@ -45,22 +45,29 @@ def _index(terms: list[Term], lang: str) -> str:
     )
 
 
-def _term_page(site: Site, term: Term, lang: str) -> str:
+def _term_page(site: Site, term: Term, lang: str) -> GeneratedPage:
     see_also = []
     for name in term.see_also:
         other = site.glossary.resolve(name, lang)
         if other is not None and other is not term and other not in see_also:
             see_also.append(other)
-    return render(
+    bulletins = bulletins_using(site, term, lang)
+    # « Dans les bulletins » may list every issue: a fragment (see pages.py)
+    fragments = {}
+    if bulletins:
+        fragments["bulletins"] = render("term-bulletins.html.j2", bulletins=bulletins, lang=lang,
+                                        link=lambda b: href(term.src_uri, b.src_uri))
+    content = render(
         "glossary-term.md.j2",
         term=term,
         see_also=see_also,
-        bulletins=bulletins_using(site, term, lang),
+        bulletins_marker=fragment_marker("bulletins") if bulletins else "",
         t=strings(lang),
         lang=lang,
         index=relative(term.src_uri, INDEX_URI),
         link=lambda other: relative(term.src_uri, other.src_uri),
     )
+    return GeneratedPage(term.src_uri, content, fragments)
 
 
 def page_url(term: Term, site_url: str, directory_urls: bool = True) -> str:

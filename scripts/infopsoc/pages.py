@@ -3,6 +3,12 @@
 
 Links between generated pages are relative ``.md`` paths, so that whatever
 engine renders them checks and rewrites them like any hand-written link.
+
+Long generated lists (a bulletin's acronyms, a term's bulletins) are HTML
+*fragments* instead: Markdown holds a marker, and the fragment replaces it once the
+page is converted. Markdown's inline parsing of a 300-item list costs more than
+the rest of the page; the fragments' links are the pages' final addresses
+(directory URLs), made here from the same places.
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Callable
 
 import jinja2
 
 from .bulletins import Bulletin
+from .paths import href, relpath
 from .i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from .problems import Problem
 from .project import Site
@@ -32,7 +39,7 @@ def md_escape(value: object) -> str:
 
 def relative(from_uri: str, to_uri: str) -> str:
     """The relative link from one Markdown page to another."""
-    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+    return relpath(to_uri, posixpath.dirname(from_uri))
 
 
 _env = jinja2.Environment(
@@ -59,6 +66,21 @@ def render(template: str, **context) -> str:
 class GeneratedPage:
     src_uri: str
     content: str
+    #: name -> HTML, each put where ``fragment_marker(name)`` stands in the converted page
+    fragments: dict[str, str] = field(default_factory=dict)
+
+
+# --- performance ---
+def fragment_marker(name: str) -> str:
+    """The block that stands for a fragment in a page's Markdown (raw HTML: Markdown leaves it alone)."""
+    return f'<div data-infopsoc-fragment="{name}"></div>'
+
+
+def fill_fragments(html_text: str, fragments: dict[str, str]) -> str:
+    """The converted page with each fragment's marker replaced by the fragment."""
+    for name, fragment in fragments.items():
+        html_text = html_text.replace(fragment_marker(name), fragment, 1)
+    return html_text
 
 
 def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
@@ -75,7 +97,7 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
         acronyms = site.glossary.pick(site.term_usage.get((lang, bulletin.slug), []), lang)
         # --- timeline ---
         events = citing(site.timeline_in(lang), bulletin.slug)
-        pages.append(GeneratedPage(bulletin.src_uri, _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
+        pages.append(_bulletin_page(bulletin, older, newer, lang, acronyms, events))
     pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
     return pages
 
@@ -106,9 +128,14 @@ def _timeline(site: Site, lang: str) -> str:
 
 
 def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
-                   acronyms: list | None = None, events: list | None = None) -> str:
+                   acronyms: list | None = None, events: list | None = None) -> GeneratedPage:
     here = b.src_uri
-    return render(
+    fragments = {}
+    # --- glossary --- (« Quelques acronymes »: a fragment, see the module's docstring)
+    if acronyms:
+        fragments["acronyms"] = render("acronyms.html.j2", acronyms=acronyms, t=strings(lang),
+                                       link=lambda term: href(here, term.src_uri))
+    content = render(
         "bulletin.md.j2",
         b=b,
         events=events or [],
@@ -121,7 +148,9 @@ def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, 
         link=lambda other: relative(here, other.src_uri),
         # Markdown leaves its footnotes placeholder in the page when there is no footnote
         has_footnotes=bool(_FOOTNOTE_DEFINITION.search(b.body)),
+        acronyms_marker=fragment_marker("acronyms") if acronyms else "",
     )
+    return GeneratedPage(here, content, fragments)
 
 
 _FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:", re.MULTILINE)

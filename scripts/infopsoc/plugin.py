@@ -25,7 +25,7 @@ from types import ModuleType
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import Enclosure, FeedSet, build_feeds, feed_links
@@ -33,10 +33,11 @@ from .glossary_markdown import GlossaryExtension, record_usage
 from .i18n import strings
 from .markup import repair_material_html
 from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
-from .pages import TIMELINE_URI, expand_directives, generate_pages
+from .pages import TIMELINE_URI, expand_directives, fill_fragments, generate_pages
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
 from .i18n import HTML_LANG, strings
+from .incremental import ChangeTracker, files_fingerprint, fingerprint
 from .translations import alternates, hreflang_links, language_prefix, language_view, root_url
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
@@ -61,10 +62,14 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def __init__(self) -> None:
         self.is_serve = False
+        self.dirty = False
+        self.tracker = ChangeTracker()
         self.site: Site | None = None
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
         self.glossary_markdown: GlossaryExtension | None = None
+        # src_uri -> the HTML fragments of a generated page (pages.fill_fragments)
+        self.fragments: dict[str, dict[str, str]] = {}
         # --- pdf ---
         self.pdf_enabled = False
         self.pdfs: dict = {}            # slug -> pdf.PdfFile
@@ -72,6 +77,12 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
+        # --- performance --- `infopsoc serve` previews with `--dirty`: only the pages whose inputs
+        # changed are rebuilt (incremental.py), all of them when the structure changed
+        self.dirty = dirty and self.is_serve
+        self.tracker = ChangeTracker()
+        if self.dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_builds)
 
     def on_config(self, config):
         root = Path(config.config_file_path).parent
@@ -81,7 +92,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
-        self.rendered = {}
+        if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
+            self.rendered = {}
         # --- pdf ---
         self.pdfs, self.pdf_report = {}, None
         self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
@@ -123,6 +135,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
                 files.append(replacement)
         # --- glossary --- (its pages come after the collections' own)
         generated = generate_pages(self.site, self.config.lang) + glossary_pages(self.site, self.config.lang)
+        self.fragments = {page.src_uri: page.fragments for page in generated if page.fragments}
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None and not existing.generated_by:
@@ -132,7 +145,34 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
         self._raise_or_log(report)
+        if self.dirty:
+            self._plan_dirty_build(files, generated, config)
         return files
+
+    # --- performance ---
+    def _plan_dirty_build(self, files: Files, generated: list, config) -> None:
+        """Tell MkDocs which pages to skip in a dirty build: those whose fingerprint is unchanged."""
+        assert self.site is not None
+        fingerprints = {page.src_uri: fingerprint(page.content, *sorted(page.fragments.values())) for page in generated}
+        for file in files.documentation_pages():
+            if file.src_uri in fingerprints or file.generated_by:
+                continue
+            text = file.content_string
+            if "infopsoc:" in text:  # what its directives expand to (the latest bulletin, the members)
+                text += expand_directives(text, file.src_uri, file.src_uri, self.site, self.config.lang)[0]
+            fingerprints[file.src_uri] = fingerprint(text)
+        glossary = [(t.slug, t.lang, tuple(t.names), t.expansion) for lang in HTML_LANG
+                    for t in self.site.glossary.terms(lang)]
+        watched = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+        structure = fingerprint(self.config.lang, repr(sorted(f.src_uri for f in files)), repr(glossary),
+                                files_fingerprint(watched))
+        changed = self.tracker.plan(structure, fingerprints)
+        for file in files.documentation_pages():
+            modified = changed is None or file.src_uri in changed
+            file.is_modified = (lambda modified=modified: modified)  # what MkDocs asks in a dirty build
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.tracker.forget()  # the next build redoes every page
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         assert self.site is not None
@@ -152,7 +192,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
-            self.rendered[meta["slug"]] = html
+            # the feeds and the PDF take the whole page, fragments included
+            self.rendered[meta["slug"]] = self._with_fragments(html, page)
             # --- pdf ---
             if self.pdf_enabled:
                 html = self._pdf.with_link_placeholder(html)
@@ -185,11 +226,19 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.pdfs, self.pdf_report = report.pdfs, report
         return env
 
+    # --- performance --- after the search plugin (priority 0) has indexed the page: the fragments
+    # (long generated lists) are neither parsed by it nor put in the index
+    @event_priority(-50)
     def on_page_context(self, context, *, page, config, nav):
+        page.content = self._with_fragments(page.content, page)
         meta = page.meta.get("infopsoc") or {}
         if self.pdf_enabled and meta.get("kind") == "bulletin":
             page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
         return context
+
+    def _with_fragments(self, html: str, page) -> str:
+        fragments = self.fragments.get(page.file.src_uri)
+        return fill_fragments(html, fragments) if fragments and page.file.generated_by else html
 
     # --- bilingual ---
     @property
@@ -273,6 +322,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if report.errors:
             lines = [p.format() for p in report.errors]
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _exact_dirty_builds(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave navigation and links stale, and the warning fails
+    a strict build. Here the pages whose inputs changed are rebuilt, and all of them when the
+    structure changed: the warning does not apply."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 def _body_line(source: str, markdown: str) -> int:

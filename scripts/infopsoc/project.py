@@ -78,12 +78,17 @@ class Site:
     # --- knowledge base ---
     members: list[Member] | None = None  # None: no members file
     timeline: list[Event] = field(default_factory=list)
+    _published: dict = field(default_factory=dict, repr=False, compare=False)
 
     def timeline_in(self, lang: str) -> list[Event]:
         return in_order(self.timeline, lang)
 
     def bulletins_in(self, lang: str) -> list[Bulletin]:
-        return published(self.bulletins, lang, drafts=self.settings.drafts)
+        # asked for by every page (language switcher, hreflang): sorted once per build
+        key = (lang, self.settings.drafts, id(self.bulletins), len(self.bulletins))
+        if key not in self._published:
+            self._published[key] = published(self.bulletins, lang, drafts=self.settings.drafts)
+        return list(self._published[key])
 
 
 def dating_day() -> dt.date:

@@ -96,7 +96,8 @@ def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
 def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
     rel = source.rel
     try:
-        node = yaml.compose(yaml_text, Loader=_Loader)
+        loader = _Loader(yaml_text)  # composed once: the node gives the lines, then the values
+        node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         # an unclosed quote is best shown where the quote opens
         opening = "quoted scalar" in (exc.context or "")
@@ -125,7 +126,7 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         seen.add(key)
         source.key_lines.setdefault(key, line)
     try:
-        data = _Loader(yaml_text).get_single_data()
+        data = loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]

@@ -242,7 +242,9 @@ def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     Ouvre l'aperçu, brouillons compris, sur http://127.0.0.1:8000/ : la
     page du navigateur se
     recharge à chaque enregistrement d'un bulletin, d'un terme, d'un
-    événement, d'une page ou du thème. Arrêtez l'aperçu avec Ctrl+C.
+    événement, d'une page ou du thème. Seules les pages touchées par
+    l'enregistrement sont refaites (toutes si le glossaire, le thème ou la
+    liste des pages change). Arrêtez l'aperçu avec Ctrl+C.
 
     \b
     Exemples :

@@ -110,6 +110,11 @@ class Glossary:
     def __bool__(self) -> bool:
         return bool(self._terms)
 
+    def signature(self) -> tuple:
+        """What the checks of a page read of the glossary (terms, names, files), hashable."""
+        return tuple((lang, slug, t.term, tuple(t.names), t.source.rel)
+                     for lang, terms in sorted(self._terms.items()) for slug, t in sorted(terms.items()))
+
     def terms(self, lang: str = DEFAULT_LANGUAGE) -> list[Term]:
         """The terms of one language, A–Z."""
         return sorted(self._terms.get(lang, {}).values(), key=lambda t: t.sort_key)
@@ -349,8 +354,20 @@ def check_pages(root: Path, folders: Iterable[Path], glossary: Glossary, allow: 
     """The glossary's checks over every page: links to unknown terms (errors), unknown capitals (warnings)."""
     allow = list(allow)
     known = glossary.all_names() | set(allow)
+    # --- performance --- the same text against the same glossary gives the same answer (the preview
+    # checks every page after each save): kept for the life of the process
+    signature = (tuple(sorted(known)), glossary.signature())
     problems = []
     for rel, text in page_sources(root, folders):
-        problems += check_glossary_links(text, rel, glossary)
-        problems += unknown_capitals(text, rel, glossary, allow, known)
+        key = (rel, text, signature)
+        found = _CHECKED.get(key)
+        if found is None:
+            if len(_CHECKED) >= 20_000:
+                _CHECKED.clear()
+            found = _CHECKED[key] = tuple(check_glossary_links(text, rel, glossary)
+                                          + unknown_capitals(text, rel, glossary, allow, known))
+        problems += found
     return problems
+
+
+_CHECKED: dict[tuple, tuple[Problem, ...]] = {}

@@ -19,6 +19,7 @@ no MkDocs here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -383,6 +384,7 @@ class _TextParser(HTMLParser):
         self.blocks[-1].append(data)
 
 
+@functools.lru_cache(maxsize=4096)
 def plain_text(markdown_text: str) -> str:
     """A Markdown text as plain text: paragraphs separated by a blank line."""
     parser = _TextParser()

@@ -15,7 +15,7 @@ from itertools import groupby
 from .glossary import PAGE_DIR, Term
 from .glossary_markdown import bulletins_using, plain_text
 from .i18n import LANGUAGES, strings
-from .pages import GeneratedPage, fragment_marker, href, relative, render
+from .pages import GeneratedPage, fragment_marker, href, relative, remembered, render
 from .project import Site
 
 INDEX_URI = f"{PAGE_DIR}/index.md"
@@ -26,7 +26,7 @@ def glossary_pages(site: Site, lang: str) -> list[GeneratedPage]:
     """The index and one page per term, for one language."""
     terms = site.glossary.terms(lang)
     pages = [GeneratedPage(INDEX_URI, _index(terms, lang))]
-    pages += [_term_page(site, term, lang) for term in terms]
+    pages += [_remembered_term_page(site, term, lang) for term in terms]
     return pages
 
 
@@ -43,6 +43,14 @@ def _index(terms: list[Term], lang: str) -> str:
         lang=lang,
         link=lambda term: relative(INDEX_URI, term.src_uri),
     )
+
+
+def _remembered_term_page(site: Site, term: Term, lang: str) -> GeneratedPage:
+    see_also = [site.glossary.resolve(name, lang) for name in term.see_also]
+    key = ("term", lang, term.source.rel, term.source.text,
+           tuple((t.slug, t.term, t.expansion) if t else None for t in see_also),
+           tuple((b.slug, b.number, b.title, b.date.iso()) for b in bulletins_using(site, term, lang)))
+    return remembered(key, lambda: _term_page(site, term, lang))
 
 
 def _term_page(site: Site, term: Term, lang: str) -> GeneratedPage:

@@ -317,7 +317,19 @@ def site_texts(site: "Site") -> list[tuple[Text, bool]]:
 
 def check_links(site: "Site", lang: str = "fr") -> list[Problem]:
     targets = site_targets(site, lang)
+    # --- performance --- a text checked against the same targets gives the same answer (the preview
+    # checks every text after each save): kept for the life of the process
+    signature = (frozenset(targets.files), frozenset(targets.drafts))
     problems: list[Problem] = []
     for text, front_matter in site_texts(site):
-        problems += check_text(text, targets, front_matter)
+        key = (text, front_matter, signature)
+        found = _CHECKED.get(key)
+        if found is None:
+            if len(_CHECKED) >= 20_000:
+                _CHECKED.clear()
+            found = _CHECKED[key] = tuple(check_text(text, targets, front_matter))
+        problems += found
     return problems
+
+
+_CHECKED: dict[tuple, tuple[Problem, ...]] = {}

@@ -89,6 +89,7 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
     # --- bilingual --- (the archive also lists, marked, the bulletins not translated yet)
     untranslated = [b for b in site.bulletins_in(DEFAULT_LANGUAGE) if b.slug not in {x.slug for x in bulletins}]
     pages = [GeneratedPage("bulletins/index.md", _archive(bulletins, lang, untranslated))]
+    timeline = site.timeline_in(lang)
     # bulletins are newest first: the next issue is the one before in the list
     for i, bulletin in enumerate(bulletins):
         newer = bulletins[i - 1] if i > 0 else None
@@ -96,13 +97,32 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
         # --- glossary ---
         acronyms = site.glossary.pick(site.term_usage.get((lang, bulletin.slug), []), lang)
         # --- timeline ---
-        events = citing(site.timeline_in(lang), bulletin.slug)
-        pages.append(_bulletin_page(bulletin, older, newer, lang, acronyms, events))
+        events = citing(timeline, bulletin.slug)
+        # --- performance --- (the preview regenerates every page after each save)
+        key = ("bulletin", lang, bulletin.source.rel, bulletin.source.text,
+               *((b.slug, b.number) if b else None for b in (older, newer)),
+               tuple((t.slug, t.term, t.expansion) for t in acronyms),
+               tuple((e.source.rel, e.source.text) for e in events))
+        pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
     pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
     return pages
 
 
 TIMELINE_URI = "chronologie/index.md"
+
+# --- performance ---
+_REMEMBERED: dict[tuple, GeneratedPage] = {}
+
+
+def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:
+    """A generated page made from the same inputs (``key``: every value it shows) is made once
+    per process: the preview regenerates every page after each save. Pages are never changed."""
+    found = _REMEMBERED.get(key)
+    if found is None:
+        if len(_REMEMBERED) >= 20_000:
+            _REMEMBERED.clear()
+        found = _REMEMBERED[key] = make()
+    return found
 
 
 def _timeline(site: Site, lang: str) -> str:

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from types import ModuleType
 
+import jinja2
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -174,6 +175,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self.tracker.forget()  # the next build redoes every page
 
+    def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
+
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         assert self.site is not None
         # --- glossary ---
@@ -201,6 +205,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_env(self, env, *, config, files: Files):
         assert self.site is not None
+        # --- performance --- Material's templates, compiled once and kept (Jinja checks each
+        # template's source before using its compiled form)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._cache_dir("jinja")))
         # --- feeds ---
         env.globals["infopsoc_feeds"] = self._feed_links()
         # --- bilingual ---
@@ -235,6 +242,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if self.pdf_enabled and meta.get("kind") == "bulletin":
             page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
         return context
+
+    def _cache_dir(self, name: str) -> Path:
+        """A folder of the build's caches (next to the PDFs'), created if needed."""
+        assert self.site is not None
+        folder = self.site.settings.root / Path(self.config.pdf_cache_dir).parent / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def _with_fragments(self, html: str, page) -> str:
         fragments = self.fragments.get(page.file.src_uri)

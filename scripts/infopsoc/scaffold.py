@@ -294,6 +294,8 @@ def placeholder_lines(text: str) -> list[int]:
     """Lines holding a placeholder, outside HTML comments and code (the scaffold's instructions name it)."""
     from .links import mask  # links needs nothing from here; imported late to keep modules light
 
+    if not any(p in text for p in PLACEHOLDERS):  # masking only blanks text: nothing to find
+        return []
     shown = mask(text)
     return [i for i, line in enumerate(shown.split("\n"), start=1) if any(p in line for p in PLACEHOLDERS)]
 

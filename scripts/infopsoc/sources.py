@@ -7,6 +7,8 @@ remembers its line so that validation can point at it.
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +59,31 @@ def split_name(path: Path) -> tuple[str, str]:
     return name, "fr"
 
 
+# --- performance --- The preview reloads every item after each save: an unchanged file (same
+# place, same bytes) gives back its earlier result, kept for the life of the process.
+_READ: dict[tuple[str, str, bytes], tuple[Source | None, tuple[Problem, ...]]] = {}
+_READ_LIMIT = 20_000
+
+
 def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+    """The file's text, front matter (with the line of each key) and body; or the problems.
+
+    The result is shared by every call on the same bytes: callers read it, never change it.
+    """
+    raw = path.read_bytes()
+    key = (str(path), str(root), hashlib.blake2b(raw, digest_size=16).digest())
+    found = _READ.get(key)
+    if found is None:
+        source, problems = _read_source(path, root, raw)
+        if len(_READ) >= _READ_LIMIT:
+            _READ.clear()
+        found = _READ[key] = (source, tuple(problems))
+    return found[0], list(found[1])
+
+
+def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, list[Problem]]:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     stem, lang = split_name(path)
-    raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
         return None, [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
                               "ce fichier doit être du texte : retirez les images collées dans le texte ou découpez le fichier")]

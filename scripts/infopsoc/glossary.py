@@ -22,6 +22,8 @@ from typing import Iterable
 
 from .collection import check_translations, load_folder
 from .i18n import DEFAULT_LANGUAGE
+from .incremental import fingerprint
+from .memo import Memo
 from .problems import Problem
 from .schema import Field, Schema, text, text_list
 from .sources import MAX_BYTES, Source
@@ -356,18 +358,13 @@ def check_pages(root: Path, folders: Iterable[Path], glossary: Glossary, allow: 
     known = glossary.all_names() | set(allow)
     # --- performance --- the same text against the same glossary gives the same answer (the preview
     # checks every page after each save): kept for the life of the process
-    signature = (tuple(sorted(known)), glossary.signature())
+    signature = fingerprint(repr(sorted(known)), repr(glossary.signature()))
     problems = []
     for rel, text in page_sources(root, folders):
-        key = (rel, text, signature)
-        found = _CHECKED.get(key)
-        if found is None:
-            if len(_CHECKED) >= 20_000:
-                _CHECKED.clear()
-            found = _CHECKED[key] = tuple(check_glossary_links(text, rel, glossary)
-                                          + unknown_capitals(text, rel, glossary, allow, known))
-        problems += found
+        problems += _CHECKED.get((rel, fingerprint(text), signature),
+                                 lambda: tuple(check_glossary_links(text, rel, glossary)
+                                               + unknown_capitals(text, rel, glossary, allow, known)))
     return problems
 
 
-_CHECKED: dict[tuple, tuple[Problem, ...]] = {}
+_CHECKED = Memo("glossary-checks")

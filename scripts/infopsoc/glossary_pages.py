@@ -15,6 +15,7 @@ from itertools import groupby
 from .glossary import PAGE_DIR, Term
 from .glossary_markdown import bulletins_using, plain_text
 from .i18n import LANGUAGES, strings
+from .incremental import fingerprint
 from .pages import GeneratedPage, fragment_marker, href, relative, remembered, render
 from .project import Site
 
@@ -47,7 +48,7 @@ def _index(terms: list[Term], lang: str) -> str:
 
 def _remembered_term_page(site: Site, term: Term, lang: str) -> GeneratedPage:
     see_also = [site.glossary.resolve(name, lang) for name in term.see_also]
-    key = ("term", lang, term.source.rel, term.source.text,
+    key = ("term", lang, term.source.rel, fingerprint(term.source.text),
            tuple((t.slug, t.term, t.expansion) if t else None for t in see_also),
            tuple((b.slug, b.number, b.title, b.date.iso()) for b in bulletins_using(site, term, lang)))
     return remembered(key, lambda: _term_page(site, term, lang))

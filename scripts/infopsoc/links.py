@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
+from .incremental import fingerprint
+from .memo import Memo
 from .problems import Problem
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -319,17 +321,13 @@ def check_links(site: "Site", lang: str = "fr") -> list[Problem]:
     targets = site_targets(site, lang)
     # --- performance --- a text checked against the same targets gives the same answer (the preview
     # checks every text after each save): kept for the life of the process
-    signature = (frozenset(targets.files), frozenset(targets.drafts))
+    signature = fingerprint(*sorted(targets.files), "", *sorted(targets.drafts))
     problems: list[Problem] = []
     for text, front_matter in site_texts(site):
-        key = (text, front_matter, signature)
-        found = _CHECKED.get(key)
-        if found is None:
-            if len(_CHECKED) >= 20_000:
-                _CHECKED.clear()
-            found = _CHECKED[key] = tuple(check_text(text, targets, front_matter))
-        problems += found
+        key = (text.rel, text.uri, fingerprint(text.text), text.first_line, text.bulletin, text.draft, front_matter,
+               signature)
+        problems += _CHECKED.get(key, lambda: tuple(check_text(text, targets, front_matter)))
     return problems
 
 
-_CHECKED: dict[tuple, tuple[Problem, ...]] = {}
+_CHECKED = Memo("link-checks")

@@ -23,6 +23,8 @@ from typing import Callable
 import jinja2
 
 from .bulletins import Bulletin
+from .incremental import fingerprint
+from .memo import Memo
 from .paths import href, relpath
 from .i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from .problems import Problem
@@ -99,10 +101,10 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
         # --- timeline ---
         events = citing(timeline, bulletin.slug)
         # --- performance --- (the preview regenerates every page after each save)
-        key = ("bulletin", lang, bulletin.source.rel, bulletin.source.text,
+        key = ("bulletin", lang, bulletin.source.rel, fingerprint(bulletin.source.text),
                *((b.slug, b.number) if b else None for b in (older, newer)),
                tuple((t.slug, t.term, t.expansion) for t in acronyms),
-               tuple((e.source.rel, e.source.text) for e in events))
+               tuple((e.source.rel, fingerprint(e.source.text)) for e in events))
         pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
     pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
     return pages
@@ -111,18 +113,13 @@ def generate_pages(site: Site, lang: str) -> list[GeneratedPage]:
 TIMELINE_URI = "chronologie/index.md"
 
 # --- performance ---
-_REMEMBERED: dict[tuple, GeneratedPage] = {}
+_REMEMBERED = Memo("pages", persist=False)  # quicker to make again than to read
 
 
 def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:
     """A generated page made from the same inputs (``key``: every value it shows) is made once
-    per process: the preview regenerates every page after each save. Pages are never changed."""
-    found = _REMEMBERED.get(key)
-    if found is None:
-        if len(_REMEMBERED) >= 20_000:
-            _REMEMBERED.clear()
-        found = _REMEMBERED[key] = make()
-    return found
+    (see memo.py). Pages are never changed."""
+    return _REMEMBERED.get(key, make)
 
 
 def _timeline(site: Site, lang: str) -> str:

@@ -38,6 +38,7 @@ from .pages import TIMELINE_URI, expand_directives, fill_fragments, generate_pag
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
 from .i18n import HTML_LANG, strings
+from . import memo
 from .incremental import ChangeTracker, files_fingerprint, fingerprint
 from .translations import alternates, hreflang_links, language_prefix, language_view, root_url
 
@@ -106,6 +107,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         toc = config.mdx_configs.get("toc")
         if isinstance(toc, dict) and "permalink_title" in toc:
             toc["permalink_title"] = strings(self.config.lang)["permalink_title"]
+        # --- performance --- (results of the last build, by their inputs: memo.py)
+        memo.load(self._memo_file(settings))
         self.site, report = load_site(settings)
         self._raise_or_log(report)
         # --- glossary ---
@@ -243,6 +246,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
         return context
 
+    def _memo_file(self, settings: Settings) -> Path:
+        return settings.root / Path(self.config.pdf_cache_dir).parent / f"memo-{self.config.lang}.pickle"
+
     def _cache_dir(self, name: str) -> Path:
         """A folder of the build's caches (next to the PDFs'), created if needed."""
         assert self.site is not None
@@ -314,6 +320,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- exports ---
         export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
         (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")
+        # --- performance ---
+        memo.save(self._memo_file(self.site.settings))
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

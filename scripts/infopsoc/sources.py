@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from .memo import Memo
 from .problems import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -49,6 +50,21 @@ class Source:
         """The line of a front-matter key, or the front matter's first line."""
         return self.key_lines.get(key, 1)
 
+    # --- performance --- (memo.py saves sources: the body is the text's end, not saved twice)
+    def _derived_body(self) -> str:
+        return "\n".join(self.text.split("\n")[self.body_line - 1:])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["body"] == self._derived_body():
+            state["body"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self.body is None:
+            self.body = self._derived_body()
+
 
 def split_name(path: Path) -> tuple[str, str]:
     """``info-psoc-03.en.md`` → (``info-psoc-03``, ``en``); French has no suffix."""
@@ -59,10 +75,8 @@ def split_name(path: Path) -> tuple[str, str]:
     return name, "fr"
 
 
-# --- performance --- The preview reloads every item after each save: an unchanged file (same
-# place, same bytes) gives back its earlier result, kept for the life of the process.
-_READ: dict[tuple[str, str, bytes], tuple[Source | None, tuple[Problem, ...]]] = {}
-_READ_LIMIT = 20_000
+# --- performance --- An unchanged file (same place, same bytes) gives back its earlier result.
+_READ = Memo("sources")
 
 
 def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
@@ -72,13 +86,12 @@ def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
     """
     raw = path.read_bytes()
     key = (str(path), str(root), hashlib.blake2b(raw, digest_size=16).digest())
-    found = _READ.get(key)
-    if found is None:
-        source, problems = _read_source(path, root, raw)
-        if len(_READ) >= _READ_LIMIT:
-            _READ.clear()
-        found = _READ[key] = (source, tuple(problems))
-    return found[0], list(found[1])
+    source, problems = _READ.get(key, lambda: _frozen(_read_source(path, root, raw)))
+    return source, list(problems)
+
+
+def _frozen(result: tuple[Source | None, list[Problem]]) -> tuple[Source | None, tuple[Problem, ...]]:
+    return result[0], tuple(result[1])
 
 
 def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, list[Problem]]:

@@ -1,0 +1,91 @@
+"""Results remembered by their inputs: a file read, a text checked, a page generated.
+
+The preview rebuilds after every save, and a build rereads and rechecks hundreds of
+files that did not change. A :class:`Memo` maps a key that holds *every* input of a
+result (the file's bytes, the text and what it is checked against, the values a page
+shows) to that result, so an unchanged input gives back its result at once. Results
+are shared, never changed by their users.
+
+Memos live for the process (``serve``) and, between builds, in a file of the
+build's cache folder (one per language): :func:`load` before a build, :func:`save` after it. The file
+holds the entries this build used, under the version of this package's code; any
+other version starts empty. It is the project's own cache, read with ``pickle``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+from typing import Any, Callable, Hashable
+
+_MEMOS: dict[str, "Memo"] = {}
+_LOADED: set[str] = set()
+
+
+class Memo:
+    """A bounded mapping from inputs to results, remembering which entries were used."""
+
+    def __init__(self, name: str, limit: int = 20_000, persist: bool = True):
+        self.name = name
+        self.limit = limit
+        self.persist = persist  # False: for the process only (results cheaper to remake than to read)
+        self.entries: dict[Hashable, Any] = {}
+        self.used: set[Hashable] = set()
+        _MEMOS[name] = self
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        try:
+            found = self.entries[key]
+        except KeyError:
+            if len(self.entries) >= self.limit:
+                self.entries.clear()
+                self.used.clear()
+            found = self.entries[key] = make()
+        self.used.add(key)
+        return found
+
+
+def code_version() -> str:
+    """The hash of this package's modules and templates: results depend on them."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load(path: Path) -> None:
+    """Add the entries saved in the file ``path`` by an earlier build (once per process and file)."""
+    if str(path) in _LOADED:
+        return
+    _LOADED.add(str(path))
+    try:
+        with open(path, "rb") as stream:
+            version, saved = pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
+        return  # no cache, or an unreadable one: it only costs time
+    if version != code_version() or not isinstance(saved, dict):
+        return
+    for name, entries in saved.items():
+        memo = _MEMOS.get(name)
+        if memo is not None and isinstance(entries, dict):
+            memo.entries.update(entries)
+
+
+def save(path: Path) -> None:
+    """Write the entries used since the last save to the file ``path``; then start counting again."""
+    saved = {name: {key: memo.entries[key] for key in memo.used if key in memo.entries}
+             for name, memo in _MEMOS.items() if memo.persist}
+    for memo in _MEMOS.values():
+        memo.used.clear()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as stream:
+            pickle.dump((code_version(), saved), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except (OSError, pickle.PicklingError):
+        pass  # a cache that cannot be written only costs time

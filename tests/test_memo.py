@@ -1,0 +1,60 @@
+"""Results remembered by their inputs (memo.py): reused when the inputs are the same, never otherwise."""
+
+from __future__ import annotations
+
+import pickle
+
+from conftest import bulletin_text
+from infopsoc import memo
+from infopsoc.sources import read_source
+
+
+def test_a_memo_makes_each_result_once_and_keeps_it_across_processes(tmp_path):
+    made = []
+    first = memo.Memo("test-squares")
+
+    def square(n):
+        return lambda: made.append(n) or n * n
+
+    assert [first.get(n, square(n)) for n in (2, 3, 2)] == [4, 9, 4]
+    assert made == [2, 3]
+    memo.save(tmp_path / "memo.pickle")
+    first.entries.clear()  # as in a new process
+    memo.load(tmp_path / "memo.pickle")
+    assert first.get(3, square(3)) == 9 and made == [2, 3]
+
+
+def test_a_cache_from_other_code_or_unreadable_is_ignored(tmp_path):
+    made = []
+    squares = memo.Memo("test-ignored")
+    other = tmp_path / "other.pickle"
+    other.write_bytes(pickle.dumps(("another version of the code", {"test-ignored": {2: 5}})))
+    memo.load(other)
+    broken = tmp_path / "broken.pickle"
+    broken.write_bytes(b"\x80\x04 not a pickle")
+    memo.load(broken)
+    assert squares.get(2, lambda: made.append(2) or 4) == 4 and made == [2]
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    path = tmp_path / "bulletins" / "info-psoc-01.md"
+    path.parent.mkdir()
+    path.write_text(bulletin_text(1, "Avant"), encoding="utf-8")
+    before, _ = read_source(path, tmp_path)
+    path.write_text(bulletin_text(1, "Après"), encoding="utf-8")
+    after, _ = read_source(path, tmp_path)
+    assert (before.meta["title"], after.meta["title"]) == ("Avant", "Après")
+    again, _ = read_source(path, tmp_path)
+    assert again is after  # the same bytes: the same result
+    # saved and read back, a source is whole again (its body is not saved twice)
+    restored = pickle.loads(pickle.dumps(after))
+    assert restored == after and restored.body == after.body
+
+
+def test_a_second_build_with_the_saved_memo_gives_the_same_site(tree):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", body="Le texte.\n"))
+    first = tree.build()
+    page = (first / "bulletins/info-psoc-01/index.html").read_bytes()
+    assert list(tree.root.glob(".cache/memo-fr.pickle"))
+    second = tree.build()
+    assert (second / "bulletins/info-psoc-01/index.html").read_bytes() == page

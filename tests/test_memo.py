@@ -58,3 +58,13 @@ def test_a_second_build_with_the_saved_memo_gives_the_same_site(tree):
     assert list(tree.root.glob(".cache/memo-fr.pickle"))
     second = tree.build()
     assert (second / "bulletins/info-psoc-01/index.html").read_bytes() == page
+
+
+def test_entries_saved_for_a_module_not_imported_yet_wait_for_it(tmp_path):
+    late = memo.Memo("test-late")
+    late.get("k", lambda: "v")
+    memo.save(tmp_path / "late.pickle")
+    del memo._MEMOS["test-late"]  # as in a new process, before the module holding it is imported
+    memo.load(tmp_path / "late.pickle")
+    again = memo.Memo("test-late")
+    assert again.get("k", lambda: "made again") == "v"

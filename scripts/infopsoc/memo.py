@@ -22,6 +22,7 @@ from typing import Any, Callable, Hashable
 
 _MEMOS: dict[str, "Memo"] = {}
 _LOADED: set[str] = set()
+_PENDING: dict[str, dict] = {}  # entries read for a memo whose module is not imported yet
 
 
 class Memo:
@@ -33,6 +34,7 @@ class Memo:
         self.persist = persist  # False: for the process only (results cheaper to remake than to read)
         self.entries: dict[Hashable, Any] = {}
         self.used: set[Hashable] = set()
+        self.entries.update(_PENDING.pop(name, {}))
         _MEMOS[name] = self
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
@@ -70,9 +72,13 @@ def load(path: Path) -> None:
     if version != code_version() or not isinstance(saved, dict):
         return
     for name, entries in saved.items():
+        if not isinstance(entries, dict):
+            continue
         memo = _MEMOS.get(name)
-        if memo is not None and isinstance(entries, dict):
+        if memo is not None:
             memo.entries.update(entries)
+        else:
+            _PENDING.setdefault(name, {}).update(entries)
 
 
 def save(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 import re
 import subprocess
 import sys
@@ -221,6 +222,78 @@ def test_same_source_gives_the_same_pdf_bytes(tree):
     info = pypdf.PdfReader(tree.root / "site/pdf/info-psoc-01.pdf").metadata
     assert info["/CreationDate"].startswith("D:20160502")
     assert info["/Keywords"] == "Convention"
+
+
+def test_workers_find_a_pdf_by_its_print_document_when_its_inputs_record_is_stale(tree):
+    import json
+
+    for n in (1, 2):
+        tree.write(f"bulletins/info-psoc-0{n}.md", bulletin_text(n, f"Numéro {n}", f"201{n}-05"))
+    plugin = _build(tree)
+    assert plugin.pdf_report.rendered == ["info-psoc-01", "info-psoc-02"]
+    first = (tree.root / "site/pdf/info-psoc-02.pdf").read_bytes()
+    records = sorted((tree.root / ".cache/pdf/fr").glob("info-psoc-0?.json"))
+    sources = {}
+    for record in records:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        sources[record.name], data["source"] = data["source"], "autre"
+        record.write_text(json.dumps(data), encoding="utf-8")
+    plugin = _build(tree)  # both print documents are built (on the workers) and found in the cache
+    assert plugin.pdf_report.rendered == []
+    assert plugin.pdf_report.from_cache == ["info-psoc-01", "info-psoc-02"]
+    assert (tree.root / "site/pdf/info-psoc-02.pdf").read_bytes() == first
+    for record in records:  # and the inputs are recorded again, for the next build
+        assert json.loads(record.read_text(encoding="utf-8"))["source"] == sources[record.name]
+
+
+def _one_document(tree):
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05", body="## Une section\n\n*Texte* **gras**."))
+    plugin = _build(tree)
+    site = tree.root / "site"
+    files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*") if p.is_file()}
+    site_url = plugin.site.settings.site_url
+    document = pdf.print_html(plugin.site.bulletins[0], plugin.rendered["info-psoc-01"], site_url=site_url,
+                              author="CTROC")
+    return document, site_url, files
+
+
+def _fresh(document, site_url, files) -> bytes:
+    """WeasyPrint on its own: a new font configuration for the document."""
+    return pdf.lay_out(document, site_url, files).write_pdf(pdf_variant=pdf.PDF_VARIANT,
+                                                           pdf_identifier=document.key()[:32].encode("ascii"))
+
+
+def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_path):
+    document, site_url, files = _one_document(tree)
+    first = pdf.render(document, site_url, files)
+    fonts = pdf._fonts
+    again = pdf.render(document, site_url, files)
+    assert pdf._fonts is fonts  # kept ...
+    assert again.pdf == first.pdf == _fresh(document, site_url, files)  # ... with the same bytes
+    # ... and the font files are still among the files the render depends on, for the cache
+    assert again.deps == first.deps
+    assert {"fonts/NotoSerif-Regular.woff2", "fonts/NotoSans-Bold.woff2"} <= set(again.deps)
+
+    # a font file changes: a new configuration, a different PDF, a new hash in the record
+    other = tmp_path / "other.woff2"
+    other.write_bytes(Path(files["fonts/NotoSans-Regular.woff2"]).read_bytes())
+    changed = dict(files, **{"fonts/NotoSerif-Regular.woff2": str(other)})
+    swapped = pdf.render(document, site_url, changed)
+    assert pdf._fonts is not fonts
+    assert swapped.deps["fonts/NotoSerif-Regular.woff2"] != first.deps["fonts/NotoSerif-Regular.woff2"]
+    assert swapped.pdf != first.pdf and swapped.pdf == _fresh(document, site_url, changed)
+
+
+def test_a_new_face_for_a_family_already_loaded_renders_on_fresh_fonts(tree):
+    document, site_url, files = _one_document(tree)
+    usual = pdf.render(document, site_url, files)
+    fonts = pdf._fonts
+    face = ('<style>@font-face { font-family: "IP Serif"; font-weight: 400; font-style: normal; '
+            'src: url(../../fonts/NotoSans-Regular.woff2) format("woff2"); }</style></head>')
+    odd = pdf.PrintDocument(document.slug, document.lang, document.html.replace("</head>", face), document.base_url)
+    rendered = pdf.render(odd, site_url, files)
+    assert pdf._fonts is not fonts and not rendered.warnings
+    assert rendered.pdf == _fresh(odd, site_url, files) != usual.pdf
 
 
 def test_enclosure_for_the_feeds(tree):

@@ -6,7 +6,8 @@ The pipeline, engine-free (nothing here imports MkDocs):
    a complete print document: masthead, « Dans ce numéro », the body with footnotes moved to where
    they are called (``float: footnote`` puts them at the foot of that page), metadata in ``<meta>``;
 2. ``render_pdfs`` renders the documents that are not in the cache, in parallel on long-lived
-   worker processes, and returns one ``PdfFile`` per bulletin;
+   worker processes (which build the print documents and write the cache themselves, longest
+   bulletin first, each decoding the fonts once), and returns one ``PdfFile`` per bulletin;
 3. ``publish`` copies them to ``pdf/<slug>.pdf`` in the site.
 
 Resources (the print stylesheet, fonts, images) are fetched through ``SiteFetcher``, which serves
@@ -25,13 +26,16 @@ import json
 import logging
 import mimetypes
 import multiprocessing
+import multiprocessing.util
 import os
 import posixpath
 import re
 import shutil
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -332,14 +336,21 @@ def _site_fetcher_class():
             self.files = files
             self.fetched: dict[str, str] = {}
 
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
+        def site_path(self, url: str) -> str | None:
+            """The path in the site that ``url`` names; None for an address off the site."""
             if not url.startswith(self.site_url):
-                raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
+                return None
             path = unquote(urlsplit(url[len(self.site_url):]).path)
             if path.endswith("/") or not path:
                 path += "index.html"
+            return path
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = self.site_path(url)
+            if path is None:
+                raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
             local = self.files.get(path)
             if local is None:
                 raise ValueError(f"fichier absent du site : {path}")
@@ -351,6 +362,87 @@ def _site_fetcher_class():
             return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
     return SiteFetcher
+
+
+# --- fonts decoded once per process ------------------------------------------------------------
+#
+# WeasyPrint decodes every @font-face (WOFF2 -> TrueType, in pure Python) into a new font
+# configuration for each document: about a quarter of a render of ours. A process that renders
+# many bulletins keeps one configuration instead (``font_config``, WeasyPrint's own API), with
+# three guards: every render still lists the font files among the files it fetched (the cache
+# needs them), the configuration is dropped as soon as one of its font files changes, and a render
+# that brings a new face for a family loaded by an earlier render starts again on a fresh one (two
+# faces for the same family and style would let Fontconfig pick either).
+
+class _FontsChanged(Exception):
+    """A render needs faces that conflict with the shared configuration's: start it again."""
+
+
+@cache
+def _shared_fonts_class():
+    from weasyprint.text.fonts import FontConfiguration
+
+    class SharedFonts(FontConfiguration):
+        def __init__(self) -> None:
+            super().__init__()
+            # WeasyPrint writes each decoded face in a temporary folder; ours is removed when
+            # the process ends (worker processes skip ``__del__`` and ``atexit``).
+            self._folder = Path(tempfile.mkdtemp(prefix="infopsoc-fonts-"))
+            multiprocessing.util.Finalize(self, shutil.rmtree, args=(str(self._folder),),
+                                          kwargs={"ignore_errors": True}, exitpriority=0)
+            self.faces: dict[str, tuple[str, dict[str, str]]] = {}  # face -> (family, {site path: sha256})
+            self.sealed: set[str] = set()                 # families loaded by earlier renders
+
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            key = str(rule_descriptors)  # WeasyPrint's own key for a face
+            if key not in self.faces:
+                if rule_descriptors["font_family"] in self.sealed:
+                    raise _FontsChanged(rule_descriptors["font_family"])
+                written = len(os.listdir(self._folder))
+                super().add_font_face(rule_descriptors, url_fetcher)
+                if len(os.listdir(self._folder)) == written:
+                    return  # not loaded (WeasyPrint has warned): tried again by the next render
+                self.faces[key] = (rule_descriptors["font_family"], self._files_of(rule_descriptors, url_fetcher))
+            url_fetcher.fetched.update(self.faces[key][1])
+
+        @staticmethod
+        def _files_of(rule_descriptors, url_fetcher) -> dict[str, str]:
+            found = {}
+            for _kind, url in rule_descriptors["src"]:
+                path = url_fetcher.site_path(url) if isinstance(url, str) else None
+                if path is not None and path in url_fetcher.files:
+                    found[path] = _file_hash(url_fetcher.files[path])
+            return found
+
+        def seal(self) -> None:
+            """After a render: the families it loaded may not receive new faces any more."""
+            self.sealed = {family for family, _ in self.faces.values()}
+
+        def still_valid(self, files: dict[str, str]) -> bool:
+            for _family, deps in self.faces.values():
+                for path, digest in deps.items():
+                    local = files.get(path)
+                    if local is None or _file_hash(local) != digest:
+                        return False
+            return True
+
+    return SharedFonts
+
+
+_fonts = None
+
+
+def _shared_fonts(files: dict[str, str]):
+    """This process's font configuration, as long as the font files it holds are unchanged."""
+    global _fonts
+    if _fonts is None or not _fonts.still_valid(files):
+        _fonts = _shared_fonts_class()()
+    return _fonts
+
+
+def _drop_shared_fonts() -> None:
+    global _fonts
+    _fonts = None
 
 
 # --- rendering ---------------------------------------------------------------------------------
@@ -374,33 +466,44 @@ class _Capture(logging.Handler):
 
 
 def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher=None,
-            stylesheets: list | None = None) -> "weasyprint.document.Document":  # noqa: F821
+            stylesheets: list | None = None, font_config=None) -> "weasyprint.document.Document":  # noqa: F821
     """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
     fetcher = fetcher or _site_fetcher_class()(site_url, files)
     html = _weasyprint().HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
-    return html.render(stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+    return html.render(font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 
 def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Rendered:
-    """Render one print document; WeasyPrint's warnings and errors are returned, not logged."""
-    fetcher = _site_fetcher_class()(site_url, files)
-    capture = _Capture()
+    """Render one print document; WeasyPrint's warnings and errors are returned, not logged.
+
+    Uses this process's shared font configuration (see ``_shared_fonts``): the bytes are the same
+    as with a fresh one."""
     logger = _weasyprint().LOGGER
-    logger.addHandler(capture)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        pdf = lay_out(document, site_url, files, fetcher).write_pdf(
-            pdf_variant=PDF_VARIANT,
-            pdf_identifier=document.key()[:32].encode("ascii"),
-        )
-    finally:
-        logger.removeHandler(capture)
-        logger.propagate = propagate
-    return Rendered(document.slug, document.lang, pdf, dict(sorted(fetcher.fetched.items())), capture.messages)
-
-
-def _render_job(args: tuple[PrintDocument, str, dict[str, str]]) -> Rendered:
-    return render(*args)
+    while True:
+        fonts = _shared_fonts(files)
+        fetcher = _site_fetcher_class()(site_url, files)
+        capture = _Capture()
+        logger.addHandler(capture)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            pdf = lay_out(document, site_url, files, fetcher, font_config=fonts).write_pdf(
+                pdf_variant=PDF_VARIANT,
+                pdf_identifier=document.key()[:32].encode("ascii"),
+            )
+        except _FontsChanged:
+            _drop_shared_fonts()
+            continue  # again, on a fresh configuration (it takes every face)
+        except BaseException:
+            _drop_shared_fonts()
+            raise
+        finally:
+            logger.removeHandler(capture)
+            logger.propagate = propagate
+        if capture.messages:
+            _drop_shared_fonts()  # a face that failed must warn again in the next render
+        else:
+            fonts.seal()
+        return Rendered(document.slug, document.lang, pdf, dict(sorted(fetcher.fetched.items())), capture.messages)
 
 
 # --- the cache and the pool --------------------------------------------------------------------
@@ -536,62 +639,126 @@ def shutdown() -> None:
     _pool, _pool_size = None, 0
 
 
-def render_pdfs(documents: Iterable[PrintDocument], *, site_url: str, files: dict[str, str], cache: Cache,
-                workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+@dataclass(frozen=True)
+class PrintJob:
+    """A bulletin whose PDF is not in the cache under its ``source_key``: the worker that takes it
+    builds its print document itself, so the build's process does not spend ~30 ms per bulletin
+    on it before the workers can start."""
+
+    bulletin: Bulletin
+    rendered: str
+    site_url: str
+    author: str
+    lang: str
+    source: str
+
+    @property
+    def slug(self) -> str:
+        return self.bulletin.slug
+
+    def document(self) -> PrintDocument:
+        return print_html(self.bulletin, self.rendered, site_url=self.site_url, author=self.author, lang=self.lang)
+
+
+@dataclass
+class _Outcome:
+    slug: str
+    lang: str
+    path: str          # the file in the cache (or the warned render beside it)
+    rendered: bool     # False: found in the cache by its print document
+    warnings: list[str]
+
+
+def _make(item: "PrintDocument | PrintJob", source: str | None, site_url: str, files: dict[str, str],
+          cache_folder: str) -> _Outcome:
+    """One bulletin's PDF, in the cache: where the work happens (a worker, or the build's process)."""
+    cache = Cache(Path(cache_folder))
+    document = item.document() if isinstance(item, PrintJob) else item
+    hit = cache.get(document, files) if isinstance(item, PrintJob) else None
+    if hit is not None:
+        if source:
+            cache.set_source(document, source)
+        return _Outcome(document.slug, document.lang, str(hit), False, [])
+    rendered = render(document, site_url, files)
+    if rendered.warnings:
+        # not cached: the next build shows the same warnings again
+        path = cache.folder / document.lang / f".{document.slug}.warned.pdf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, rendered.pdf)
+    else:
+        path = cache.put(document, rendered, source)
+    return _Outcome(document.slug, document.lang, str(path), True, rendered.warnings)
+
+
+def _weight(item: "PrintDocument | PrintJob") -> int:
+    return len(item.rendered if isinstance(item, PrintJob) else item.html)
+
+
+def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: str, files: dict[str, str],
+                cache: Cache, workers: int | None = None, progress: Callable[[int, int], None] | None = None,
                 sources: dict[str, str] | None = None) -> RenderReport:
     """The PDF of every document: from the cache when nothing that shapes it changed, rendered
     otherwise (in parallel when there are several). Renders with warnings are not cached.
-    ``sources`` (slug -> ``source_key``) is recorded with each PDF for ``Cache.get_by_source``."""
+    ``sources`` (slug -> ``source_key``) is recorded with each PDF for ``Cache.get_by_source``.
+
+    The workers build the print documents of ``PrintJob`` items, look them up in the cache, render
+    and write the cache themselves; only paths come back. The longest go first, so that both
+    workers finish together."""
     sources = sources or {}
     report = RenderReport()
-    documents = sorted(documents, key=lambda d: (d.lang, d.slug))
-    todo: list[PrintDocument] = []
-    for document in documents:
-        hit = cache.get(document, files)
+    todo: list[PrintDocument | PrintJob] = []
+    for item in documents:
+        hit = None if isinstance(item, PrintJob) else cache.get(item, files)
         if hit is None:
-            todo.append(document)
+            todo.append(item)
         else:
-            report.from_cache.append(document.slug)
-            report.pdfs[document.slug] = _pdf_file(document, hit)
-            if document.slug in sources:
-                cache.set_source(document, sources[document.slug])
+            report.from_cache.append(item.slug)
+            report.pdfs[item.slug] = _pdf_file(item.slug, item.lang, hit)
+            if item.slug in sources:
+                cache.set_source(item, sources[item.slug])
+    todo.sort(key=lambda item: (-_weight(item), item.lang, item.slug))
 
-    by_slug = {d.slug: d for d in todo}
-    results: list[Rendered] = []
+    def source_of(item) -> str | None:
+        return item.source if isinstance(item, PrintJob) else sources.get(item.slug)
+
+    outcomes: list[_Outcome] = []
     workers = min(workers or os.cpu_count() or 1, len(todo))
+    if len(todo) == 1 and _pool is not None and "weasyprint" not in sys.modules:
+        workers = _pool_size  # one bulletin, and only the workers have WeasyPrint loaded: there
     if progress and todo:
         progress(0, len(todo))
     if workers <= 1:
-        for i, document in enumerate(todo, 1):
-            results.append(render(document, site_url, files))
+        for i, item in enumerate(todo, 1):
+            outcomes.append(_make(item, source_of(item), site_url, files, str(cache.folder)))
             if progress:
                 progress(i, len(todo))
     elif todo:
         pool = _get_pool(workers)
-        futures = [pool.submit(_render_job, (document, site_url, files)) for document in todo]
-        for i, future in enumerate(as_completed(futures), 1):
-            results.append(future.result())
-            if progress:
-                progress(i, len(todo))
+        futures = []
+        try:
+            futures = [pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)) for item in todo]
+            for i, future in enumerate(as_completed(futures), 1):
+                outcomes.append(future.result())
+                if progress:
+                    progress(i, len(todo))
+        except Exception as error:
+            for future in futures:
+                future.cancel()
+            if isinstance(error, BrokenProcessPool):
+                shutdown()  # not kept for the next build
+            raise
 
-    for rendered in sorted(results, key=lambda r: (r.lang, r.slug)):
-        document = by_slug[rendered.slug]
-        report.rendered.append(rendered.slug)
-        report.warnings += [(rendered.slug, message) for message in rendered.warnings]
-        if rendered.warnings:
-            # not cached: the next build shows the same warnings again
-            path = cache.folder / document.lang / f".{document.slug}.warned.pdf"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, rendered.pdf)
-        else:
-            path = cache.put(document, rendered, sources.get(document.slug))
-        report.pdfs[document.slug] = _pdf_file(document, path)
+    for outcome in sorted(outcomes, key=lambda o: (o.lang, o.slug)):
+        (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
+        report.warnings += [(outcome.slug, message) for message in outcome.warnings]
+        report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
+    report.from_cache.sort()
+    report.pdfs = dict(sorted(report.pdfs.items()))
     return report
 
 
-def _pdf_file(document: PrintDocument, cached: Path) -> PdfFile:
-    return PdfFile(slug=document.slug, lang=document.lang, path=site_path(document.slug),
-                   length=cached.stat().st_size, cached=cached)
+def _pdf_file(slug: str, lang: str, cached: Path) -> PdfFile:
+    return PdfFile(slug=slug, lang=lang, path=site_path(slug), length=cached.stat().st_size, cached=cached)
 
 
 def terminal_progress(stream=None) -> Callable[[int, int], None] | None:
@@ -616,11 +783,13 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
     """The PDF of every published bulletin of ``lang`` whose rendered HTML is known.
 
     ``files`` maps each path of the site to its file on disk (what the fetcher may serve).
+    A PDF cached under the bulletin's ``source_key`` is taken as it is; the others are
+    ``PrintJob``s for ``render_pdfs``.
     """
     site_url = site.settings.site_url
     cache = Cache(cache_dir)
     hits: dict[str, Path] = {}
-    documents, sources = [], {}
+    jobs = []
     for b in site.bulletins_in(lang):
         if b.slug not in rendered:
             continue
@@ -629,14 +798,11 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
         if hit is not None:
             hits[b.slug] = hit
             continue
-        documents.append(print_html(b, rendered[b.slug], site_url=site_url, author=author, lang=lang))
-        sources[b.slug] = source
-    report = render_pdfs(documents, site_url=site_url, files=files, cache=cache,
-                         progress=terminal_progress(), sources=sources)
+        jobs.append(PrintJob(b, rendered[b.slug], site_url, author, lang, source))
+    report = render_pdfs(jobs, site_url=site_url, files=files, cache=cache, progress=terminal_progress())
     for slug, path in hits.items():
         report.from_cache.append(slug)
-        report.pdfs[slug] = PdfFile(slug=slug, lang=lang, path=site_path(slug), length=path.stat().st_size,
-                                    cached=path)
+        report.pdfs[slug] = _pdf_file(slug, lang, path)
     report.from_cache.sort()
     report.pdfs = dict(sorted(report.pdfs.items()))
     return report

@@ -34,7 +34,7 @@ import shutil
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -778,13 +778,77 @@ def terminal_progress(stream=None) -> Callable[[int, int], None] | None:
     return show
 
 
+# --- performance ---
+class EarlyPdfs:
+    """PDFs started while the build goes on.
+
+    A bulletin's PDF can be made as soon as its page is converted, long before the build
+    needs it (the page's PDF link shows the file's size). :meth:`start` looks the bulletin up
+    in the cache at once and, when it is not there, hands it to a worker process: the
+    rendering takes the other core while the build converts the other pages.
+    :func:`make_pdfs` then only waits for what is still running.
+    """
+
+    def __init__(self, *, site_url: str, author: str, lang: str, cache_dir: Path):
+        self.site_url, self.author, self.lang = site_url, author, lang
+        self.cache = Cache(cache_dir)
+        self.hits: dict[str, Path] = {}
+        self.running: dict[str, Future] = {}
+
+    def start(self, bulletin: Bulletin, rendered: str, files: dict[str, str]) -> None:
+        source = source_key(bulletin, rendered, site_url=self.site_url, author=self.author, lang=self.lang)
+        hit = self.cache.get_by_source(self.lang, bulletin.slug, source, files)
+        if hit is not None:
+            self.hits[bulletin.slug] = hit
+            return
+        job = PrintJob(bulletin, rendered, self.site_url, self.author, self.lang, source)
+        try:
+            self.running[bulletin.slug] = _get_pool(os.cpu_count() or 1).submit(
+                _make, job, source, self.site_url, files, str(self.cache.folder))
+        except BrokenProcessPool:
+            shutdown()  # make_pdfs renders it, in a new pool
+
+    def finish(self, report: RenderReport) -> RenderReport:
+        """Wait for the PDFs still running and add them to ``report`` (that of :func:`make_pdfs`)."""
+        try:
+            for future in as_completed(self.running.values()):
+                _add_outcome(report, future.result())
+        except Exception as error:
+            self.cancel()
+            if isinstance(error, BrokenProcessPool):
+                shutdown()  # not kept for the next build
+            raise
+        self.running.clear()
+        return _sorted(report)
+
+    def cancel(self) -> None:
+        for future in self.running.values():
+            future.cancel()
+        self.running.clear()
+
+
+def _add_outcome(report: RenderReport, outcome: "_Outcome") -> None:
+    (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
+    report.warnings += [(outcome.slug, message) for message in outcome.warnings]
+    report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
+
+
+def _sorted(report: RenderReport) -> RenderReport:
+    report.rendered.sort()
+    report.warnings.sort()
+    report.from_cache.sort()
+    report.pdfs = dict(sorted(report.pdfs.items()))
+    return report
+
+
 def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, files: dict[str, str],
-              cache_dir: Path) -> RenderReport:
+              cache_dir: Path, early: EarlyPdfs | None = None, wait: bool = True) -> RenderReport:
     """The PDF of every published bulletin of ``lang`` whose rendered HTML is known.
 
     ``files`` maps each path of the site to its file on disk (what the fetcher may serve).
     A PDF cached under the bulletin's ``source_key`` is taken as it is; the others are
-    ``PrintJob``s for ``render_pdfs``.
+    ``PrintJob``s for ``render_pdfs``. ``early``: the PDFs already looked up or started;
+    with ``wait=False``, those still running are left to ``early.finish``.
     """
     site_url = site.settings.site_url
     cache = Cache(cache_dir)
@@ -792,6 +856,11 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
     jobs = []
     for b in site.bulletins_in(lang):
         if b.slug not in rendered:
+            continue
+        if early is not None and b.slug in early.hits:
+            hits[b.slug] = early.hits[b.slug]
+            continue
+        if early is not None and b.slug in early.running:
             continue
         source = source_key(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
         hit = cache.get_by_source(lang, b.slug, source, files)
@@ -803,9 +872,9 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
     for slug, path in hits.items():
         report.from_cache.append(slug)
         report.pdfs[slug] = _pdf_file(slug, lang, path)
-    report.from_cache.sort()
-    report.pdfs = dict(sorted(report.pdfs.items()))
-    return report
+    if early is not None and wait:
+        return early.finish(report)
+    return _sorted(report)
 
 
 def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:

@@ -66,6 +66,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.is_serve = False
         self.dirty = False
         self.tracker = ChangeTracker()
+        self._early = None
+        self._late_pages: dict[str, tuple[str, str]] = {}
         self.site: Site | None = None
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
@@ -98,6 +100,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             self.rendered = {}
         # --- pdf ---
         self.pdfs, self.pdf_report = {}, None
+        self._early = None  # pdf.EarlyPdfs of this build, started by the first bulletin page
+        self._late_pages: dict[str, tuple[str, str]] = {}  # slug -> (page file, url): PDF linked at the end
         self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
         # --- bilingual --- (one build per language: the plugin's language is the theme's)
         if not self.config.lang:
@@ -177,6 +181,22 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.tracker.forget()  # the next build redoes every page
+        if self._early is not None:
+            self._early.cancel()
+            self._early = None
+        self._late_pages = {}
+
+    def _start_pdf(self, slug: str, config, files: Files) -> None:
+        assert self.site is not None
+        if self._early is None:
+            self._early = self._pdf.EarlyPdfs(site_url=self.site.settings.site_url,
+                                              author=config.site_author or "CTROC", lang=self.config.lang,
+                                              cache_dir=self.site.settings.root / self.config.pdf_cache_dir)
+            self._early_files = _site_files(files)
+            self._early_bulletins = {b.slug: b for b in self.site.bulletins_in(self.config.lang)}
+        bulletin = self._early_bulletins.get(slug)
+        if bulletin is not None:
+            self._early.start(bulletin, self.rendered[slug], self._early_files)
 
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
@@ -201,6 +221,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
             self.rendered[meta["slug"]] = self._with_fragments(html, page)
+            # --- performance --- its PDF is looked up, or started in a worker, now (pdf.EarlyPdfs)
+            if self.pdf_enabled:
+                self._start_pdf(meta["slug"], config, files)
             # --- pdf ---
             if self.pdf_enabled:
                 html = self._pdf.with_link_placeholder(html)
@@ -222,17 +245,12 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if not self.pdf_enabled:
             return env
         assert self.site is not None
-        site_files = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
+        # the PDFs still rendering (pdf.EarlyPdfs) are waited for at the end of the build (on_post_build):
+        # their pages keep the link's placeholder until then
         report = self._pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
-                                     author=config.site_author or "CTROC", files=site_files,
-                                     cache_dir=self.site.settings.root / self.config.pdf_cache_dir)
-        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
-        if report.warnings:
-            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
-            if config.strict:
-                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
-            for line in lines:
-                log.warning("WeasyPrint :" + line)
+                                     author=config.site_author or "CTROC", files=_site_files(files),
+                                     cache_dir=self.site.settings.root / self.config.pdf_cache_dir, early=self._early,
+                                     wait=False)
         self.pdfs, self.pdf_report = report.pdfs, report
         return env
 
@@ -243,7 +261,11 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         page.content = self._with_fragments(page.content, page)
         meta = page.meta.get("infopsoc") or {}
         if self.pdf_enabled and meta.get("kind") == "bulletin":
-            page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url, self.config.lang)
+            if self._early is not None and meta["slug"] in self._early.running:
+                self._late_pages[meta["slug"]] = (page.file.abs_dest_path, page.url)  # linked in on_post_build
+            else:
+                page.content = self._pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url,
+                                                   self.config.lang)
         return context
 
     def _memo_file(self, settings: Settings) -> Path:
@@ -307,14 +329,16 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        # --- feeds --- (the PDFs, rendered in on_env, are their enclosures)
+        # --- pdf --- (first: the feeds announce the PDFs with their sizes)
+        if self.pdf_enabled:
+            self._finish_pdfs(config)
+        # --- feeds --- (the PDFs are their enclosures)
         feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self._root_url,
                             lang=self.config.lang, enclosure=self._enclosure)
         for path, data in feeds.items():
             target = site_dir / path.removeprefix(language_prefix(self.config.lang))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        # --- pdf ---
         if self.pdf_enabled:
             self._pdf.publish(self.pdfs, site_dir)
         # --- exports ---
@@ -322,6 +346,27 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")
         # --- performance ---
         memo.save(self._memo_file(self.site.settings))
+
+    def _finish_pdfs(self, config) -> None:
+        """Wait for the PDFs still rendering, link them from their pages (written with a placeholder),
+        and report: a WeasyPrint warning fails a strict build."""
+        report = self.pdf_report
+        if self._early is not None:
+            report = self._early.finish(report)
+            self._early = None
+        self.pdfs, self.pdf_report = report.pdfs, report
+        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
+        if report.warnings:
+            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
+            if config.strict:
+                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
+            for line in lines:
+                log.warning("WeasyPrint :" + line)
+        for slug, (path, url) in sorted(self._late_pages.items()):
+            page = Path(path)
+            page.write_text(self._pdf.with_link(page.read_text(encoding="utf-8"), self.pdfs.get(slug), url,
+                                                self.config.lang), encoding="utf-8")
+        self._late_pages = {}
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
@@ -344,6 +389,11 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if report.errors:
             lines = [p.format() for p in report.errors]
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _site_files(files: Files) -> dict[str, str]:
+    """Each path of the site and its file on disk: what a PDF may fetch (images, stylesheets, fonts)."""
+    return {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
 
 
 def _exact_dirty_builds(record: logging.LogRecord) -> bool:

@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+BENCH_STAMP := tools/bench/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
 # The site's configuration (the tests point it at a copy of the project).
@@ -64,5 +65,11 @@ clean:
 	rm -rf site .site-build-* .site-old
 
 # Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
-bench: $(STAMP)
+bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python scripts/bench.py
+
+# Lighthouse for the benchmark, from its own committed npm lock file (tools/bench), so that
+# `make test` does not install it. Chromium is the machine's (CHROME_PATH, /usr/bin/chromium).
+$(BENCH_STAMP): tools/bench/package.json tools/bench/package-lock.json
+	npm ci --prefix tools/bench --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(BENCH_STAMP)

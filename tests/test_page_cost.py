@@ -1,0 +1,113 @@
+"""What keeps the pages light on a phone (Lighthouse, `make bench`): listing pages without a
+table of contents, archive cards without permalinks, a search index without the repeats of
+other pages, the print stylesheet out of the rendering path."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import markdown
+import pytest
+
+from conftest import bulletin_text
+from infopsoc.headings import prune_tokens
+
+
+# --- infopsoc.headings: {: data-toc-exclude } -------------------------------------------------
+
+def _convert(text: str) -> tuple[str, list[dict]]:
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "toc", "infopsoc.headings"],
+                           extension_configs={"toc": {"permalink": True, "permalink_title": "Lien"}})
+    return md.convert(text), md.toc_tokens
+
+
+def _ids(tokens: list[dict]) -> list[str]:
+    return [i for t in tokens for i in (t["id"], *_ids(t["children"]))]
+
+
+def test_a_marked_heading_keeps_its_id_but_has_no_permalink_and_no_toc_entry():
+    html, tokens = _convert("# Page\n\n## Année {: #y }\n\n<article markdown=\"1\">\n\n"
+                            "### [Un numéro](n.md) {: #n1 data-toc-exclude }\n\nRésumé.\n\n</article>\n")
+    assert '<h3 id="n1"><a href="n.md">Un numéro</a></h3>' in html
+    assert 'href="#y"' in html  # unmarked headings keep theirs
+    assert "data-toc-exclude" not in html
+    assert _ids(tokens) == ["page", "y"]
+
+
+def test_the_headings_under_a_marked_one_move_up_in_the_toc():
+    html, tokens = _convert("# Page\n\n## Gardé\n\n## Caché {: data-toc-exclude }\n\n### Dessous\n")
+    assert [t["id"] for t in tokens[0]["children"]] == ["garde", "dessous"]
+    assert 'id="cache"' in html and 'href="#cache"' not in html
+
+
+def test_prune_tokens_leaves_its_input_alone():
+    tokens = [{"id": "a", "children": [{"id": "b", "children": []}]}]
+    assert prune_tokens(tokens, {"b"}) == [{"id": "a", "children": []}]
+    assert tokens[0]["children"] == [{"id": "b", "children": []}]
+
+
+# --- the built pages --------------------------------------------------------------------------
+
+@pytest.fixture
+def built(tree):
+    tree.write("glossary/psoc.md", "---\nterm: PSOC\nexpansion: \"Programme de soutien aux organismes "
+                                   "communautaires\"\n---\nLe programme.\n")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(
+        1, "Premier numéro", "2016-05", body="## Le PSOC\n\nLe PSOC finance la mission globale.\n"))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(
+        2, "Deuxième numéro", "2017-10", body="## Suite\n\nLe PSOC encore, et le rehaussement.\n"))
+    tree.write("timeline/1973-naissance.md", "---\ndate: 1973\ntitle: \"Naissance du programme\"\n"
+                                             "sources:\n  - bulletin: info-psoc-01\nterms: [PSOC]\n---\n"
+                                             "Un événement daté.\n")
+    tree.build()
+    return tree
+
+
+def _index(tree) -> list[dict]:
+    return json.loads(tree.read("search/search_index.json"))["docs"]
+
+
+def test_archive_cards_are_headings_without_permalinks(built):
+    html = built.read("bulletins/index.html")
+    card = re.search(r'<h3 id="info-psoc-02">(.*?)</h3>', html, re.S).group(1)
+    assert 'href="info-psoc-02/"' in card and "headerlink" not in card
+    assert 'href="#annee-2017"' in html  # the year's heading keeps its permalink
+
+
+@pytest.mark.parametrize("page", ["bulletins/index.html", "glossaire/index.html", "chronologie/index.html"])
+def test_pages_that_hide_their_table_of_contents_do_not_ship_it(built, page):
+    html = built.read(page)
+    assert 'data-md-component="toc"' not in html
+    assert 'class="md-skip"' in html  # the skip link still goes to the first heading
+
+
+def test_a_bulletin_keeps_its_table_of_contents(built):
+    html = built.read("bulletins/info-psoc-01/index.html")
+    assert 'data-md-component="toc"' in html and 'href="#le-psoc"' in html
+
+
+def test_the_search_index_holds_each_text_once(built):
+    docs = _index(built)
+    locations = {d["location"] for d in docs}
+    # the pages' own text is there
+    assert {"bulletins/info-psoc-01/#le-psoc", "glossaire/psoc/#psoc", "chronologie/#1973-naissance"} <= locations
+    # the lists of other pages are not: archive cards and years, a term's bulletins, the glossary's letters
+    assert not [loc for loc in locations if loc.startswith(("bulletins/#", "glossaire/#"))], locations
+    assert "glossaire/psoc/#dans-les-bulletins" not in locations
+    text = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith("bulletins/info-psoc-0"))
+    # nor, in a bulletin, the acronyms box, the timeline's events or the links to the other issues
+    assert "Quelques acronymes" not in text and "Naissance du programme" not in text
+    assert "Numéro suivant" not in text and "Numéro précédent" not in text
+    # the box and the links are still on the page
+    page = built.read("bulletins/info-psoc-01/index.html")
+    assert "Quelques acronymes" in page and "Naissance du programme" in page and "Numéro suivant" in page
+    assert "data-toc-exclude" not in page
+
+
+def test_the_print_stylesheet_does_not_delay_display(built):
+    html = built.read("bulletins/info-psoc-01/index.html")
+    links = re.findall(r'<link rel="stylesheet"[^>]*>', html)
+    printed = [link for link in links if "print.css" in link]
+    assert printed == ['<link rel="stylesheet" href="../../assets/stylesheets/print.css" media="print">']
+    assert html.index("infopsoc.css") < html.index("print.css")  # it overrides the screen styles on paper

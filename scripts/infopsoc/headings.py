@@ -20,6 +20,8 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .markup import remove_keeping_tail
+
 ATTRIBUTE = "data-toc-exclude"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 #: After toc (5), before MkDocs' link rewriting (0).
@@ -57,20 +59,9 @@ class _ExcludeHeadings(Treeprocessor):
                 excluded.add(el.attrib["id"])
             for child in list(el):
                 if child.tag == "a" and permalink in (child.get("class") or "").split():
-                    _remove_keeping_tail(el, child)
+                    remove_keeping_tail(el, child)
         if excluded and getattr(self.md, "toc_tokens", None):
             self.md.toc_tokens = prune_tokens(self.md.toc_tokens, excluded)
-
-
-def _remove_keeping_tail(parent: etree.Element, child: etree.Element) -> None:
-    if child.tail:
-        index = list(parent).index(child)
-        if index:
-            previous = parent[index - 1]
-            previous.tail = (previous.tail or "") + child.tail
-        else:
-            parent.text = (parent.text or "") + child.tail
-    parent.remove(child)
 
 
 class HeadingsExtension(Extension):

@@ -28,3 +28,15 @@ def repair_material_html(html: str, *, search_label: str) -> str:
     label = search_label.replace("&", "&amp;").replace('"', "&quot;")
     html = html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">')
     return html
+
+
+def remove_keeping_tail(parent, child) -> None:
+    """Remove ``child`` (an ElementTree element) from ``parent``, keeping the text that follows it."""
+    if child.tail:
+        index = list(parent).index(child)
+        if index:
+            previous = parent[index - 1]
+            previous.tail = (previous.tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)

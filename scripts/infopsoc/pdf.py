@@ -38,7 +38,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from functools import cache
@@ -49,6 +49,7 @@ import markupsafe
 import tinyhtml5
 
 from .bulletins import Bulletin
+from .markup import remove_keeping_tail
 from .i18n import HTML_LANG, strings
 from .project import Site
 
@@ -191,16 +192,7 @@ def _print_body(rendered: str) -> tuple[str, list[Section]]:
     parents = {child: parent for parent in body.iter() for child in parent}
 
     def remove(element: ET.Element) -> None:
-        parent = parents[element]
-        # keep the text that follows the element
-        if element.tail:
-            index = list(parent).index(element)
-            if index:
-                previous = parent[index - 1]
-                previous.tail = (previous.tail or "") + element.tail
-            else:
-                parent.text = (parent.text or "") + element.tail
-        parent.remove(element)
+        remove_keeping_tail(parents[element], element)
 
     notes: dict[str, ET.Element] = {}
     for element in list(body.iter()):
@@ -734,27 +726,41 @@ def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: st
                 progress(i, len(todo))
     elif todo:
         pool = _get_pool(workers)
-        futures = []
         try:
             futures = [pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)) for item in todo]
-            for i, future in enumerate(as_completed(futures), 1):
-                outcomes.append(future.result())
-                if progress:
-                    progress(i, len(todo))
-        except Exception as error:
-            for future in futures:
-                future.cancel()
-            if isinstance(error, BrokenProcessPool):
-                shutdown()  # not kept for the next build
+        except BrokenProcessPool:
+            shutdown()  # not kept for the next build
             raise
+        for i, outcome in enumerate(_results(futures), 1):
+            outcomes.append(outcome)
+            if progress:
+                progress(i, len(todo))
 
     for outcome in sorted(outcomes, key=lambda o: (o.lang, o.slug)):
-        (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
-        report.warnings += [(outcome.slug, message) for message in outcome.warnings]
-        report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
+        _add_outcome(report, outcome)
     report.from_cache.sort()
     report.pdfs = dict(sorted(report.pdfs.items()))
     return report
+
+
+def _results(futures: list[Future]) -> Iterator["_Outcome"]:
+    """The workers' outcomes as they finish; on a failure the others are cancelled, and a broken
+    pool is not kept for the next build."""
+    try:
+        for future in as_completed(futures):
+            yield future.result()
+    except Exception as error:
+        for future in futures:
+            future.cancel()
+        if isinstance(error, BrokenProcessPool):
+            shutdown()
+        raise
+
+
+def _add_outcome(report: RenderReport, outcome: "_Outcome") -> None:
+    (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
+    report.warnings += [(outcome.slug, message) for message in outcome.warnings]
+    report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
 
 
 def _pdf_file(slug: str, lang: str, cached: Path) -> PdfFile:
@@ -778,6 +784,16 @@ def terminal_progress(stream=None) -> Callable[[int, int], None] | None:
     return show
 
 
+def _lookup(cache: Cache, bulletin: Bulletin, rendered: str, site_url: str, author: str, lang: str,
+            files: dict[str, str]) -> tuple[Path | None, PrintJob | None]:
+    """The bulletin's PDF in the cache under its ``source_key``; otherwise the job that makes it."""
+    source = source_key(bulletin, rendered, site_url=site_url, author=author, lang=lang)
+    hit = cache.get_by_source(lang, bulletin.slug, source, files)
+    if hit is not None:
+        return hit, None
+    return None, PrintJob(bulletin, rendered, site_url, author, lang, source)
+
+
 # --- performance ---
 class EarlyPdfs:
     """PDFs started while the build goes on.
@@ -796,29 +812,21 @@ class EarlyPdfs:
         self.running: dict[str, Future] = {}
 
     def start(self, bulletin: Bulletin, rendered: str, files: dict[str, str]) -> None:
-        source = source_key(bulletin, rendered, site_url=self.site_url, author=self.author, lang=self.lang)
-        hit = self.cache.get_by_source(self.lang, bulletin.slug, source, files)
+        hit, job = _lookup(self.cache, bulletin, rendered, self.site_url, self.author, self.lang, files)
         if hit is not None:
             self.hits[bulletin.slug] = hit
             return
-        job = PrintJob(bulletin, rendered, self.site_url, self.author, self.lang, source)
         try:
             self.running[bulletin.slug] = _get_pool(os.cpu_count() or 1).submit(
-                _make, job, source, self.site_url, files, str(self.cache.folder))
+                _make, job, job.source, self.site_url, files, str(self.cache.folder))
         except BrokenProcessPool:
             shutdown()  # make_pdfs renders it, in a new pool
 
     def finish(self, report: RenderReport) -> RenderReport:
         """Wait for the PDFs still running and add them to ``report`` (that of :func:`make_pdfs`)."""
-        try:
-            for future in as_completed(self.running.values()):
-                _add_outcome(report, future.result())
-        except Exception as error:
-            self.cancel()
-            if isinstance(error, BrokenProcessPool):
-                shutdown()  # not kept for the next build
-            raise
-        self.running.clear()
+        futures, self.running = list(self.running.values()), {}
+        for outcome in _results(futures):
+            _add_outcome(report, outcome)
         return _sorted(report)
 
     def cancel(self) -> None:
@@ -827,15 +835,10 @@ class EarlyPdfs:
         self.running.clear()
 
 
-def _add_outcome(report: RenderReport, outcome: "_Outcome") -> None:
-    (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
-    report.warnings += [(outcome.slug, message) for message in outcome.warnings]
-    report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
-
-
 def _sorted(report: RenderReport) -> RenderReport:
+    """One language's report in slug order (the outcomes came as the workers finished)."""
     report.rendered.sort()
-    report.warnings.sort()
+    report.warnings.sort(key=lambda warning: warning[0])  # a PDF's own messages keep their order
     report.from_cache.sort()
     report.pdfs = dict(sorted(report.pdfs.items()))
     return report
@@ -862,12 +865,11 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
             continue
         if early is not None and b.slug in early.running:
             continue
-        source = source_key(b, rendered[b.slug], site_url=site_url, author=author, lang=lang)
-        hit = cache.get_by_source(lang, b.slug, source, files)
+        hit, job = _lookup(cache, b, rendered[b.slug], site_url, author, lang, files)
         if hit is not None:
             hits[b.slug] = hit
-            continue
-        jobs.append(PrintJob(b, rendered[b.slug], site_url, author, lang, source))
+        else:
+            jobs.append(job)
     report = render_pdfs(jobs, site_url=site_url, files=files, cache=cache, progress=terminal_progress())
     for slug, path in hits.items():
         report.from_cache.append(slug)

@@ -14,6 +14,7 @@ other version starts empty. It is the project's own cache, read with ``pickle``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -49,8 +50,10 @@ class Memo:
         return found
 
 
+@functools.cache
 def code_version() -> str:
-    """The hash of this package's modules and templates: results depend on them."""
+    """The hash of this package's modules and templates: results depend on them (the code this
+    process runs does not change while it runs: computed once)."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
     for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):

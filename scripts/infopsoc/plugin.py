@@ -118,7 +118,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- glossary ---
         extensions = [e for e in config.markdown_extensions if not isinstance(e, GlossaryExtension)]
         # --- performance --- (the pre-pass's answers are kept next to the PDF cache)
-        usage_cache = self.site.settings.root / Path(self.config.pdf_cache_dir).parent / "glossary-usage.json"
+        usage_cache = self._cache_root(settings) / "glossary-usage.json"
         record_usage(self.site, self.config.lang, extensions, config.mdx_configs, usage_cache)
         self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
         config.markdown_extensions = [*extensions, self.glossary_markdown]
@@ -191,7 +191,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if self._early is None:
             self._early = self._pdf.EarlyPdfs(site_url=self.site.settings.site_url,
                                               author=config.site_author or "CTROC", lang=self.config.lang,
-                                              cache_dir=self.site.settings.root / self.config.pdf_cache_dir)
+                                              cache_dir=self._pdf_cache)
             self._early_files = _site_files(files)
             self._early_bulletins = {b.slug: b for b in self.site.bulletins_in(self.config.lang)}
         bulletin = self._early_bulletins.get(slug)
@@ -249,7 +249,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # their pages keep the link's placeholder until then
         report = self._pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
                                      author=config.site_author or "CTROC", files=_site_files(files),
-                                     cache_dir=self.site.settings.root / self.config.pdf_cache_dir, early=self._early,
+                                     cache_dir=self._pdf_cache, early=self._early,
                                      wait=False)
         self.pdfs, self.pdf_report = report.pdfs, report
         return env
@@ -268,13 +268,22 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
                                                    self.config.lang)
         return context
 
+    def _cache_root(self, settings: Settings) -> Path:
+        """The folder of the build's caches: the one that holds the PDFs' (``.cache``)."""
+        return settings.root / Path(self.config.pdf_cache_dir).parent
+
+    @property
+    def _pdf_cache(self) -> Path:
+        assert self.site is not None
+        return self.site.settings.root / self.config.pdf_cache_dir
+
     def _memo_file(self, settings: Settings) -> Path:
-        return settings.root / Path(self.config.pdf_cache_dir).parent / f"memo-{self.config.lang}.pickle"
+        return self._cache_root(settings) / f"memo-{self.config.lang}.pickle"
 
     def _cache_dir(self, name: str) -> Path:
-        """A folder of the build's caches (next to the PDFs'), created if needed."""
+        """A folder of the build's caches, created if needed."""
         assert self.site is not None
-        folder = self.site.settings.root / Path(self.config.pdf_cache_dir).parent / name
+        folder = self._cache_root(self.site.settings) / name
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

@@ -37,6 +37,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import STX, ETX
 
 from .glossary import PAGE_DIR, Term
+from .incremental import extensions_signature
 from .paths import relpath
 
 #: Runs after inline parsing (20), attr_list (8) and abbr (7), before toc (5) and link rewriting (0).
@@ -344,10 +345,7 @@ def terms_used(texts: dict[str, str], terms: Iterable[Term], extensions: list, e
 def _usage_signature(terms: list[Term], extensions: list, extension_configs: dict) -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(repr([(t.slug, t.names) for t in terms]).encode("utf-8"))
-    names = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}" for e in extensions]
-    # object addresses change from one run to the next: they say nothing about the output
-    config = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(sorted(extension_configs.items(), key=lambda kv: str(kv[0]))))
-    digest.update(repr((names, config)).encode("utf-8"))
+    digest.update(extensions_signature(extensions, extension_configs).encode("utf-8"))
     return digest.hexdigest()
 
 

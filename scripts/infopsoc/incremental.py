@@ -15,6 +15,7 @@ No engine here: the adapter tells the engine which pages to skip.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -25,6 +26,15 @@ def fingerprint(*parts: str) -> str:
         digest.update(part.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def extensions_signature(extensions: list, settings: dict) -> str:
+    """Markdown extensions (names, or objects) and their settings as text, without the addresses
+    of the objects they name (they change from one process to the next and say nothing about
+    the output)."""
+    names = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}" for e in extensions]
+    text = repr((names, sorted(settings.items(), key=lambda kv: str(kv[0]))))
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
 
 
 def files_fingerprint(paths: Iterable[Path]) -> str:

@@ -42,12 +42,25 @@ class Memo:
         try:
             found = self.entries[key]
         except KeyError:
-            if len(self.entries) >= self.limit:
-                self.entries.clear()
-                self.used.clear()
-            found = self.entries[key] = make()
+            found = make()
+            self.put(key, found)
+            return found
         self.used.add(key)
         return found
+
+    def find(self, key: Hashable) -> Any:
+        """The result kept for ``key``, or None (then the caller makes it and :meth:`put` s it)."""
+        found = self.entries.get(key)
+        if found is not None:
+            self.used.add(key)
+        return found
+
+    def put(self, key: Hashable, result: Any) -> None:
+        if len(self.entries) >= self.limit:
+            self.entries.clear()
+            self.used.clear()
+        self.entries[key] = result
+        self.used.add(key)
 
 
 @functools.cache
@@ -85,11 +98,10 @@ def load(path: Path) -> None:
 
 
 def save(path: Path) -> None:
-    """Write the entries used since the last save to the file ``path``; then start counting again."""
+    """Write the entries this process used to the file ``path``. A preview's rebuild skips the
+    pages that did not change: what their earlier builds used is kept for the next build."""
     saved = {name: {key: memo.entries[key] for key in memo.used if key in memo.entries}
              for name, memo in _MEMOS.items() if memo.persist}
-    for memo in _MEMOS.values():
-        memo.used.clear()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

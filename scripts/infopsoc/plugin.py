@@ -3,8 +3,9 @@
 - ``on_startup``: remember whether this is ``serve`` (drafts are shown there);
 - ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
 - ``on_files``: add the generated pages as virtual files;
-- ``on_page_markdown``: expand the directives of hand-written pages and
-  tell the glossary's Markdown extension which page it is marking;
+- ``on_page_markdown``: expand the directives of hand-written pages,
+  tell the glossary's Markdown extension which page it is marking, and let an
+  unchanged page reuse its earlier conversion (render_cache.py);
 - ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »),
   and render the bulletins' PDFs (all pages are rendered by then, none is written yet);
 - ``on_page_context``: put the PDF link, with its size, on the bulletin page;
@@ -38,7 +39,7 @@ from .pages import TIMELINE_URI, expand_directives, fill_fragments, generate_pag
 from .problems import Problem, Report
 from .project import Settings, Site, load_site
 from .i18n import HTML_LANG, strings
-from . import memo
+from . import memo, render_cache
 from .incremental import ChangeTracker, files_fingerprint, fingerprint
 from .translations import alternates, hreflang_links, language_prefix, language_view, root_url
 
@@ -72,6 +73,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
         self.rendered: dict[str, str] = {}
         self.glossary_markdown: GlossaryExtension | None = None
+        self.render_cache: render_cache.RenderCache | None = None
         # src_uri -> the HTML fragments of a generated page (pages.fill_fragments)
         self.fragments: dict[str, dict[str, str]] = {}
         # --- pdf ---
@@ -122,6 +124,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         record_usage(self.site, self.config.lang, extensions, config.mdx_configs, usage_cache)
         self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
         config.markdown_extensions = [*extensions, self.glossary_markdown]
+        # --- performance --- (pages converted by an earlier build, reused: render_cache.py)
+        self.render_cache = render_cache.RenderCache(
+            render_cache.context_fingerprint(config, self.site.glossary.terms(self.config.lang)))
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -206,6 +211,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- glossary ---
         if self.glossary_markdown is not None:
             self.glossary_markdown.set_page(page.file.src_uri, page.meta)
+        # --- performance ---
+        if self.render_cache is not None:
+            self.render_cache.install(page)
         if page.file.generated_by:
             return markdown
         rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
@@ -354,6 +362,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
         (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")
         # --- performance ---
+        if self.render_cache is not None:
+            log.info(f"Pages : {self.render_cache.converted} converties, "
+                     f"{self.render_cache.reused} reprises de la construction précédente")
         memo.save(self._memo_file(self.site.settings))
 
     def _finish_pdfs(self, config) -> None:

@@ -389,6 +389,7 @@ def test_the_publish_workflow_passes_actionlint():
     assert "fetch-depth: 0" in text and "make test" in text and "make build" in text
     assert "actions/deploy-pages@" in text and "actions/upload-pages-artifact@" in text
     assert "hashFiles('requirements.lock'" in text
+    assert re.search(r"path: \.cache\n\s+key: build-cache-.*github\.run_id", text)  # PDFs are not redone each run
     for package in re.findall(r"libpango-1\.0-0[^\n>]*", (REPO / ".ci/run").read_text(encoding="utf-8")):
         for name in package.split():
             assert name in text, name  # the same system packages as .ci/run

@@ -186,17 +186,22 @@ class RequestWatch:
     def __init__(self, page, origin: str, site_url: str | None = None):
         self.origin = origin
         # The site's own published address is first-party: in production it *is* the server.
-        # Such requests (Material fetches the sitemap next to each <link rel=alternate>) are
-        # answered by the local server, never sent to the network.
+        # Such requests are answered by the local server, never sent to the network.
         self.site_url = site_url
         self.page = page
+        self.requests: list[str] = []
         self.foreign: list[str] = []
         self.set_cookie: list[str] = []
+        # what the page writes to the console as an error (a failed request, an exception)
+        self.console_errors: list[str] = []
         page.route("**/*", self._route)
         page.on("response", self._response)
+        page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
 
     def _route(self, route):
         url = route.request.url
+        self.requests.append(url)
         if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
             route.continue_()
         elif self.site_url and url.startswith(self.site_url):

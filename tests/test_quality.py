@@ -139,6 +139,10 @@ def test_page_is_accessible_private_and_screenshotted(kind, server, open_page):
         assert axe_violations(page) == [], f"{kind} à {width} px"
         page.wait_for_load_state("networkidle")
         assert watch.foreign == [], f"{kind} : requêtes vers d'autres hôtes"
+        # Material's language integration asked for …/<page>/sitemap.xml beside each hreflang link
+        # (a 404 in production) and for the sitemap itself: markup.repair_material_script
+        assert [url for url in watch.requests if url.endswith("sitemap.xml")] == [], kind
+        assert watch.console_errors == [], f"{kind} : erreurs dans la console"
         assert watch.set_cookie == [] and cookies_set(page) == [], f"{kind} : cookie"
 
 
@@ -213,3 +217,19 @@ def test_browser_checkers_reject_bad_pages(bad_site, open_page):
 
         page, _ = open_page(f"{local.origin}/ok.html", local.origin)
         assert axe_violations(page) == [] and cookies_set(page) == []
+
+
+def test_materials_script_is_repaired_and_the_repair_keeps_its_length():
+    """The installed Material's bundle has the selector the repair expects (an upgrade that changes it
+    fails here, not silently), and the repaired bundle keeps its length (its source map stays right)."""
+    import material
+
+    from infopsoc.markup import repair_material_script
+
+    bundles = list((Path(material.__file__).parent / "templates/assets/javascripts").glob("bundle.*.min.js"))
+    assert len(bundles) == 1
+    script = bundles[0].read_text(encoding="utf-8")
+    repaired = repair_material_script(script)
+    assert repaired != script and len(repaired) == len(script)
+    assert "link[rel=alternate]" not in repaired
+    assert repair_material_script(repaired) == repaired

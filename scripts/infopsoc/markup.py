@@ -30,6 +30,24 @@ def repair_material_html(html: str, *, search_label: str) -> str:
     return html
 
 
+# Material's language integration (setupAlternate, mkdocs-material #6582) fetches the sitemap.xml
+# beside *every* <link rel="alternate"> of a page, taking each for a language's root. Ours are
+# per-page hreflang links (and feed links): each page view asked for …/glossaire/aca/sitemap.xml
+# (a 404, an error in the console) and the whole sitemap twice, to steer clicks on a language
+# switcher that already links each page to its translation. Its selector is made to match no
+# element; the replacement has the same length, so that the bundle's source map stays right.
+_MATERIAL_ALTERNATE = '"link[rel=alternate]"'
+_NO_ELEMENT = '"link[rel=md-switch]"'
+assert len(_MATERIAL_ALTERNATE) == len(_NO_ELEMENT)
+
+
+def repair_material_script(script: str) -> str:
+    """Return Material's JavaScript bundle without its sitemap fetches for alternate links."""
+    if script.count(_MATERIAL_ALTERNATE) != 1:
+        return script  # already repaired, or a Material that changed: tests/test_quality.py tells
+    return script.replace(_MATERIAL_ALTERNATE, _NO_ELEMENT)
+
+
 def remove_keeping_tail(parent, child) -> None:
     """Remove ``child`` (an ElementTree element) from ``parent``, keeping the text that follows it."""
     if child.tail:

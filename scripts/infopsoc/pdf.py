@@ -33,6 +33,7 @@ import re
 import shutil
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -609,26 +610,42 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_pool_lock = threading.Lock()
 
 
 def _get_pool(size: int) -> ProcessPoolExecutor:
     """Long-lived workers (a new Python costs ~1 s, a warm page ~50 ms), kept across rebuilds."""
     global _pool, _pool_size
-    if _pool is None or _pool_size < size:
-        if _pool is not None:
-            _pool.shutdown()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "infopsoc.pdf"])
-        _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
-        _pool_size = size
-    return _pool
+    with _pool_lock:
+        if _pool is None or _pool_size < size:
+            if _pool is not None:
+                _pool.shutdown()
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["weasyprint", "infopsoc.pdf"])
+            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
+            _pool_size = size
+        return _pool
+
+
+def warm_up() -> None:
+    """Start a worker now, from a thread: Python and WeasyPrint load in another process (half a
+    second) while the build converts its pages, instead of when the first PDF is asked for, which
+    would wait for them. Costs nothing to the build when no PDF is to be made: the other core
+    does it."""
+    def start() -> None:
+        try:
+            _get_pool(os.cpu_count() or 1).submit(os.getpid).result()
+        except Exception:  # noqa: BLE001 - a worker that cannot start is reported by the first PDF
+            pass
+    threading.Thread(target=start, name="infopsoc-pdf-warm-up", daemon=True).start()
 
 
 def shutdown() -> None:
     global _pool, _pool_size
-    if _pool is not None:
-        _pool.shutdown()
-    _pool, _pool_size = None, 0
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown()
+        _pool, _pool_size = None, 0
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@
   and render the bulletins' PDFs (all pages are rendered by then, none is written yet);
 - ``on_page_context``: put the PDF link, with its size, on the bulletin page;
 - ``on_post_page``, ``on_post_template``: repair Material's known HTML defects (validity, accessibility);
-- ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``);
+- ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``), repair Material's script;
 - ``on_serve``: watch the collections and the theme.
 """
 
@@ -32,8 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import Enclosure, FeedSet, build_feeds, feed_links
 from .glossary_markdown import GlossaryExtension, record_usage
-from .i18n import strings
-from .markup import repair_material_html
+from .markup import repair_material_html, repair_material_script
 from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
 from .pages import TIMELINE_URI, expand_directives, fill_fragments, generate_pages
 from .problems import Problem, Report
@@ -105,6 +104,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self._early = None  # pdf.EarlyPdfs of this build, started by the first bulletin page
         self._late_pages: dict[str, tuple[str, str]] = {}  # slug -> (page file, url): PDF linked at the end
         self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
+        if self.pdf_enabled:
+            self._pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
         # --- bilingual --- (one build per language: the plugin's language is the theme's)
         if not self.config.lang:
             self.config.lang = config.theme["language"] or "fr"
@@ -358,6 +359,12 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             target.write_bytes(data)
         if self.pdf_enabled:
             self._pdf.publish(self.pdfs, site_dir)
+        # --- quality --- (Material's script: see markup.repair_material_script)
+        for bundle in site_dir.glob("assets/javascripts/bundle.*.min.js"):
+            script = bundle.read_text(encoding="utf-8")
+            repaired = repair_material_script(script)
+            if repaired != script:
+                bundle.write_text(repaired, encoding="utf-8")
         # --- exports ---
         export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
         (site_dir / EXPORT_PATH).write_text(export, encoding="utf-8")

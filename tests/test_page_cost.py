@@ -111,3 +111,24 @@ def test_the_print_stylesheet_does_not_delay_display(built):
     printed = [link for link in links if "print.css" in link]
     assert printed == ['<link rel="stylesheet" href="../../assets/stylesheets/print.css" media="print">']
     assert html.index("infopsoc.css") < html.index("print.css")  # it overrides the screen styles on paper
+
+
+def _features(html: str) -> list[str]:
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S).group(1)
+    return json.loads(config)["features"]
+
+
+def test_a_page_with_too_many_titles_for_materials_tooltips_keeps_the_browsers(built):
+    from infopsoc.markup import TOOLTIP_LIMIT
+
+    # a timeline of many events, each naming the term (each occurrence an <abbr title>)
+    for i in range(TOOLTIP_LIMIT // 3 + 1):
+        built.write(f"timeline/1980-{i:03d}-evenement.md", f"---\ndate: 1980\ntitle: \"Événement {i}\"\n"
+                                                           "sources:\n  - bulletin: info-psoc-01\n---\n"
+                                                           "Le PSOC, le PSOC et le PSOC.\n")
+    built.build()
+    timeline = built.read("chronologie/index.html")
+    assert timeline.count("<abbr title=") > TOOLTIP_LIMIT
+    assert "content.tooltips" not in _features(timeline)  # the browser shows the same title
+    bulletin = built.read("bulletins/info-psoc-01/index.html")
+    assert '<abbr title="Programme de soutien' in bulletin and "content.tooltips" in _features(bulletin)

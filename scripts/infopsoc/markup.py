@@ -48,6 +48,27 @@ def repair_material_script(script: str) -> str:
     return script.replace(_MATERIAL_ALTERNATE, _NO_ELEMENT)
 
 
+# Material's tooltips (the feature "content.tooltips") are set up, when a page loads, for every
+# element of its text with a title: each <abbr> of the glossary, each heading's permalink. On a
+# phone (Lighthouse's mobile profile) that is about 2 ms of main thread per element, a frozen page
+# for over a second on a 150-event timeline (BENCHMARKS.md). A page with more than TOOLTIP_LIMIT
+# titles keeps them, and the browser's own tooltip shows the same text; the others keep Material's.
+TOOLTIP_LIMIT = 300
+_CONFIG_FEATURES = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"features": \[)([^\]]*)\]')
+
+
+def tooltips_within_budget(html: str, limit: int = TOOLTIP_LIMIT) -> str:
+    """Return ``html`` (a whole page) without Material's tooltips when it has over ``limit`` titles."""
+    if html.count(' title="') <= limit:
+        return html
+
+    def without_tooltips(match: re.Match) -> str:
+        features = [f for f in match.group(2).split(", ") if f and f != '"content.tooltips"']
+        return match.group(1) + ", ".join(features) + "]"
+
+    return _CONFIG_FEATURES.sub(without_tooltips, html, count=1)
+
+
 def remove_keeping_tail(parent, child) -> None:
     """Remove ``child`` (an ElementTree element) from ``parent``, keeping the text that follows it."""
     if child.tail:

@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .feeds import Enclosure, FeedSet, build_feeds, feed_links
 from .glossary_markdown import GlossaryExtension, record_usage
-from .markup import repair_material_html, repair_material_script
+from .markup import repair_material_html, repair_material_script, tooltips_within_budget
 from .glossary_pages import EXPORT_PATH, INDEX_URI, glossary_export, glossary_pages
 from .pages import TIMELINE_URI, expand_directives, fill_fragments, generate_pages
 from .problems import Problem, Report
@@ -336,7 +336,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     # --- quality ---
     def on_post_page(self, output: str, *, page, config) -> str:
-        return repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+        output = repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+        return tooltips_within_budget(output)  # --- performance ---
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         # 404.html is a page of Material's too, rendered without a Markdown source

@@ -26,6 +26,7 @@ import json
 import logging
 import mimetypes
 import multiprocessing
+import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import posixpath
@@ -33,7 +34,6 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
 import xml.etree.ElementTree as ET
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -610,42 +610,39 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
-_pool_lock = threading.Lock()
 
 
 def _get_pool(size: int) -> ProcessPoolExecutor:
     """Long-lived workers (a new Python costs ~1 s, a warm page ~50 ms), kept across rebuilds."""
     global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < size:
-            if _pool is not None:
-                _pool.shutdown()
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["weasyprint", "infopsoc.pdf"])
-            _pool = ProcessPoolExecutor(max_workers=size, mp_context=context)
-            _pool_size = size
-        return _pool
+    if _pool is None or _pool_size < size:
+        if _pool is not None:
+            _pool.shutdown()
+        _pool = ProcessPoolExecutor(max_workers=size, mp_context=_forkserver_context())
+        _pool_size = size
+    return _pool
 
 
 def warm_up() -> None:
-    """Start a worker now, from a thread: Python and WeasyPrint load in another process (half a
-    second) while the build converts its pages, instead of when the first PDF is asked for, which
-    would wait for them. Costs nothing to the build when no PDF is to be made: the other core
-    does it."""
-    def start() -> None:
-        try:
-            _get_pool(os.cpu_count() or 1).submit(os.getpid).result()
-        except Exception:  # noqa: BLE001 - a worker that cannot start is reported by the first PDF
-            pass
-    threading.Thread(target=start, name="infopsoc-pdf-warm-up", daemon=True).start()
+    """Start the process the workers are forked from, now: it loads Python and WeasyPrint (half a
+    second) on the other core while the build converts its pages, instead of when the first PDF
+    is asked for, which would wait for it. No worker is started (a build that fails at once
+    leaves nothing half-started), and a build that makes no PDF only lent it the other core."""
+    _forkserver_context()
+    multiprocessing.forkserver.ensure_running()
+
+
+def _forkserver_context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "infopsoc.pdf"])
+    return context
 
 
 def shutdown() -> None:
     global _pool, _pool_size
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown()
-        _pool, _pool_size = None, 0
+    if _pool is not None:
+        _pool.shutdown()
+    _pool, _pool_size = None, 0
 
 
 @dataclass(frozen=True)

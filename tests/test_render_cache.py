@@ -20,8 +20,9 @@ PAGES_LINE = re.compile(r"Pages : (\d+) converties, (\d+) reprises")
 
 def new_process() -> None:
     """Forget what this process converted and read: the next build starts from the cache file."""
-    render_cache._RECORDS.entries.clear()
-    render_cache._RECORDS.used.clear()
+    for kept in (render_cache._RECORDS, render_cache._ENTRIES):
+        kept.entries.clear()
+        kept.used.clear()
     memo._LOADED.clear()
 
 
@@ -53,13 +54,25 @@ def project(tree, caplog):
     return tree
 
 
-def test_a_second_build_reuses_every_page_and_writes_the_same_site(project, caplog):
+def test_a_second_build_reuses_every_page_and_writes_the_same_site(project, caplog, monkeypatch):
+    from material.plugins.search import plugin as search
+
+    parsed = []
+
+    class Parser(search.Parser):  # Material's search plugin reads each page with one of these
+        def feed(self, data):
+            parsed.append(data)
+            super().feed(data)
+
+    monkeypatch.setattr(search, "Parser", Parser)
     first = files_of(project.build())
     converted, reused = counts(caplog)
-    assert converted > 5 and reused == 0
+    assert converted > 5 and reused == 0 and len(parsed) > 5
     new_process()
+    parsed.clear()
     second = files_of(project.build())
     assert counts(caplog) == (0, converted)
+    assert parsed == []  # the search index's entries were reused too
     assert second.keys() == first.keys()
     assert [path for path in first if first[path] != second[path]] == []
 

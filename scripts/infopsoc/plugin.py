@@ -128,6 +128,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- performance --- (pages converted by an earlier build, reused: render_cache.py)
         self.render_cache = render_cache.RenderCache(
             render_cache.context_fingerprint(config, self.site.glossary.terms(self.config.lang)))
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            render_cache.remember_search_entries(search, self.render_cache.context)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

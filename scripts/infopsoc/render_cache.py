@@ -144,3 +144,39 @@ def _logged() -> Iterator[list[logging.LogRecord]]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
+
+
+# --- the search index's entries of a page -------------------------------------------------------
+#
+# Material's search plugin parses every page's HTML again to cut it into sections (a third of
+# a build once the pages are reused). Its entries depend only on what it reads: the page's HTML,
+# table of contents, address, title and front matter, and the plugin's settings.
+
+_ENTRIES = memo.Memo("search-entries", limit=5_000)
+
+
+def _toc_repr(items) -> str:
+    return repr([(item.title, item.id, item.level, _toc_repr(item.children)) for item in items])
+
+
+def remember_search_entries(search_plugin, context: str) -> None:
+    """Make the search plugin of this build reuse a page's entries while what it reads is the same."""
+    index = getattr(search_plugin, "search_index", None)
+    if index is None or not hasattr(index, "add_entry_from_context"):
+        return  # another version of the plugin: it indexes every page itself
+    settings = fingerprint(context, repr(sorted((k, repr(v)) for k, v in dict(search_plugin.config).items())))
+    index_page = index.add_entry_from_context
+
+    def add_entry_from_context(page) -> None:
+        key = fingerprint(settings, page.content or "", _toc_repr(page.toc or []), page.url, str(page.title),
+                          repr(page.meta))
+        found = _ENTRIES.find(key)
+        if found is None:
+            before = len(index.entries)
+            index_page(page)
+            found = pickle.dumps(index.entries[before:], protocol=pickle.HIGHEST_PROTOCOL)
+            _ENTRIES.put(key, found)
+        else:
+            index.entries.extend(pickle.loads(found))
+
+    index.add_entry_from_context = add_entry_from_context

@@ -514,6 +514,9 @@ def main() -> None:
                         "--weasy-step", str(args.weasy_step)], cwd=ours)
             pdfs = json.loads(part["output"].rsplit("RESULT ", 1)[1])
 
+        # the PDF part's own build left its conversions in the cache: the first build starts without them
+        for kept in (ours / ".cache").glob("memo-*.pickle"):
+            kept.unlink()
         step("construction complète (la première : PDF à faire s'ils ne sont pas déjà faits)")
         cold = mkdocs_build(ours, root / "site")
         step(f"  {cold['seconds']:.1f} s, {pdf_counts(cold['output'])}")

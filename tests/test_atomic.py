@@ -107,7 +107,7 @@ CONTENT_ERRORS = {
              "bulletins/info-psoc-02.md:2: « number »"),
     # on_files: a hand-written page takes the address of a generated one
     "files": ("content/bulletins/index.md", "# Archives à la main\n",
-              "bulletins/index.md: cette page porte la même adresse qu'une page générée"),
+              "content/bulletins/index.md: cette page porte la même adresse qu'une page générée"),
     # on_page_markdown: a page is rendered with an unknown directive
     "render": ("content/autre.md", "# Autre\n\n<!-- infopsoc: dernier -->\n",
                "content/autre.md:3: directive « dernier » inconnue"),

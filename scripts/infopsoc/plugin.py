@@ -156,7 +156,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         for page in generated:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None and not existing.generated_by:
-                report.add(_collision(existing, page.src_uri))
+                report.add(_collision(existing, page.src_uri, self.site.settings.root))
                 continue
             in_nav = page.src_uri in ("bulletins/index.md", INDEX_URI, TIMELINE_URI)
             inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
@@ -448,6 +448,8 @@ def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
     return (not is_serve) if option is None else option
 
 
-def _collision(existing: File, src_uri: str) -> Problem:
-    return Problem(f"{existing.src_uri}", None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
+def _collision(existing: File, src_uri: str, root: Path) -> Problem:
+    # the file as staff see it, from the project's folder (content/bulletins/index.md)
+    path = os.path.relpath(existing.abs_src_path, root) if existing.abs_src_path else existing.src_uri
+    return Problem(Path(path).as_posix(), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
                    "renommez ou déplacez la page écrite à la main")

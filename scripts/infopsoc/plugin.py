@@ -102,7 +102,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- pdf ---
         self.pdfs, self.pdf_report = {}, None
         self._early = None  # pdf.EarlyPdfs of this build, started by the first bulletin page
-        self._late_pages: dict[str, tuple[str, str]] = {}  # slug -> (page file, url): PDF linked at the end
+        self._late_pages = {}  # slug -> (page file, url): PDF linked at the end
         self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
         if self.pdf_enabled:
             self._pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
@@ -220,7 +220,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             self.render_cache.install(page)
         if page.file.generated_by:
             return markdown
-        rel = os.path.relpath(page.file.abs_src_path, self.site.settings.root) if page.file.abs_src_path else page.file.src_uri
+        rel = _project_path(page.file, self.site.settings.root)
         expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang,
                                                body_line=_body_line(page.file.content_string, markdown))
         report = Report()
@@ -233,11 +233,10 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
             self.rendered[meta["slug"]] = self._with_fragments(html, page)
-            # --- performance --- its PDF is looked up, or started in a worker, now (pdf.EarlyPdfs)
             if self.pdf_enabled:
+                # --- performance --- its PDF is looked up, or started in a worker, now (pdf.EarlyPdfs)
                 self._start_pdf(meta["slug"], config, files)
-            # --- pdf ---
-            if self.pdf_enabled:
+                # --- pdf --- (the link, with the PDF's size, is put in once the PDF is known)
                 html = self._pdf.with_link_placeholder(html)
         return html
 
@@ -448,8 +447,12 @@ def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
     return (not is_serve) if option is None else option
 
 
+def _project_path(file: File, root: Path) -> str:
+    """A file as staff see it, from the project's folder (``content/bulletins/index.md``);
+    a generated page by its address in the site's sources."""
+    return Path(os.path.relpath(file.abs_src_path, root)).as_posix() if file.abs_src_path else file.src_uri
+
+
 def _collision(existing: File, src_uri: str, root: Path) -> Problem:
-    # the file as staff see it, from the project's folder (content/bulletins/index.md)
-    path = os.path.relpath(existing.abs_src_path, root) if existing.abs_src_path else existing.src_uri
-    return Problem(Path(path).as_posix(), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
+    return Problem(_project_path(existing, root), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
                    "renommez ou déplacez la page écrite à la main")

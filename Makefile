@@ -16,7 +16,9 @@ INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 build: $(STAMP)
 	$(INFOPSOC) build
 
+# The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
 test: $(STAMP) $(NODE_STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF

@@ -228,7 +228,7 @@ def pdf_part(tree: Path, repeat: int, step: int) -> dict:
     from mkdocs.config import load_config
 
     import weasyprint
-    from infopsoc import pdf
+    from infopsoc.outputs import pdf
 
     site_dir = tree / "site-pdfpart"
     config = load_config(str(tree / "mkdocs.yml"), site_dir=str(site_dir))

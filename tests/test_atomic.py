@@ -44,16 +44,16 @@ def _disk_full(real, after):
 
 
 if STEP and sys.orig_argv[1:3] == ["-m", "mkdocs"]:
-    import infopsoc.plugin as plugin
+    import infopsoc.plugin.events as plugin
     if STEP == "files-bug":
         plugin.generate_pages = _crash("generate_pages")
     elif STEP == "render-bug":
         plugin.expand_directives = _crash("expand_directives")
     elif STEP == "pdf-crash":
-        import infopsoc.pdf as pdf
+        import infopsoc.outputs.pdf as pdf
         pdf.render_pdfs = _crash("WeasyPrint")
     elif STEP == "pdf-disk-full":
-        import infopsoc.pdf as pdf
+        import infopsoc.outputs.pdf as pdf
         pdf.shutil.copyfile = _disk_full(pdf.shutil.copyfile, 0)
     elif STEP == "feeds-bug":
         plugin.build_feeds = _crash("build_feeds")

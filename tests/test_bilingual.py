@@ -17,7 +17,9 @@ from click.testing import CliRunner
 
 from conftest import REPO, bulletin_text
 from infopsoc.cli import main
-from infopsoc.translations import cross_href, language_view, root_url, split_uri
+from infopsoc.core.urls import cross_href, root_url
+from infopsoc.core.i18n import split_uri
+from infopsoc.render.languages import language_view
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, bulletin_text
-from infopsoc.bulletins import load_bulletins, published
-from infopsoc.dates import PartialDate
+from infopsoc.content.bulletins import load_bulletins, published
+from infopsoc.core.dates import PartialDate
 
 GOLDEN = Path(__file__).parent / "golden"
 

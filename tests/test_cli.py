@@ -20,9 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, bulletin_text
-from infopsoc.cli import main, serve_env
-from infopsoc.project import Settings
-from infopsoc.sources import read_source
+from infopsoc.cli.commands import main, serve_env
+from infopsoc.content.site import Settings
+from infopsoc.content.sources import read_source
 
 # 2018-01-15 12:00 UTC: "today" for every command of these tests
 EPOCH = str(int(dt.datetime(2018, 1, 15, 12, tzinfo=dt.timezone.utc).timestamp()))
@@ -212,7 +212,7 @@ def test_new_term_and_event_pass_the_real_schemas(project):
     ("  Cœur  d’action ", "coeur-d-action"),
 ])
 def test_slugify(text, slug):
-    from infopsoc.scaffold import slugify
+    from infopsoc.cli.scaffold import slugify
     assert slugify(text) == slug
 
 

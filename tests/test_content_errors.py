@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, Tree, bulletin_text, populate
-from infopsoc.bulletins import load_bulletins
-from infopsoc.glossary import load_glossary
-from infopsoc.members import load_members
-from infopsoc.timeline import load_timeline
+from infopsoc.content.bulletins import load_bulletins
+from infopsoc.content.glossary import load_glossary
+from infopsoc.content.members import load_members
+from infopsoc.content.timeline import load_timeline
 from test_atomic import infopsoc, snapshot
 
 BIG = b"x" * (5 * 1024 * 1024)

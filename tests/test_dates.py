@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from infopsoc.dates import DateFormatError, PartialDate
+from infopsoc.core.dates import DateFormatError, PartialDate
 
 
 @pytest.mark.parametrize(

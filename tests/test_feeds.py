@@ -23,8 +23,8 @@ import pytest
 from lxml import etree
 
 from conftest import REPO, TODAY, Tree, bulletin_text
-from infopsoc.bulletins import load_bulletins
-from infopsoc.feeds import FEED_ENTRIES, Enclosure, build_feeds, clean_html, entry_id, publication_time
+from infopsoc.content.bulletins import load_bulletins
+from infopsoc.outputs.feeds import FEED_ENTRIES, Enclosure, build_feeds, clean_html, entry_id, publication_time
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",

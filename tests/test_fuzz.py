@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import TODAY
-from infopsoc.bulletins import load_bulletins
+from infopsoc.content.bulletins import load_bulletins
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
@@ -49,9 +49,10 @@ def test_arbitrary_bytes_never_raise(raw):
 
 # --- reliability: every collection, and the members file ---
 
-from infopsoc.glossary import check_pages, load_glossary  # noqa: E402
-from infopsoc.members import load_members  # noqa: E402
-from infopsoc.timeline import load_timeline  # noqa: E402
+from infopsoc.content.checks.capitals import check_pages  # noqa: E402
+from infopsoc.content.glossary import load_glossary  # noqa: E402
+from infopsoc.content.members import load_members  # noqa: E402
+from infopsoc.content.timeline import load_timeline  # noqa: E402
 
 COLLECTIONS = {
     "glossary": ("cisss.md", load_glossary),

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from conftest import REPO, TODAY, bulletin_text
 from infopsoc.cli import main
-from infopsoc.glossary import Glossary, check_glossary_links, load_glossary, unknown_capitals
+from infopsoc.content.checks.capitals import check_glossary_links, unknown_capitals
+from infopsoc.content.glossary import Glossary, load_glossary
 
 
 def term_text(term: str, expansion: str, see_also=None, aliases=None, body="Une définition.") -> str:

@@ -15,7 +15,7 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 from conftest import REPO, TODAY, bulletin_text
-from infopsoc.glossary import load_glossary
+from infopsoc.content.glossary import load_glossary
 from test_glossary import term_text
 
 

@@ -17,7 +17,7 @@ from PIL import Image
 
 from conftest import REPO
 
-from infopsoc.members import load_members
+from infopsoc.content.members import load_members
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 KNOWLEDGE_PAGES = ["le-psoc/", "qui-fait-quoi/", "la-ctroc/"]

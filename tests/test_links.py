@@ -1,12 +1,12 @@
-"""The link, image, footnote and raw-HTML checks on Markdown texts (infopsoc.links)."""
+"""The link, image, footnote and raw-HTML checks on Markdown texts (infopsoc.content.checks.links)."""
 
 from __future__ import annotations
 
 import pytest
 
 from conftest import bulletin_text
-from infopsoc.links import Targets, Text, check_text
-from infopsoc.project import Settings, load_site
+from infopsoc.content.checks.links import Targets, Text, check_text
+from infopsoc.content.site import Settings, load_site
 
 TARGETS = Targets(
     files={"index.md", "bulletins/index.md", "bulletins/info-psoc-03.md", "images/logo.png", "docs/guide.pdf",
@@ -131,7 +131,7 @@ def test_every_built_page_is_a_known_link_target(tree):
     import shutil
 
     from conftest import REPO
-    from infopsoc.links import docs_files, generated_uris
+    from infopsoc.content.checks.links import docs_files, generated_uris
 
     for name in ("bulletins", "glossary", "timeline", "content", "data"):
         shutil.rmtree(tree.root / name, ignore_errors=True)

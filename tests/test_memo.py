@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 
 from conftest import bulletin_text
-from infopsoc import memo
-from infopsoc.sources import read_source
+from infopsoc.core import memo
+from infopsoc.content.sources import read_source
 
 
 def test_a_memo_makes_each_result_once_and_keeps_it_across_processes(tmp_path):

@@ -11,13 +11,13 @@ import markdown
 import pytest
 
 from conftest import bulletin_text
-from infopsoc.headings import prune_tokens
+from infopsoc.render.headings import prune_tokens
 
 
-# --- infopsoc.headings: {: data-toc-exclude } -------------------------------------------------
+# --- infopsoc.render.headings: {: data-toc-exclude } -------------------------------------------------
 
 def _convert(text: str) -> tuple[str, list[dict]]:
-    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "toc", "infopsoc.headings"],
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "toc", "infopsoc.render.headings"],
                            extension_configs={"toc": {"permalink": True, "permalink_title": "Lien"}})
     return md.convert(text), md.toc_tokens
 
@@ -119,7 +119,7 @@ def _features(html: str) -> list[str]:
 
 
 def test_a_page_with_too_many_titles_for_materials_tooltips_keeps_the_browsers(built):
-    from infopsoc.markup import TOOLTIP_LIMIT
+    from infopsoc.plugin.material import TOOLTIP_LIMIT
 
     # a timeline of many events, each naming the term (each occurrence an <abbr title>)
     for i in range(TOOLTIP_LIMIT // 3 + 1):

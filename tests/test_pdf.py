@@ -17,7 +17,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
 from conftest import REPO, bulletin_text
-from infopsoc import pdf
+from infopsoc.outputs import pdf
 
 SOURCE = REPO / "bulletins/info-psoc-03.md"
 
@@ -326,7 +326,7 @@ def test_a_resource_off_the_site_is_refused_before_and_during_the_pdf(tree, capl
     assert "bulletins/info-psoc-01.md:10:" in errors and "https://example.org/logo.png" in errors
     assert not (tree.root / ".cache/pdf/fr/info-psoc-01.pdf").exists()
     # ... and WeasyPrint's fetcher would refuse it anyway: no network request from a PDF render.
-    from infopsoc.pdf import SiteFetcher
+    from infopsoc.outputs.pdf import SiteFetcher
 
     fetcher = SiteFetcher("https://www.ctroc.org/info-psoc/", {})
     with pytest.raises(ValueError, match="adresse hors du site refusée"):
@@ -395,7 +395,7 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
 
 
 def test_pdfs_are_off_under_serve_unless_asked(monkeypatch):
-    from infopsoc.plugin import _pdf_wanted
+    from infopsoc.plugin.events import _pdf_wanted
 
     monkeypatch.delenv("INFOPSOC_PDF", raising=False)
     assert _pdf_wanted(None, is_serve=False) is True

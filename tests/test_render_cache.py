@@ -13,7 +13,8 @@ import shutil
 import pytest
 
 from conftest import bulletin_text, populate
-from infopsoc import memo, render_cache
+from infopsoc.core import memo
+from infopsoc.plugin import render_cache
 
 PAGES_LINE = re.compile(r"Pages : (\d+) converties, (\d+) reprises")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, bulletin_text
-from infopsoc.timeline import check_anchors, check_references, in_order, load_timeline
+from infopsoc.content.timeline import check_anchors, check_references, in_order, load_timeline
 
 
 def event_text(date="1994", title="Régionalisation du PSOC", sources="  - bulletin: info-psoc-03", extra="", body="Texte."):
@@ -86,7 +86,7 @@ def test_two_events_with_the_same_anchor(tmp_path):
 
 
 def test_the_real_timeline_is_valid():
-    from infopsoc.project import Settings, load_site
+    from infopsoc.content.site import Settings, load_site
 
     site, report = load_site(Settings(root=REPO), TODAY)
     timeline_problems = [p.format() for p in report.problems if p.path.startswith("timeline/")]

@@ -1,0 +1,356 @@
+"""La ligne de commande d'Info-PSOC : créer, vérifier, construire, prévisualiser.
+
+A thin layer over plain functions: each command's docstring is its ``--help``
+(in French, with an example); content mistakes come back as French messages
+that say what to do, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from infopsoc.cli import scaffold
+from infopsoc.cli.french_click import FrenchGroup
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
+from infopsoc.content.site import Settings, load_site
+from infopsoc.core.dates import dating_day
+from infopsoc.core.urls import language_prefix
+from infopsoc.cli.translations import translation_status
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def _settings(config: Path, **overrides) -> Settings:
+    if not config.is_file():
+        raise click.ClickException(f"fichier de configuration introuvable : {config} — lancez la commande à la racine du dépôt")
+    return Settings.from_mkdocs_yml(config, **overrides)
+
+
+@click.group(cls=FrenchGroup, context_settings=CONTEXT)
+@click.option("-f", "--config-file", "config", type=click.Path(path_type=Path), default=Path("mkdocs.yml"),
+              metavar="FICHIER", help="Le fichier de configuration du site (par défaut : mkdocs.yml).")
+@click.pass_context
+def main(ctx: click.Context, config: Path) -> None:
+    """Info-PSOC : publier les bulletins, le glossaire et la chronologie de la CTROC.
+
+    \b
+    Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"   créer le prochain numéro
+      infopsoc check          vérifier tout le contenu
+      infopsoc serve          prévisualiser sur http://127.0.0.1:8000/
+      infopsoc build          construire le site dans site/
+
+    Le mode d'emploi complet est dans PUBLIER.md.
+    """
+    ctx.obj = config
+
+
+# --- new ----------------------------------------------------------------------
+
+@main.group(context_settings=CONTEXT)
+def new() -> None:
+    """Créer un bulletin, un terme du glossaire ou un événement.
+
+    Le fichier est créé avec son en-tête rempli et un texte à compléter ; un
+    fichier existant n'est jamais remplacé.
+
+    \b
+    Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"
+      infopsoc new term CISSS --expansion "Centre intégré de santé et de services sociaux"
+      infopsoc new event --date 1994 --title "Régionalisation du PSOC"
+    """
+
+
+@new.command("bulletin", context_settings=CONTEXT)
+@click.option("-t", "--title", metavar="TITRE", help="Le titre du numéro (obligatoire).")
+@click.option("--date", "date", metavar="AAAA-MM-JJ", help="La date du numéro (par défaut : aujourd'hui ; AAAA-MM si seul le mois compte).")
+@click.option("--number", "number", type=int, metavar="N", help="Le numéro (par défaut : le plus grand numéro + 1).")
+@click.pass_obj
+def new_bulletin(config: Path, title: str | None, date: str | None, number: int | None) -> None:
+    """Créer le prochain numéro d'Info-PSOC, en brouillon.
+
+    Crée bulletins/info-psoc-NN.md avec le prochain numéro libre, la date du
+    jour, l'en-tête rempli (draft: true) et un texte type à compléter, puis
+    affiche le chemin du fichier. Remplacez chaque « À compléter » : tant
+    qu'il en reste, « infopsoc check » le signale, et un bulletin publié ne
+    peut pas en contenir.
+
+    \b
+    Exemples :
+      infopsoc new bulletin --title "Le PSOC en 2018"
+      infopsoc new bulletin --title "Numéro spécial" --date 2018-01-15 --number 5
+    """
+    if not title or not title.strip():
+        raise click.UsageError('il manque le titre : ajoutez --title "Le titre du numéro"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, dating_day(),
+                        date=date, number=number)
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+
+
+@new.command("term", context_settings=CONTEXT)
+@click.argument("term", metavar="SIGLE", required=False)
+@click.option("-e", "--expansion", metavar="TEXTE", help="La forme longue du sigle (obligatoire).")
+@click.pass_obj
+def new_term(config: Path, term: str | None, expansion: str | None) -> None:
+    """Ajouter un terme (un sigle) au glossaire.
+
+    Crée glossary/<nom>.md (le terme en minuscules, sans accents ni espaces)
+    avec l'en-tête rempli et une définition à compléter.
+
+    \b
+    Exemple :
+      infopsoc new term CISSS --expansion "Centre intégré de santé et de services sociaux"
+    """
+    if not term or not term.strip():
+        raise click.UsageError('il manque le terme : infopsoc new term SIGLE --expansion "La forme longue"')
+    if not expansion or not expansion.strip():
+        raise click.UsageError(f'il manque la forme longue : infopsoc new term {term} --expansion "La forme longue"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_term, settings.root, settings.path("glossary_dir"), term, expansion)
+    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : infopsoc check")
+
+
+@new.command("event", context_settings=CONTEXT)
+@click.option("--date", "date", metavar="DATE", help="AAAA, AAAA-MM ou AAAA-MM-JJ : la précision est gardée (obligatoire).")
+@click.option("-t", "--title", metavar="TITRE", help="Le titre de l'événement (obligatoire).")
+@click.pass_obj
+def new_event(config: Path, date: str | None, title: str | None) -> None:
+    """Ajouter un événement à la chronologie.
+
+    Crée timeline/<date>-<titre>.md avec l'en-tête rempli, une source et un
+    texte à compléter.
+
+    \b
+    Exemple :
+      infopsoc new event --date 2017-10-18 --title "Rencontre d'information au MSSS"
+    """
+    if not date or not date.strip():
+        raise click.UsageError('il manque la date : ajoutez --date AAAA-MM-JJ (ou AAAA-MM, ou AAAA)')
+    if not title or not title.strip():
+        raise click.UsageError('il manque le titre : ajoutez --title "Le titre de l\'événement"')
+    settings = _settings(config)
+    created = _scaffold(scaffold.new_event, settings.root, settings.path("timeline_dir"), date, title)
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+
+
+def _scaffold(function, *args, **kwargs) -> scaffold.Created:
+    try:
+        return function(*args, **kwargs)
+    except scaffold.ScaffoldError as exc:
+        raise click.ClickException(f"{exc.message} — {exc.hint}" if exc.hint else exc.message) from None
+
+
+def _created(created: scaffold.Created, root: Path, next_step: str) -> None:
+    path = created.path
+    click.echo(path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path))
+    click.echo(next_step, err=True)
+
+
+# --- check, build, serve ---------------------------------------------------------
+
+@main.command(context_settings=CONTEXT)
+@click.option("--strict", is_flag=True, help="Traiter les avertissements comme des erreurs.")
+@click.option("--translations", is_flag=True,
+              help="Lister plutôt, par collection, les textes sans version anglaise et les traductions en retard.")
+@click.pass_obj
+def check(config: Path, strict: bool, translations: bool) -> None:
+    """Vérifier tout le contenu (brouillons compris).
+
+    Vérifie les en-têtes des bulletins (et des autres collections), les liens
+    vers les pages et les images, les notes de bas de page, les « À compléter »
+    restés dans le texte. Affiche chaque problème sous la forme
+    « fichier:ligne: message — quoi faire », puis un résumé. Sort avec le code
+    1 s'il y a des erreurs ; les avertissements seuls ne bloquent pas, sauf
+    avec --strict.
+
+    \b
+    Exemples :
+      infopsoc check
+      infopsoc check --strict
+      infopsoc check --translations
+    """
+    if translations:
+        _check_translations(_settings(config))
+        return
+    _site, report = load_site(_settings(config, drafts=True))
+    for problem in report.errors + report.warnings:
+        click.echo(problem.format())
+    click.echo(report.summary())
+    if report.errors or (strict and report.warnings):
+        sys.exit(1)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
+              help="Dossier de sortie (par défaut : site/).")
+@click.pass_obj
+def build(config: Path, site_dir: Path | None) -> None:
+    """Construire le site à publier dans site/.
+
+    Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
+    construit dans un dossier
+    temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
+    site précédent intact.
+
+    \b
+    Exemples :
+      infopsoc build
+      infopsoc build --site-dir /tmp/apercu
+    """
+    _settings(config)
+    config = config.resolve()
+    target = (site_dir or config.parent / "site").resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    epoch = _source_date_epoch(config.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+    try:
+        # --- bilingual --- French at the root, then each other language in its folder (en/)
+        for lang in LANGUAGES:
+            language_config = _language_config(config, lang)
+            if language_config is None:
+                continue
+            code = _mkdocs(["build", "--strict", "--config-file", str(language_config),
+                            "--site-dir", str(staging / language_prefix(lang))],
+                           {"SOURCE_DATE_EPOCH": epoch})
+            if code != 0:
+                raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
+                                           " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
+        _swap(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    click.echo(f"Site construit dans {target}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HÔTE:PORT",
+              help="Adresse d'écoute (par défaut : 127.0.0.1:8000).")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
+              help="La langue à prévisualiser, une à la fois (par défaut : fr).")
+@click.option("--pdf", is_flag=True, help="Produire aussi les PDF (plus lent ; sinon ils sont omis dans l'aperçu).")
+@click.pass_obj
+def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
+    """Prévisualiser le site (brouillons compris).
+
+    Ouvre l'aperçu, brouillons compris, sur http://127.0.0.1:8000/ : la
+    page du navigateur se
+    recharge à chaque enregistrement d'un bulletin, d'un terme, d'un
+    événement, d'une page ou du thème. Seules les pages touchées par
+    l'enregistrement sont refaites (toutes si le glossaire, le thème ou la
+    liste des pages change). Arrêtez l'aperçu avec Ctrl+C.
+
+    \b
+    Exemples :
+      infopsoc serve
+      infopsoc serve --pdf
+      infopsoc serve --lang en
+    """
+    _settings(config)
+    language_config = _language_config(config, lang)
+    if language_config is None:
+        raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
+    # --dirty: after a save, only the pages whose inputs changed are rebuilt (see incremental.py)
+    args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
+    sys.exit(_mkdocs(args, serve_env(pdf)))
+
+
+# --- bilingual ---
+def _language_file(config: Path, lang: str) -> Path:
+    """mkdocs.yml for French, mkdocs.en.yml for English (it inherits mkdocs.yml)."""
+    return config if lang == DEFAULT_LANGUAGE else config.with_name(f"{config.stem}.{lang}{config.suffix}")
+
+
+def _language_config(config: Path, lang: str) -> Path | None:
+    path = _language_file(config, lang)
+    return path if path.is_file() else None
+
+
+def _check_translations(settings: Settings) -> None:
+    t = strings(DEFAULT_LANGUAGE)
+    folders = {"bulletins": settings.path("bulletins_dir"), "glossary": settings.path("glossary_dir"),
+               "timeline": settings.path("timeline_dir"), "pages": settings.root / settings.docs_dir}
+    rows = translation_status(settings.root, folders)
+    if not rows:
+        click.echo(t["translations_none"])
+        return
+    header = t["translations_header"].split(" | ")
+    table = [[r.collection, r.original, r.translation, t[f"translations_{r.status}"]] for r in rows]
+    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
+    for line in [header, ["-" * w for w in widths], *table]:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip())
+    click.echo(t["translations_summary"].format(missing=sum(r.status == "missing" for r in rows),
+                                                stale=sum(r.status == "stale" for r in rows)))
+
+
+def serve_env(pdf: bool) -> dict[str, str]:
+    """The preview's environment: drafts shown; PDFs only when asked."""
+    env = {"INFOPSOC_DRAFTS": "1"}
+    if pdf:
+        env["INFOPSOC_PDF"] = "1"
+    return env
+
+
+def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
+    try:
+        return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+    except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error
+        return 0
+
+
+# --- reliability ---
+#: The build time outside git (and when git is missing): 1980-01-01 00:00 UTC, the date reproducible
+#: builds conventionally use (the ZIP epoch). Only dates that describe the build itself take it
+#: (the sitemap's <lastmod>, the sitemap.xml.gz header); content dates come from the content.
+FALLBACK_EPOCH = 315532800
+
+
+def _source_date_epoch(root: Path) -> str:
+    """The build's time, so that two builds of one commit are byte-identical.
+
+    ``SOURCE_DATE_EPOCH`` when set (it must be a whole number of seconds); otherwise the time of the
+    last git commit of ``root``; otherwise :data:`FALLBACK_EPOCH`.
+    """
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given is not None:
+        if not given.strip().isdigit():
+            raise click.ClickException(f"SOURCE_DATE_EPOCH vaut « {given} » : un nombre de secondes est attendu "
+                                       "(par exemple 1508284800), ou retirez cette variable")
+        return given.strip()
+    try:
+        result = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                                capture_output=True, text=True, check=False)
+    except OSError:  # git is not installed
+        return str(FALLBACK_EPOCH)
+    stamp = result.stdout.strip()
+    return stamp if result.returncode == 0 and stamp.isdigit() else str(FALLBACK_EPOCH)
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with two renames (no half-written site)."""
+    old = target.with_name(f".{target.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        if old.exists() and not target.exists():
+            old.rename(target)  # put the previous site back
+        raise
+    if old.exists():
+        shutil.rmtree(old)
+
+
+if __name__ == "__main__":  # pragma: no cover  (python -m infopsoc.cli: see __main__.py)
+    main()

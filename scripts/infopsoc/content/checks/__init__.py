@@ -1,0 +1,1 @@
+"""The checks that read every text of the site, after the collections are loaded."""

@@ -1,0 +1,83 @@
+"""The site's model: where its sources are (:class:`Settings`) and every collection loaded
+(:class:`Site`). :func:`infopsoc.content.site.load_site` fills it; every later part reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from infopsoc.content.bulletins import Bulletin, published
+from infopsoc.content.members import Member
+from infopsoc.content.glossary import Glossary
+from infopsoc.content.timeline import Event, in_order
+
+
+@dataclass
+class Settings:
+    root: Path
+    site_url: str = "https://www.ctroc.org/info-psoc/"
+    docs_dir: str = "content"
+    bulletins_dir: str = "bulletins"
+    glossary_dir: str = "glossary"
+    timeline_dir: str = "timeline"
+    drafts: bool = False
+    acronym_allow: list[str] = field(default_factory=list)
+    # --- knowledge base ---
+    members_file: str = "data/membres.yml"
+
+    @classmethod
+    def from_mkdocs_yml(cls, config_file: Path, **overrides) -> "Settings":
+        """Read our settings from ``mkdocs.yml`` without MkDocs (for the CLI)."""
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        options: dict = {}
+        for plugin in data.get("plugins") or []:
+            if isinstance(plugin, dict) and "infopsoc" in plugin:
+                options = plugin["infopsoc"] or {}
+        settings = cls.from_options(config_file.parent, data.get("site_url") or cls.site_url, options)
+        settings.docs_dir = data.get("docs_dir", settings.docs_dir)
+        for key, value in overrides.items():
+            setattr(settings, key, value)
+        return settings
+
+    @classmethod
+    def from_options(cls, root: Path, site_url: str, options: dict) -> "Settings":
+        known = {k: options[k] for k in ("bulletins_dir", "glossary_dir", "timeline_dir", "drafts", "acronym_allow",
+                                           "members_file")
+                 if k in options}
+        return cls(root=Path(root), site_url=site_url if site_url.endswith("/") else site_url + "/", **known)
+
+    def path(self, name: str) -> Path:
+        return self.root / getattr(self, name)
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Accepts the ``!!python/name:`` and ``!ENV`` tags mkdocs.yml may hold."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+@dataclass
+class Site:
+    settings: Settings
+    bulletins: list[Bulletin]
+    # --- glossary ---
+    glossary: Glossary = field(default_factory=Glossary)
+    # --- timeline ---
+    # --- knowledge base ---
+    members: list[Member] | None = None  # None: no members file
+    timeline: list[Event] = field(default_factory=list)
+    _published: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def timeline_in(self, lang: str) -> list[Event]:
+        return in_order(self.timeline, lang)
+
+    def bulletins_in(self, lang: str) -> list[Bulletin]:
+        # asked for by every page (language switcher, hreflang): sorted once per build
+        key = (lang, self.settings.drafts, id(self.bulletins), len(self.bulletins))
+        if key not in self._published:
+            self._published[key] = published(self.bulletins, lang, drafts=self.settings.drafts)
+        return list(self._published[key])

@@ -1,0 +1,52 @@
+"""Loading the site: every collection read, validated and cross-checked.
+
+:func:`load_site` is the single entry point shared by the engine adapter (the build) and
+the CLI (``infopsoc check``), so that they never disagree: one run reports every problem of
+every file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from infopsoc.content.bulletins import load_bulletins
+from infopsoc.content.checks.capitals import check_pages
+from infopsoc.content.checks.links import check_links
+from infopsoc.content.checks.placeholders import check_placeholders
+from infopsoc.content.glossary import load_glossary
+from infopsoc.content.members import load_members
+from infopsoc.content.model import Settings, Site
+from infopsoc.content.timeline import check_references, load_timeline
+from infopsoc.core.dates import checks_day
+from infopsoc.core.i18n import DEFAULT_LANGUAGE
+from infopsoc.core.problems import Report
+
+__all__ = ["Settings", "Site", "load_site"]
+
+
+def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Report]:
+    report = Report()
+    root = settings.root
+    day = on or checks_day()
+    bulletins, problems = load_bulletins(settings.path("bulletins_dir"), root, day)
+    report.extend(problems)
+    site = Site(settings=settings, bulletins=bulletins)
+    # --- glossary ---
+    site.glossary, problems = load_glossary(settings.path("glossary_dir"), root, day)
+    report.extend(problems)
+    # --- timeline ---
+    site.timeline, problems = load_timeline(settings.path("timeline_dir"), root, day)
+    report.extend(problems)
+    # --- knowledge base ---
+    site.members, problems = load_members(settings.path("members_file"), root)
+    report.extend(problems)
+    # --- cross-checks ---
+    french_bulletins = {b.slug for b in site.bulletins if b.lang == "fr"}
+    report.extend(check_references(site.timeline, french_bulletins,
+                                   lambda name: site.glossary.resolve(name, DEFAULT_LANGUAGE)))
+    page_folders = [settings.path("bulletins_dir"), settings.path("glossary_dir"), root / settings.docs_dir]
+    report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
+    # --- links ---  (last: links may point at any collection's generated pages)
+    report.extend(check_links(site))
+    report.extend(check_placeholders(site))
+    return site, report

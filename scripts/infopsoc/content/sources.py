@@ -1,0 +1,209 @@
+"""Reading one Markdown source with YAML front matter, never raising on bad content.
+
+Every failure becomes a :class:`~infopsoc.core.problems.Problem` with the file and the
+line, in French. Dates are kept as text (see :mod:`infopsoc.core.dates`); each key
+remembers its line so that validation can point at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from infopsoc.core.memo import Memo
+from infopsoc.core.problems import Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+FENCE = "---"
+
+
+class YamlLoader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver: dates stay text."""
+
+
+YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Source:
+    """A Markdown file split into front matter and body."""
+
+    path: Path
+    rel: str
+    lang: str
+    stem: str
+    meta: dict = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    text: str = ""
+
+    def line_of(self, key: str) -> int:
+        """The line of a front-matter key, or the front matter's first line."""
+        return self.key_lines.get(key, 1)
+
+    # --- performance --- (memo.py saves sources: the body is the text's end, not saved twice)
+    def _derived_body(self) -> str:
+        return "\n".join(self.text.split("\n")[self.body_line - 1:])
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        if state["body"] == self._derived_body():
+            state["body"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if self.body is None:
+            self.body = self._derived_body()
+
+
+def split_name(path: Path) -> tuple[str, str]:
+    """``info-psoc-03.en.md`` → (``info-psoc-03``, ``en``); French has no suffix."""
+    name = path.name[: -len(".md")]
+    stem, dot, lang = name.rpartition(".")
+    if dot and re.fullmatch(r"[a-z]{2}", lang):
+        return stem, lang
+    return name, "fr"
+
+
+# --- performance --- An unchanged file (same place, same bytes) gives back its earlier result.
+_READ = Memo("sources")
+
+
+def read_source(path: Path, root: Path) -> tuple[Source | None, list[Problem]]:
+    """The file's text, front matter (with the line of each key) and body; or the problems.
+
+    The result is shared by every call on the same bytes: callers read it, never change it.
+    """
+    raw = path.read_bytes()
+    key = (str(path), str(root), hashlib.blake2b(raw, digest_size=16).digest())
+    source, problems = _READ.get(key, lambda: _frozen(_read_source(path, root, raw)))
+    return source, list(problems)
+
+
+def _frozen(result: tuple[Source | None, list[Problem]]) -> tuple[Source | None, tuple[Problem, ...]]:
+    return result[0], tuple(result[1])
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """A file as staff see it: its path from the project's folder (``bulletins/info-psoc-03.md``)."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, list[Problem]]:
+    rel = relative_name(path, root)
+    stem, lang = split_name(path)
+    if len(raw) > MAX_BYTES:
+        return None, [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
+                              "ce fichier doit être du texte : retirez les images collées dans le texte ou découpez le fichier")]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(rel, line, "le fichier n'est pas encodé en UTF-8",
+                              "enregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous » → encodage UTF-8)")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    source = Source(path=path, rel=rel, lang=lang, stem=stem, text=text)
+    if not text.strip():
+        return None, [Problem(rel, 1, "le fichier est vide",
+                              "ajoutez l'en-tête entre deux lignes « --- » puis le texte, ou supprimez le fichier")]
+    lines = text.split("\n")
+    if lines[0].strip() != FENCE:
+        return None, [Problem(rel, 1, "le fichier ne commence pas par l'en-tête « --- »",
+                              "la première ligne doit être « --- », suivie des champs (title: …) et d'une autre ligne « --- »")]
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
+    except StopIteration:
+        return None, [Problem(rel, 1, "l'en-tête n'est pas fermé",
+                              "ajoutez une ligne « --- » après le dernier champ de l'en-tête")]
+    yaml_text = "\n".join(lines[1:end])
+    source.body = "\n".join(lines[end + 1 :])
+    source.body_line = end + 2
+    problems = _parse_yaml(source, yaml_text)
+    if problems:
+        return None, problems
+    return source, []
+
+
+def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
+    rel = source.rel
+    try:
+        loader = YamlLoader(yaml_text)  # composed once: the node gives the lines, then the values
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        # an unclosed quote is best shown where the quote opens
+        opening = "quoted scalar" in (exc.context or "")
+        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        return [Problem(rel, line, _explain_yaml(exc), _yaml_hint(exc))]
+    # --- reliability ---
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, …) in the front matter
+        line = yaml_text[: exc.position].count("\n") + 2
+        return [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
+    except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
+        return [Problem(rel, 1, f"en-tête illisible ({exc})", "vérifiez la syntaxe de l'en-tête")]
+    if node is None:
+        return [Problem(rel, 1, "l'en-tête est vide", "ajoutez les champs obligatoires entre les deux lignes « --- »")]
+    if not isinstance(node, yaml.MappingNode):
+        return [Problem(rel, 2, "l'en-tête doit être une liste de champs « nom: valeur »",
+                        "écrivez un champ par ligne, par exemple « title: Mon titre »")]
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for key_node, _value in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 2
+        if key in seen:
+            problems.append(Problem(rel, line, f"le champ « {key} » est écrit deux fois",
+                                    "gardez une seule ligne pour ce champ"))
+        seen.add(key)
+        source.key_lines.setdefault(key, line)
+    try:
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]
+    source.meta = {str(k): v for k, v in data.items()}
+    return problems
+
+
+def _explain_yaml(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", "") or ""
+    context = getattr(exc, "context", "") or ""
+    if "'\\t'" in problem or "tab" in problem:
+        return "l'en-tête contient une tabulation"
+    if "mapping values are not allowed" in problem:
+        return "deux-points (:) inattendu dans une valeur"
+    if "quoted scalar" in context or "quoted scalar" in problem:
+        return "guillemet non fermé dans l'en-tête"
+    if "could not find expected ':'" in problem:
+        return "ligne de l'en-tête sans « nom: valeur »"
+    return f"syntaxe de l'en-tête invalide ({problem or context})"
+
+
+def _yaml_hint(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", "") or ""
+    if "'\\t'" in problem or "tab" in problem:
+        return "remplacez les tabulations par des espaces"
+    if "mapping values are not allowed" in problem:
+        return "mettez la valeur entre guillemets, par exemple title: \"Bilan : la suite\""
+    context = getattr(exc, "context", "") or ""
+    if "quoted scalar" in context or "quoted scalar" in problem:
+        return "fermez le guillemet à la fin de la valeur"
+    return "chaque ligne de l'en-tête doit avoir la forme « nom: valeur »"
+
+
+# --- reliability ---
+UNPRINTABLE_HINT = "supprimez ce caractère (souvent collé depuis un traitement de texte ou un PDF)"
+
+
+def unprintable(exc: "yaml.reader.ReaderError") -> str:
+    return f"caractère invisible interdit (code {exc.character:#06x})"

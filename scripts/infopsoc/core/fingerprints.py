@@ -1,0 +1,43 @@
+"""Fingerprints: short hashes of what a result is made from.
+
+A result kept between builds (memo.py, the preview's change tracker, the render cache) is
+stored under the fingerprint of its inputs: an old cache costs time, never a wrong page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def fingerprint(*parts: str) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def extensions_signature(extensions: list, settings: dict) -> str:
+    """Markdown extensions (names, or objects) and their settings as text, without the addresses
+    of the objects they name (they change from one process to the next and say nothing about
+    the output)."""
+    names = [e if isinstance(e, str) else f"{type(e).__module__}.{type(e).__qualname__}" for e in extensions]
+    text = repr((names, sorted(settings.items(), key=lambda kv: str(kv[0]))))
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+
+
+def files_fingerprint(paths: Iterable[Path]) -> str:
+    """The names, sizes and modification times of files (a folder: every file inside)."""
+    entries = []
+    for path in paths:
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in found:
+            try:
+                stat = p.stat()
+            except OSError:
+                continue
+            entries.append(f"{p}:{stat.st_size}:{stat.st_mtime_ns}")
+    return fingerprint(*entries)

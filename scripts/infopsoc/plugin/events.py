@@ -1,0 +1,457 @@
+"""The MkDocs adapter: it wires the domain into MkDocs' build events, nothing more.
+
+- ``on_startup``: remember whether this is ``serve`` (drafts are shown there);
+- ``on_config``: load and check every collection (per build: ``serve`` reuses the plugin);
+- ``on_files``: add the generated pages as virtual files;
+- ``on_page_markdown``: expand the directives of hand-written pages,
+  tell the glossary's Markdown extension which page it is marking, and let an
+  unchanged page reuse its earlier conversion (render_cache.py);
+- ``on_env``: give the templates the feeds' places (autodiscovery, « S'abonner »),
+  and render the bulletins' PDFs (all pages are rendered by then, none is written yet);
+- ``on_page_context``: put the PDF link, with its size, on the bulletin page;
+- ``on_post_page``, ``on_post_template``: repair Material's known HTML defects (validity, accessibility);
+- ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``), repair Material's script;
+- ``on_serve``: watch the collections and the theme.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from pathlib import Path
+
+import jinja2
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
+from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
+from infopsoc.plugin.material import repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.render.glossary_pages import glossary_export, glossary_pages
+from infopsoc.render.pages import expand_directives, fill_fragments, generate_pages
+from infopsoc.core.problems import Problem, Report
+from infopsoc.content.site import Settings, Site, load_site
+from infopsoc.core.i18n import HTML_LANG, strings
+from infopsoc.core import memo
+from infopsoc.outputs import pdf
+from infopsoc.plugin import render_cache
+from infopsoc.core.fingerprints import files_fingerprint, fingerprint
+from infopsoc.plugin.dirty import ChangeTracker
+from infopsoc.render.languages import alternates, hreflang_links, language_view
+from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, root_url
+
+log = logging.getLogger("mkdocs.plugins.infopsoc")
+
+
+class InfoPsocConfig(Config):
+    bulletins_dir = c.Type(str, default="bulletins")
+    glossary_dir = c.Type(str, default="glossary")
+    timeline_dir = c.Type(str, default="timeline")
+    drafts = c.Optional(c.Type(bool))
+    lang = c.Optional(c.Type(str))  # default: the theme's language (mkdocs.en.yml sets only theme.language)
+    acronym_allow = c.ListOfItems(c.Type(str), default=[])
+    # --- knowledge base ---
+    members_file = c.Type(str, default="data/membres.yml")
+    # --- pdf ---
+    pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
+    pdf_cache_dir = c.Type(str, default=".cache/pdf")
+
+
+class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.dirty = False
+        self.tracker = ChangeTracker()
+        self._early = None
+        self._late_pages: dict[str, tuple[str, str]] = {}
+        self.site: Site | None = None
+        self.usage = TermUsage("fr", {})  # which terms each bulletin uses (the glossary's pre-pass)
+        # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
+        self.rendered: dict[str, str] = {}
+        self.glossary_markdown: GlossaryExtension | None = None
+        self.render_cache: render_cache.RenderCache | None = None
+        # src_uri -> the HTML fragments of a generated page (pages.fill_fragments)
+        self.fragments: dict[str, dict[str, str]] = {}
+        # --- pdf ---
+        self.pdf_enabled = False
+        self.pdfs: dict = {}            # slug -> pdf.PdfFile
+        self.pdf_report = None          # pdf.RenderReport of the last build
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.is_serve = command == "serve"
+        # --- performance --- `infopsoc serve` previews with `--dirty`: only the pages whose inputs
+        # changed are rebuilt (incremental.py), all of them when the structure changed
+        self.dirty = dirty and self.is_serve
+        self.tracker = ChangeTracker()
+        if self.dirty:
+            logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_builds)
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).parent
+        drafts = self.config.drafts
+        if drafts is None:
+            drafts = self.is_serve or os.environ.get("INFOPSOC_DRAFTS") == "1"
+        settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
+        settings.docs_dir = os.path.relpath(config.docs_dir, root)
+        settings.drafts = drafts
+        if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
+            self.rendered = {}
+        # --- pdf ---
+        self.pdfs, self.pdf_report = {}, None
+        self._early = None  # pdf.EarlyPdfs of this build, started by the first bulletin page
+        self._late_pages = {}  # slug -> (page file, url): PDF linked at the end
+        self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
+        if self.pdf_enabled:
+            pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
+        # --- bilingual --- (one build per language: the plugin's language is the theme's)
+        if not self.config.lang:
+            self.config.lang = config.theme["language"] or "fr"
+        if self.config.lang not in HTML_LANG:
+            raise PluginError(f"langue « {self.config.lang} » inconnue : langues possibles {', '.join(HTML_LANG)}")
+        toc = config.mdx_configs.get("toc")
+        if isinstance(toc, dict) and "permalink_title" in toc:
+            toc["permalink_title"] = strings(self.config.lang)["permalink_title"]
+        # --- performance --- (results of the last build, by their inputs: memo.py)
+        memo.load(self._memo_file(settings))
+        self.site, report = load_site(settings)
+        self._raise_or_log(report)
+        # --- glossary ---
+        extensions = [e for e in config.markdown_extensions if not isinstance(e, GlossaryExtension)]
+        # --- performance --- (the pre-pass's answers are kept next to the PDF cache)
+        usage_cache = self._cache_root(settings) / "glossary-usage.json"
+        self.usage = term_usage(self.site, self.config.lang, extensions, config.mdx_configs, usage_cache)
+        self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
+        config.markdown_extensions = [*extensions, self.glossary_markdown]
+        # --- performance --- (pages converted by an earlier build, reused: render_cache.py)
+        self.render_cache = render_cache.RenderCache(
+            render_cache.context_fingerprint(config, self.site.glossary.terms(self.config.lang)))
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            render_cache.remember_search_entries(search, self.render_cache.context)
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.site is not None
+        report = Report()
+        # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
+        served, dropped = language_view([f.src_uri for f in files], self.config.lang)
+        for src_uri in dropped:
+            files.remove(files.src_uris[src_uri])
+        for target, source in served.items():
+            if target != source:
+                original = files.src_uris[source]
+                files.remove(original)
+                if target in files.src_uris:
+                    files.remove(files.src_uris[target])
+                replacement = File(target, config.docs_dir, config.site_dir, config.use_directory_urls,
+                                   inclusion=original.inclusion)
+                replacement.abs_src_path = original.abs_src_path
+                files.append(replacement)
+        # --- glossary --- (its pages come after the collections' own)
+        generated = (generate_pages(self.site, self.config.lang, self.usage)
+                     + glossary_pages(self.site, self.config.lang, self.usage))
+        self.fragments = {page.src_uri: page.fragments for page in generated if page.fragments}
+        for page in generated:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None and not existing.generated_by:
+                report.add(_collision(existing, page.src_uri, self.site.settings.root))
+                continue
+            in_nav = page.src_uri in INDEX_PAGES
+            inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.content, inclusion=inclusion))
+        self._raise_or_log(report)
+        if self.dirty:
+            self._plan_dirty_build(files, generated, config)
+        return files
+
+    # --- performance ---
+    def _plan_dirty_build(self, files: Files, generated: list, config) -> None:
+        """Tell MkDocs which pages to skip in a dirty build: those whose fingerprint is unchanged."""
+        assert self.site is not None
+        fingerprints = {page.src_uri: fingerprint(page.content, *sorted(page.fragments.values())) for page in generated}
+        for file in files.documentation_pages():
+            if file.src_uri in fingerprints or file.generated_by:
+                continue
+            text = file.content_string
+            if "infopsoc:" in text:  # what its directives expand to (the latest bulletin, the members)
+                text += expand_directives(text, file.src_uri, file.src_uri, self.site, self.config.lang)[0]
+            fingerprints[file.src_uri] = fingerprint(text)
+        glossary = [(t.slug, t.lang, tuple(t.names), t.expansion) for lang in HTML_LANG
+                    for t in self.site.glossary.terms(lang)]
+        watched = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
+        structure = fingerprint(self.config.lang, repr(sorted(f.src_uri for f in files)), repr(glossary),
+                                files_fingerprint(watched))
+        changed = self.tracker.plan(structure, fingerprints)
+        for file in files.documentation_pages():
+            modified = changed is None or file.src_uri in changed
+            file.is_modified = (lambda modified=modified: modified)  # what MkDocs asks in a dirty build
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.tracker.forget()  # the next build redoes every page
+        if self._early is not None:
+            self._early.cancel()
+            self._early = None
+        self._late_pages = {}
+
+    def _start_pdf(self, slug: str, config, files: Files) -> None:
+        assert self.site is not None
+        if self._early is None:
+            self._early = pdf.EarlyPdfs(site_url=self.site.settings.site_url,
+                                              author=config.site_author or "CTROC", lang=self.config.lang,
+                                              cache_dir=self._pdf_cache)
+            self._early_files = _site_files(files)
+            self._early_bulletins = {b.slug: b for b in self.site.bulletins_in(self.config.lang)}
+        bulletin = self._early_bulletins.get(slug)
+        if bulletin is not None:
+            self._early.start(bulletin, self.rendered[slug], self._early_files)
+
+    def on_shutdown(self) -> None:
+        logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        assert self.site is not None
+        # --- glossary ---
+        if self.glossary_markdown is not None:
+            self.glossary_markdown.set_page(page.file.src_uri, page.meta)
+        # --- performance ---
+        if self.render_cache is not None:
+            self.render_cache.install(page)
+        if page.file.generated_by:
+            return markdown
+        rel = _project_path(page.file, self.site.settings.root)
+        expanded, problems = expand_directives(markdown, page.file.src_uri, rel, self.site, self.config.lang,
+                                               body_line=_body_line(page.file.content_string, markdown))
+        report = Report()
+        report.extend(problems)
+        self._raise_or_log(report)
+        return expanded
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        meta = page.meta.get("infopsoc") or {}
+        if meta.get("kind") == "bulletin":
+            # the feeds and the PDF take the whole page, fragments included
+            self.rendered[meta["slug"]] = self._with_fragments(html, page)
+            if self.pdf_enabled:
+                # --- performance --- its PDF is looked up, or started in a worker, now (pdf.EarlyPdfs)
+                self._start_pdf(meta["slug"], config, files)
+                # --- pdf --- (the link, with the PDF's size, is put in once the PDF is known)
+                html = pdf.with_link_placeholder(html)
+        return html
+
+    def on_env(self, env, *, config, files: Files):
+        assert self.site is not None
+        # --- performance --- Material's templates, compiled once and kept (Jinja checks each
+        # template's source before using its compiled form)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self._cache_dir("jinja")))
+        # --- feeds ---
+        env.globals["infopsoc_feeds"] = self._feed_links()
+        # --- bilingual ---
+        env.globals["infopsoc_html_lang"] = HTML_LANG[self.config.lang]
+        env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
+        env.globals["infopsoc_alternates"] = self._alternates
+        env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
+        # --- pdf ---
+        if not self.pdf_enabled:
+            return env
+        assert self.site is not None
+        # the PDFs still rendering (pdf.EarlyPdfs) are waited for at the end of the build (on_post_build):
+        # their pages keep the link's placeholder until then
+        report = pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
+                                     author=config.site_author or "CTROC", files=_site_files(files),
+                                     cache_dir=self._pdf_cache, early=self._early,
+                                     wait=False)
+        self.pdfs, self.pdf_report = report.pdfs, report
+        return env
+
+    # --- performance --- after the search plugin (priority 0) has indexed the page: the fragments
+    # (long generated lists) are neither parsed by it nor put in the index
+    @event_priority(-50)
+    def on_page_context(self, context, *, page, config, nav):
+        page.content = self._with_fragments(page.content, page)
+        meta = page.meta.get("infopsoc") or {}
+        if self.pdf_enabled and meta.get("kind") == "bulletin":
+            if self._early is not None and meta["slug"] in self._early.running:
+                self._late_pages[meta["slug"]] = (page.file.abs_dest_path, page.url)  # linked in on_post_build
+            else:
+                page.content = pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url,
+                                                   self.config.lang)
+        return context
+
+    def _cache_root(self, settings: Settings) -> Path:
+        """The folder of the build's caches: the one that holds the PDFs' (``.cache``)."""
+        return settings.root / Path(self.config.pdf_cache_dir).parent
+
+    @property
+    def _pdf_cache(self) -> Path:
+        assert self.site is not None
+        return self.site.settings.root / self.config.pdf_cache_dir
+
+    def _memo_file(self, settings: Settings) -> Path:
+        return self._cache_root(settings) / f"memo-{self.config.lang}.pickle"
+
+    def _cache_dir(self, name: str) -> Path:
+        """A folder of the build's caches, created if needed."""
+        assert self.site is not None
+        folder = self._cache_root(self.site.settings) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _with_fragments(self, html: str, page) -> str:
+        fragments = self.fragments.get(page.file.src_uri)
+        return fill_fragments(html, fragments) if fragments and page.file.generated_by else html
+
+    # --- bilingual ---
+    @property
+    def _root_url(self) -> str:
+        """The French site's address (feeds place every language from it)."""
+        assert self.site is not None
+        return root_url(self.site.settings.site_url, self.config.lang)
+
+    def _feed_links(self) -> FeedSet:
+        """This language's feeds, with paths from this build's root (``en/rss.xml`` → ``rss.xml``)."""
+        links = feed_links(self._root_url, self.config.lang)
+        prefix = language_prefix(self.config.lang)
+        return FeedSet(links.label, tuple(dataclasses.replace(link, path=link.path.removeprefix(prefix))
+                                          for link in links))
+
+    def _alternates(self, page) -> list:
+        """Every language's version of a page (templates: switcher, hreflang, sitemap)."""
+        if self.site is None or page is None or getattr(page, "file", None) is None:
+            return []
+        return alternates(self.site, page.file.src_uri, page.url, self.config.lang)
+
+    def _enclosure(self, bulletin) -> Enclosure | None:
+        found = self.pdf_enclosure(bulletin.slug)
+        return Enclosure(*found) if found else None
+
+    def pdf_enclosure(self, slug: str) -> tuple[str, int, str] | None:
+        """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
+        found = self.pdfs.get(slug)
+        return found.enclosure(self.site.settings.site_url) if found and self.site else None
+
+    # --- quality ---
+    def on_post_page(self, output: str, *, page, config) -> str:
+        output = repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+        return tooltips_within_budget(output)  # --- performance ---
+
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        # 404.html is a page of Material's too, rendered without a Markdown source
+        if template_name.endswith(".html"):
+            return repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+        return output_content
+
+    def on_post_build(self, *, config) -> None:
+        assert self.site is not None
+        site_dir = Path(config.site_dir)
+        # --- pdf --- (first: the feeds announce the PDFs with their sizes)
+        if self.pdf_enabled:
+            self._finish_pdfs(config)
+        # --- feeds --- (the PDFs are their enclosures)
+        feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self._root_url,
+                            lang=self.config.lang, enclosure=self._enclosure)
+        for path, data in feeds.items():
+            target = site_dir / path.removeprefix(language_prefix(self.config.lang))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if self.pdf_enabled:
+            pdf.publish(self.pdfs, site_dir)
+        # --- quality --- (Material's script: see markup.repair_material_script)
+        for bundle in site_dir.glob("assets/javascripts/bundle.*.min.js"):
+            script = bundle.read_text(encoding="utf-8")
+            repaired = repair_material_script(script)
+            if repaired != script:
+                bundle.write_text(repaired, encoding="utf-8")
+        # --- exports ---
+        export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
+        (site_dir / GLOSSARY_EXPORT).write_text(export, encoding="utf-8")
+        # --- performance ---
+        if self.render_cache is not None:
+            log.info(f"Pages : {self.render_cache.converted} converties, "
+                     f"{self.render_cache.reused} reprises de la construction précédente")
+        memo.save(self._memo_file(self.site.settings))
+
+    def _finish_pdfs(self, config) -> None:
+        """Wait for the PDFs still rendering, link them from their pages (written with a placeholder),
+        and report: a WeasyPrint warning fails a strict build."""
+        report = self.pdf_report
+        if self._early is not None:
+            report = self._early.finish(report)
+            self._early = None
+        self.pdfs, self.pdf_report = report.pdfs, report
+        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
+        if report.warnings:
+            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
+            if config.strict:
+                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
+            for line in lines:
+                log.warning("WeasyPrint :" + line)
+        for slug, (path, url) in sorted(self._late_pages.items()):
+            page = Path(path)
+            page.write_text(pdf.with_link(page.read_text(encoding="utf-8"), self.pdfs.get(slug), url,
+                                                self.config.lang), encoding="utf-8")
+        self._late_pages = {}
+
+    def on_serve(self, server, *, config, builder):
+        root = Path(config.config_file_path).parent
+        folders = [root / self.config[name] for name in ("bulletins_dir", "glossary_dir", "timeline_dir")]
+        folders.append(root / "theme")
+        for folder in folders:
+            if folder.is_dir():
+                server.watch(str(folder))
+        # --- knowledge base ---
+        members_file = root / self.config.members_file
+        if members_file.is_file():
+            server.watch(str(members_file))
+        return server
+
+    @staticmethod
+    def _raise_or_log(report: Report) -> None:
+        # Warnings are shown but never fail a strict build: they are logged at INFO.
+        for problem in report.warnings:
+            log.info(problem.format())
+        if report.errors:
+            lines = [p.format() for p in report.errors]
+            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+
+
+def _site_files(files: Files) -> dict[str, str]:
+    """Each path of the site and its file on disk: what a PDF may fetch (images, stylesheets, fonts)."""
+    return {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
+
+
+def _exact_dirty_builds(record: logging.LogRecord) -> bool:
+    """MkDocs warns that a dirty build may leave navigation and links stale, and the warning fails
+    a strict build. Here the pages whose inputs changed are rebuilt, and all of them when the
+    structure changed: the warning does not apply."""
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _body_line(source: str, markdown: str) -> int:
+    """The line of the source where MkDocs' Markdown (front matter removed) starts."""
+    if markdown and source.endswith(markdown):
+        return source[: len(source) - len(markdown)].count("\n") + 1
+    return 1
+
+
+def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
+    forced = os.environ.get("INFOPSOC_PDF")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return (not is_serve) if option is None else option
+
+
+def _project_path(file: File, root: Path) -> str:
+    """A file as staff see it, from the project's folder (``content/bulletins/index.md``);
+    a generated page by its address in the site's sources."""
+    return Path(os.path.relpath(file.abs_src_path, root)).as_posix() if file.abs_src_path else file.src_uri
+
+
+def _collision(existing: File, src_uri: str, root: Path) -> Problem:
+    return Problem(_project_path(existing, root), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
+                   "renommez ou déplacez la page écrite à la main")

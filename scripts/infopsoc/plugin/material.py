@@ -1,0 +1,69 @@
+"""Small repairs to the HTML that Material for MkDocs writes, so every page is valid and
+accessible (tests/test_quality.py checks them with the Nu HTML Checker and axe-core).
+
+Each repair matches Material's exact output and does nothing when it is absent, so a
+Material upgrade that fixes a defect upstream makes the matching repair a no-op.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The drawer and search toggles are checkboxes with autocomplete="off" (not allowed on a checkbox).
+_CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
+# A section's label in the navigation gets tabindex="" (an empty string is no integer).
+_EMPTY_TABINDEX = re.compile(r' tabindex=""')
+# The table of contents' title is a label for the "__toc" toggle, which exists only on pages in the nav.
+_TOC_LABEL = re.compile(r'(<label class="md-nav__title") for="__toc"')
+# The search dialog has no accessible name.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def repair_material_html(html: str, *, search_label: str) -> str:
+    """Return ``html`` (a whole page written by Material) with its known defects repaired."""
+    html = _CHECKBOX_AUTOCOMPLETE.sub(r"\1", html)
+    html = _EMPTY_TABINDEX.sub("", html)
+    if 'id="__toc"' not in html:
+        html = _TOC_LABEL.sub(r"\1", html)
+    label = search_label.replace("&", "&amp;").replace('"', "&quot;")
+    html = html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">')
+    return html
+
+
+# Material's language integration (setupAlternate, mkdocs-material #6582) fetches the sitemap.xml
+# beside *every* <link rel="alternate"> of a page, taking each for a language's root. Ours are
+# per-page hreflang links (and feed links): each page view asked for …/glossaire/aca/sitemap.xml
+# (a 404, an error in the console) and the whole sitemap twice, to steer clicks on a language
+# switcher that already links each page to its translation. Its selector is made to match no
+# element; the replacement has the same length, so that the bundle's source map stays right.
+_MATERIAL_ALTERNATE = '"link[rel=alternate]"'
+_NO_ELEMENT = '"link[rel=md-switch]"'
+assert len(_MATERIAL_ALTERNATE) == len(_NO_ELEMENT)
+
+
+def repair_material_script(script: str) -> str:
+    """Return Material's JavaScript bundle without its sitemap fetches for alternate links."""
+    if script.count(_MATERIAL_ALTERNATE) != 1:
+        return script  # already repaired, or a Material that changed: tests/test_quality.py tells
+    return script.replace(_MATERIAL_ALTERNATE, _NO_ELEMENT)
+
+
+# Material's tooltips (the feature "content.tooltips") are set up, when a page loads, for every
+# element of its text with a title: each <abbr> of the glossary, each heading's permalink. On a
+# phone (Lighthouse's mobile profile) that is about 2 ms of main thread per element, a frozen page
+# for over a second on a 150-event timeline (BENCHMARKS.md). A page with more than TOOLTIP_LIMIT
+# titles keeps them, and the browser's own tooltip shows the same text; the others keep Material's.
+TOOLTIP_LIMIT = 300
+_CONFIG_FEATURES = re.compile(r'(<script id="__config" type="application/json">\{[^<]*?"features": \[)([^\]]*)\]')
+
+
+def tooltips_within_budget(html: str, limit: int = TOOLTIP_LIMIT) -> str:
+    """Return ``html`` (a whole page) without Material's tooltips when it has over ``limit`` titles."""
+    if html.count(' title="') <= limit:
+        return html
+
+    def without_tooltips(match: re.Match) -> str:
+        features = [f for f in match.group(2).split(", ") if f and f != '"content.tooltips"']
+        return match.group(1) + ", ".join(features) + "]"
+
+    return _CONFIG_FEATURES.sub(without_tooltips, html, count=1)

@@ -1,0 +1,271 @@
+"""Generated pages, as Markdown: the bulletin pages, the archive, and the
+``<!-- infopsoc: … -->`` directives that hand-written pages may hold.
+
+Links between generated pages are relative ``.md`` paths, so that whatever
+engine renders them checks and rewrites them like any hand-written link.
+
+Long generated lists (a bulletin's acronyms, a term's bulletins) are HTML
+*fragments* instead: Markdown holds a marker, and the fragment replaces it once the
+page is converted. Markdown's inline parsing of a 300-item list costs more than
+the rest of the page; the fragments' links are the pages' final addresses
+(directory URLs), made here from the same places.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Callable
+
+import jinja2
+
+from infopsoc.content.bulletins import Bulletin
+from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.memo import Memo
+from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
+from infopsoc.core.problems import Problem
+from infopsoc.content.model import Site
+from infopsoc.render.glossary_markdown import TermUsage
+from infopsoc.content.timeline import by_decade, citing
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def md_escape(value: object) -> str:
+    """Text that Markdown shows as is (HTML-escaped, Markdown punctuation escaped)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def relative(from_uri: str, to_uri: str) -> str:
+    """The relative link from one Markdown page to another."""
+    return relpath(to_uri, posixpath.dirname(from_uri))
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("infopsoc.render", "templates"),
+    autoescape=False,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_env.filters["md"] = md_escape
+_env.filters["e"] = lambda v: html.escape(str(v), quote=True)
+# `tojson` writes front-matter values. By default it escapes an emoji as a UTF-16
+# surrogate pair ("\ud83c\udf89"), which MkDocs' YAML loader refuses: the whole
+# front matter is then silently dropped. Keep non-ASCII characters as they are.
+_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+
+
+def render(template: str, **context) -> str:
+    return _env.get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    content: str
+    #: name -> HTML, each put where ``fragment_marker(name)`` stands in the converted page
+    fragments: dict[str, str] = field(default_factory=dict)
+
+
+# --- performance ---
+def fragment_marker(name: str) -> str:
+    """The block that stands for a fragment in a page's Markdown (raw HTML: Markdown leaves it alone)."""
+    return f'<div data-infopsoc-fragment="{name}"></div>'
+
+
+def fill_fragments(html_text: str, fragments: dict[str, str]) -> str:
+    """The converted page with each fragment's marker replaced by the fragment."""
+    for name, fragment in fragments.items():
+        html_text = html_text.replace(fragment_marker(name), fragment, 1)
+    return html_text
+
+
+def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPage]:
+    """Every page the collections give rise to, for one language."""
+    bulletins = site.bulletins_in(lang)
+    # --- bilingual --- (the archive also lists, marked, the bulletins not translated yet)
+    untranslated = [b for b in site.bulletins_in(DEFAULT_LANGUAGE) if b.slug not in {x.slug for x in bulletins}]
+    pages = [GeneratedPage(ARCHIVE_URI, _archive(bulletins, lang, untranslated))]
+    timeline = site.timeline_in(lang)
+    # bulletins are newest first: the next issue is the one before in the list
+    for i, bulletin in enumerate(bulletins):
+        newer = bulletins[i - 1] if i > 0 else None
+        older = bulletins[i + 1] if i + 1 < len(bulletins) else None
+        # --- glossary ---
+        acronyms = site.glossary.pick(usage.terms_of(bulletin.slug), lang)
+        # --- timeline ---
+        events = citing(timeline, bulletin.slug)
+        # --- performance --- (the preview regenerates every page after each save)
+        key = ("bulletin", lang, bulletin.source.rel, fingerprint(bulletin.source.text),
+               *((b.slug, b.number) if b else None for b in (older, newer)),
+               tuple((t.slug, t.term, t.expansion) for t in acronyms),
+               tuple((e.source.rel, fingerprint(e.source.text)) for e in events))
+        pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
+    pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
+    return pages
+
+
+
+# --- performance ---
+_REMEMBERED = Memo("pages", persist=False)  # quicker to make again than to read
+
+
+def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:
+    """A generated page made from the same inputs (``key``: every value it shows) is made once
+    (see memo.py). Pages are never changed."""
+    return _REMEMBERED.get(key, make)
+
+
+def _timeline(site: Site, lang: str) -> str:
+    labels = {b.slug: b.label(lang) for b in site.bulletins_in(lang)}
+    # --- bilingual --- a bulletin not in this language: raw HTML link to the French page
+    french = {b.slug: b for b in site.bulletins_in(DEFAULT_LANGUAGE)}
+
+    def bulletin_ref(slug: str) -> str:
+        if slug in labels or slug not in french:
+            return f"[{md_escape(labels.get(slug, slug))}]({relative(TIMELINE_URI, bulletin_uri(slug))})"
+        return other_language_link(french[slug], TIMELINE_URI, lang)
+
+    return render(
+        "timeline.md.j2",
+        decades=by_decade(site.timeline_in(lang)),
+        t=strings(lang),
+        lang=lang,
+        bulletin_ref=bulletin_ref,
+        bulletin_label=lambda slug: labels.get(slug, slug),
+        bulletin_link=lambda slug: relative(TIMELINE_URI, bulletin_uri(slug)),
+        term_link=lambda name: relative(TIMELINE_URI, site.glossary.resolve(name, lang).src_uri),
+    )
+
+
+def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
+                   acronyms: list | None = None, events: list | None = None) -> GeneratedPage:
+    here = b.src_uri
+    fragments = {}
+    # --- glossary --- (« Quelques acronymes »: a fragment, see the module's docstring)
+    if acronyms:
+        fragments["acronyms"] = render("acronyms.html.j2", acronyms=acronyms, t=strings(lang),
+                                       link=lambda term: href(here, term.src_uri))
+    content = render(
+        "bulletin.md.j2",
+        b=b,
+        events=events or [],
+        timeline_link=lambda e: f"{relative(here, TIMELINE_URI)}#{e.anchor}",
+        t=strings(lang),
+        lang=lang,
+        older=older,
+        newer=newer,
+        acronyms=acronyms or [],
+        link=lambda other: relative(here, other.src_uri),
+        # Markdown leaves its footnotes placeholder in the page when there is no footnote
+        has_footnotes=bool(_FOOTNOTE_DEFINITION.search(b.body)),
+        acronyms_marker=fragment_marker("acronyms") if acronyms else "",
+    )
+    return GeneratedPage(here, content, fragments)
+
+
+_FOOTNOTE_DEFINITION = re.compile(r"^ {0,3}\[\^[^\]]+\]:", re.MULTILINE)
+
+
+def _archive(bulletins: list[Bulletin], lang: str, untranslated: list[Bulletin] = ()) -> str:
+    # --- bilingual --- untranslated bulletins (French) take their place by date, marked
+    everything = sorted([*bulletins, *untranslated], key=lambda b: b.sort_key, reverse=True)
+    others = {b.slug for b in untranslated}
+    years = [(year, list(items)) for year, items in groupby(everything, key=lambda b: b.date.year)]
+    return render(
+        "archive.md.j2",
+        years=years,
+        t=strings(lang),
+        lang=lang,
+        is_translated=lambda b: b.slug not in others,
+        html_lang=HTML_LANG,
+        original_href=lambda b: original_href(b, ARCHIVE_URI, lang),
+        link=lambda other: relative(ARCHIVE_URI, other.src_uri),
+    )
+
+
+# --- bilingual ---
+def original_href(b: Bulletin, page_uri: str, lang: str) -> str:
+    """The relative address, from a page of ``lang``'s build, of a bulletin's French page.
+
+    MkDocs cannot check a link outside its own build: it is written as raw HTML.
+    """
+
+    page_url = posixpath.dirname(page_uri) + "/" if page_uri.endswith("index.md") else page_uri[:-3] + "/"
+    return cross_href(page_url.lstrip("/"), lang, b.url, DEFAULT_LANGUAGE)
+
+
+def other_language_link(b: Bulletin, page_uri: str, lang: str) -> str:
+    """An HTML link to a bulletin's French page, marked « (in French) »."""
+    t = strings(lang)
+    return (f'<a href="{html.escape(original_href(b, page_uri, lang))}" hreflang="{HTML_LANG[b.lang]}">'
+            f'{html.escape(b.label(lang))}</a> <span class="ip-in-french">{html.escape(t["in_french"])}</span>')
+
+
+# --- directives in hand-written pages ------------------------------------------
+
+_DIRECTIVE = re.compile(r"^<!--\s*infopsoc:\s*([a-z0-9-]+)\s*-->\s*$", re.MULTILINE)
+
+
+def _latest_bulletin(site: Site, lang: str, page_uri: str) -> str:
+    bulletins = site.bulletins_in(lang)
+    return render(
+        "latest.md.j2",
+        b=bulletins[0] if bulletins else None,
+        t=strings(lang),
+        lang=lang,
+        archive=relative(page_uri, ARCHIVE_URI),
+        link=lambda other: relative(page_uri, other.src_uri),
+    )
+
+
+class DirectiveError(Exception):
+    """A directive cannot be expanded: ``message`` says why, ``hint`` what to do (French)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+# --- knowledge base ---
+def _members(site: Site, lang: str, page_uri: str) -> str:
+    if site.members is None:
+        raise DirectiveError(f"la liste des membres a besoin du fichier {site.settings.members_file}, introuvable",
+                             "créez ce fichier (un membre par bloc « - url: … ») ou retirez la directive")
+    return render("members.md.j2", members=site.members, t=strings(lang), lang=lang)
+
+
+DIRECTIVES: dict[str, Callable[[Site, str, str], str]] = {
+    "latest-bulletin": _latest_bulletin,
+    # --- knowledge base ---
+    "members": _members,
+}
+
+
+def expand_directives(markdown: str, page_uri: str, rel_path: str, site: Site, lang: str,
+                      body_line: int = 1) -> tuple[str, list[Problem]]:
+    """Replace each ``<!-- infopsoc: name -->`` line by the Markdown it stands for."""
+    problems: list[Problem] = []
+
+    def replace(match: re.Match) -> str:
+        name = match.group(1)
+        directive = DIRECTIVES.get(name)
+        line = body_line + markdown.count("\n", 0, match.start())
+        if directive is None:
+            problems.append(Problem(rel_path, line, f"directive « {name} » inconnue",
+                                    f"directives possibles : {', '.join(sorted(DIRECTIVES))}"))
+            return match.group(0)
+        try:
+            return directive(site, lang, page_uri)
+        except DirectiveError as exc:
+            problems.append(Problem(rel_path, line, exc.message, exc.hint))
+            return ""
+
+    return _DIRECTIVE.sub(replace, markdown), problems

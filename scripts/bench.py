@@ -248,7 +248,7 @@ def pdf_part(tree: Path, repeat: int, step: int) -> dict:
                 for b in bulletins]
 
     def weasy(document):
-        fetcher = pdf.SiteFetcher(site_url, files)
+        fetcher = pdf.site_fetcher(site_url, files)
         return weasyprint.HTML(string=document.html, base_url=document.base_url,
                                url_fetcher=fetcher).write_pdf(pdf_variant=pdf.PDF_VARIANT)
 

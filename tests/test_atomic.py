@@ -50,11 +50,11 @@ if STEP and sys.orig_argv[1:3] == ["-m", "mkdocs"]:
     elif STEP == "render-bug":
         plugin.expand_directives = _crash("expand_directives")
     elif STEP == "pdf-crash":
-        import infopsoc.outputs.pdf as pdf
-        pdf.render_pdfs = _crash("WeasyPrint")
+        import infopsoc.outputs.pdf.jobs as jobs
+        jobs.render_pdfs = _crash("WeasyPrint")
     elif STEP == "pdf-disk-full":
-        import infopsoc.outputs.pdf as pdf
-        pdf.shutil.copyfile = _disk_full(pdf.shutil.copyfile, 0)
+        import infopsoc.outputs.pdf.jobs as jobs
+        jobs.shutil.copyfile = _disk_full(jobs.shutil.copyfile, 0)
     elif STEP == "feeds-bug":
         plugin.build_feeds = _crash("build_feeds")
     elif STEP == "exports-bug":

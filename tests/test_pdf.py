@@ -18,6 +18,8 @@ from mkdocs.exceptions import Abort, PluginError
 
 from conftest import REPO, bulletin_text
 from infopsoc.outputs import pdf
+from infopsoc.outputs.pdf import document, weasy
+from infopsoc.render.pdf_link import human_size
 
 SOURCE = REPO / "bulletins/info-psoc-03.md"
 
@@ -190,14 +192,14 @@ def test_cache_renders_only_what_changed(tree, caplog):
     caplog.clear()
     plugin = _build(tree)
     assert _rendered_count(caplog) == (0, 2)
-    assert plugin.pdf_report.from_cache == ["info-psoc-01", "info-psoc-02"]
+    assert plugin.pdf.report.from_cache == ["info-psoc-01", "info-psoc-02"]
     assert (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes() == first
 
     caplog.clear()
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10", body="## Section\n\nDeux, revu."))
     plugin = _build(tree)
     assert _rendered_count(caplog) == (1, 1)
-    assert plugin.pdf_report.rendered == ["info-psoc-02"]
+    assert plugin.pdf.report.rendered == ["info-psoc-02"]
 
     # a change to the print stylesheet concerns every PDF
     caplog.clear()
@@ -212,12 +214,12 @@ def test_same_source_gives_the_same_pdf_bytes(tree):
                                                           body="## Une section\n\nTexte[^1].\n\n[^1]: Une note."))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10"))
     plugin = _build(tree)  # two cold renders: on the worker processes
-    assert plugin.pdf_report.rendered == ["info-psoc-01", "info-psoc-02"]
+    assert plugin.pdf.report.rendered == ["info-psoc-01", "info-psoc-02"]
     first = (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes()
     for cached in (tree.root / ".cache/pdf/fr").glob("info-psoc-01.*"):
         cached.unlink()
     plugin = _build(tree)  # one cold render: in this process
-    assert plugin.pdf_report.rendered == ["info-psoc-01"]
+    assert plugin.pdf.report.rendered == ["info-psoc-01"]
     assert (tree.root / "site/pdf/info-psoc-01.pdf").read_bytes() == first
     info = pypdf.PdfReader(tree.root / "site/pdf/info-psoc-01.pdf").metadata
     assert info["/CreationDate"].startswith("D:20160502")
@@ -230,7 +232,7 @@ def test_workers_find_a_pdf_by_its_print_document_when_its_inputs_record_is_stal
     for n in (1, 2):
         tree.write(f"bulletins/info-psoc-0{n}.md", bulletin_text(n, f"Numéro {n}", f"201{n}-05"))
     plugin = _build(tree)
-    assert plugin.pdf_report.rendered == ["info-psoc-01", "info-psoc-02"]
+    assert plugin.pdf.report.rendered == ["info-psoc-01", "info-psoc-02"]
     first = (tree.root / "site/pdf/info-psoc-02.pdf").read_bytes()
     records = sorted((tree.root / ".cache/pdf/fr").glob("info-psoc-0?.json"))
     sources = {}
@@ -239,8 +241,8 @@ def test_workers_find_a_pdf_by_its_print_document_when_its_inputs_record_is_stal
         sources[record.name], data["source"] = data["source"], "autre"
         record.write_text(json.dumps(data), encoding="utf-8")
     plugin = _build(tree)  # both print documents are built (on the workers) and found in the cache
-    assert plugin.pdf_report.rendered == []
-    assert plugin.pdf_report.from_cache == ["info-psoc-01", "info-psoc-02"]
+    assert plugin.pdf.report.rendered == []
+    assert plugin.pdf.report.from_cache == ["info-psoc-01", "info-psoc-02"]
     assert (tree.root / "site/pdf/info-psoc-02.pdf").read_bytes() == first
     for record in records:  # and the inputs are recorded again, for the next build
         assert json.loads(record.read_text(encoding="utf-8"))["source"] == sources[record.name]
@@ -266,9 +268,9 @@ def _fresh(document, site_url, files) -> bytes:
 def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_path):
     document, site_url, files = _one_document(tree)
     first = pdf.render(document, site_url, files)
-    fonts = pdf._fonts
+    fonts = weasy._fonts
     again = pdf.render(document, site_url, files)
-    assert pdf._fonts is fonts  # kept ...
+    assert weasy._fonts is fonts  # kept ...
     assert again.pdf == first.pdf == _fresh(document, site_url, files)  # ... with the same bytes
     # ... and the font files are still among the files the render depends on, for the cache
     assert again.deps == first.deps
@@ -279,7 +281,7 @@ def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_
     other.write_bytes(Path(files["fonts/NotoSans-Regular.woff2"]).read_bytes())
     changed = dict(files, **{"fonts/NotoSerif-Regular.woff2": str(other)})
     swapped = pdf.render(document, site_url, changed)
-    assert pdf._fonts is not fonts
+    assert weasy._fonts is not fonts
     assert swapped.deps["fonts/NotoSerif-Regular.woff2"] != first.deps["fonts/NotoSerif-Regular.woff2"]
     assert swapped.pdf != first.pdf and swapped.pdf == _fresh(document, site_url, changed)
 
@@ -287,23 +289,23 @@ def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_
 def test_a_new_face_for_a_family_already_loaded_renders_on_fresh_fonts(tree):
     document, site_url, files = _one_document(tree)
     usual = pdf.render(document, site_url, files)
-    fonts = pdf._fonts
+    fonts = weasy._fonts
     face = ('<style>@font-face { font-family: "IP Serif"; font-weight: 400; font-style: normal; '
             'src: url(../../fonts/NotoSans-Regular.woff2) format("woff2"); }</style></head>')
     odd = pdf.PrintDocument(document.slug, document.lang, document.html.replace("</head>", face), document.base_url)
     rendered = pdf.render(odd, site_url, files)
-    assert pdf._fonts is not fonts and not rendered.warnings
+    assert weasy._fonts is not fonts and not rendered.warnings
     assert rendered.pdf == _fresh(odd, site_url, files) != usual.pdf
 
 
 def test_enclosure_for_the_feeds(tree):
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05"))
     plugin = _build(tree)
-    url, length, mime = plugin.pdf_enclosure("info-psoc-01")
+    url, length, mime = plugin.pdf.enclosure("info-psoc-01")
     assert url == "https://www.ctroc.org/info-psoc/pdf/info-psoc-01.pdf"
     assert length == (tree.root / "site/pdf/info-psoc-01.pdf").stat().st_size
     assert mime == "application/pdf"
-    assert plugin.pdf_enclosure("info-psoc-99") is None
+    assert plugin.pdf.enclosure("info-psoc-99") is None
 
 
 def test_pdfs_can_be_turned_off(tree, monkeypatch):
@@ -326,9 +328,7 @@ def test_a_resource_off_the_site_is_refused_before_and_during_the_pdf(tree, capl
     assert "bulletins/info-psoc-01.md:10:" in errors and "https://example.org/logo.png" in errors
     assert not (tree.root / ".cache/pdf/fr/info-psoc-01.pdf").exists()
     # ... and WeasyPrint's fetcher would refuse it anyway: no network request from a PDF render.
-    from infopsoc.outputs.pdf import SiteFetcher
-
-    fetcher = SiteFetcher("https://www.ctroc.org/info-psoc/", {})
+    fetcher = pdf.site_fetcher("https://www.ctroc.org/info-psoc/", {})
     with pytest.raises(ValueError, match="adresse hors du site refusée"):
         fetcher.fetch("https://example.org/logo.png")
 
@@ -387,7 +387,7 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
                 '<div class="footnote"><hr><ol><li id="fn:1"><p>La <em>note</em>.&#160;'
                 '<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>'
                 '<nav class="ip-prevnext"><a href="../x/">Numéro précédent</a></nav>')
-    body, sections = pdf._print_body(rendered)
+    body, sections = document.print_body(rendered)
     assert sections == [pdf.Section("s", "Section")]
     assert '<span class="ip-footnote" id="fn:1">La <em>note</em>.</span> suite.' in body
     for gone in ("ip-bulletin-head", "headerlink", "footnote-backref", "ip-prevnext", "<hr>"):
@@ -395,16 +395,16 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
 
 
 def test_pdfs_are_off_under_serve_unless_asked(monkeypatch):
-    from infopsoc.plugin.events import _pdf_wanted
+    from infopsoc.plugin.pdf_step import pdf_wanted
 
     monkeypatch.delenv("INFOPSOC_PDF", raising=False)
-    assert _pdf_wanted(None, is_serve=False) is True
-    assert _pdf_wanted(None, is_serve=True) is False
-    assert _pdf_wanted(True, is_serve=True) is True
+    assert pdf_wanted(None, is_serve=False) is True
+    assert pdf_wanted(None, is_serve=True) is False
+    assert pdf_wanted(True, is_serve=True) is True
     monkeypatch.setenv("INFOPSOC_PDF", "1")
-    assert _pdf_wanted(False, is_serve=True) is True
+    assert pdf_wanted(False, is_serve=True) is True
     monkeypatch.setenv("INFOPSOC_PDF", "0")
-    assert _pdf_wanted(None, is_serve=False) is False
+    assert pdf_wanted(None, is_serve=False) is False
 
 
 def test_progress_bar_only_on_a_terminal():
@@ -423,9 +423,9 @@ def test_progress_bar_only_on_a_terminal():
 
 
 def test_sizes_in_the_link():
-    assert pdf.human_size(60821, "fr") == "61 ko"
-    assert pdf.human_size(1_250_000, "fr") == "1,2 Mo"
-    assert pdf.human_size(1_250_000, "en") == "1.2 MB"
+    assert human_size(60821, "fr") == "61 ko"
+    assert human_size(1_250_000, "fr") == "1,2 Mo"
+    assert human_size(1_250_000, "en") == "1.2 MB"
 
 
 def test_the_real_feeds_announce_the_pdf_as_enclosure(real):

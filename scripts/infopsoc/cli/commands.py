@@ -18,11 +18,11 @@ import click
 
 from infopsoc.cli import scaffold
 from infopsoc.cli.french_click import FrenchGroup
-from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
+from infopsoc.cli.translations import translation_status
 from infopsoc.content.site import Settings, load_site
 from infopsoc.core.dates import dating_day
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.urls import language_prefix
-from infopsoc.cli.translations import translation_status
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 

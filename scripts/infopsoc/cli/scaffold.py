@@ -18,11 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from infopsoc.content.collection import SLUG, iter_markdown
-from infopsoc.core.dates import DateFormatError, PartialDate
 from infopsoc.content.checks.placeholders import PLACEHOLDER
+from infopsoc.content.collection import SLUG, iter_markdown
 from infopsoc.content.sources import read_source, relative_name, split_name
-
+from infopsoc.core.dates import DateFormatError, PartialDate
 
 _BULLETIN_NAME = re.compile(r"^info-psoc-(\d+)$")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "-", "'": "-"})

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infopsoc.content.collection import check_translations, load_folder
+from infopsoc.content.schema import Field, Schema, boolean, partial_date, positive_int, text, text_list
+from infopsoc.content.sources import Source
 from infopsoc.core.dates import PartialDate
 from infopsoc.core.i18n import strings
 from infopsoc.core.problems import Problem
 from infopsoc.core.urls import bulletin_uri, page_url
-from infopsoc.content.schema import Field, Schema, boolean, partial_date, positive_int, text, text_list
-from infopsoc.content.sources import Source
 
 SCHEMA = Schema(
     "un bulletin",

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from infopsoc.core.problems import Problem
 from infopsoc.content.schema import Schema
 from infopsoc.content.sources import Source, read_source
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from infopsoc.core.problems import Problem
 
 T = TypeVar("T")
 

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Iterable
 
 from infopsoc.content.collection import check_translations, load_folder
+from infopsoc.content.schema import Field, Schema, text, text_list
+from infopsoc.content.sources import Source
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.core.problems import Problem
 from infopsoc.core.urls import page_url, term_uri
-from infopsoc.content.schema import Field, Schema, text, text_list
-from infopsoc.content.sources import Source
 
 SCHEMA = Schema(
     "un terme du glossaire",

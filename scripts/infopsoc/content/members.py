@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from infopsoc.core.problems import Problem
 from infopsoc.content.sources import MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, unprintable
+from infopsoc.core.problems import Problem
 
 FIELDS = ("url", "name", "region")
 # the French words staff are likely to type instead

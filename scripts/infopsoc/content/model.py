@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 
 from infopsoc.content.bulletins import Bulletin, published
-from infopsoc.content.members import Member
 from infopsoc.content.glossary import Glossary
+from infopsoc.content.members import Member
 from infopsoc.content.timeline import Event, in_order
 
 

@@ -11,9 +11,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from infopsoc.content.sources import Source
 from infopsoc.core.dates import DateFormatError, PartialDate
 from infopsoc.core.problems import Problem
-from infopsoc.content.sources import Source
 
 
 class Invalid(ValueError):

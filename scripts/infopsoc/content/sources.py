@@ -8,7 +8,6 @@ remembers its line so that validation can point at it.
 from __future__ import annotations
 
 import hashlib
-
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

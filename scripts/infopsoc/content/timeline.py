@@ -16,11 +16,11 @@ from typing import Any, Callable
 from babel.dates import format_interval, get_month_names
 
 from infopsoc.content.collection import check_translations, load_folder
+from infopsoc.content.schema import Context, Field, Invalid, Schema, partial_date, text, text_list
+from infopsoc.content.sources import Source
 from infopsoc.core.dates import LOCALES, PartialDate
 from infopsoc.core.i18n import strings
 from infopsoc.core.problems import Problem
-from infopsoc.content.schema import Context, Field, Invalid, Schema, partial_date, text, text_list
-from infopsoc.content.sources import Source
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,9 @@ one way. Formatting goes through Babel, never hand-written month names.
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass
 from typing import Literal

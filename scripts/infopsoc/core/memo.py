@@ -65,11 +65,14 @@ class Memo:
 
 @functools.cache
 def code_version() -> str:
-    """The hash of the whole ``infopsoc`` package, every subpackage included (modules, templates,
-    catalogues): results depend on them (the code this process runs does not change while it
-    runs: computed once)."""
+    """The fingerprint of this ``infopsoc`` package: results depend on its code (the code this
+    process runs does not change while it runs: computed once)."""
+    return package_fingerprint(Path(__file__).resolve().parent.parent)
+
+
+def package_fingerprint(package: Path) -> str:
+    """The hash of a package folder, every subpackage included (modules, templates)."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*")):
         if path.is_dir() or "__pycache__" in path.parts or path.suffix not in _CODE_SUFFIXES:
             continue

@@ -31,6 +31,7 @@ GLOSSARY_EXPORT = "glossaire.json"
 RSS_FEED = "rss.xml"
 ATOM_FEED = "atom.xml"
 PDF_DIR = "pdf"
+PDF_TYPE = "application/pdf"  # the media type the page link and the feeds' enclosures announce
 
 
 def bulletin_uri(slug: str) -> str:

@@ -22,43 +22,32 @@ import os
 from pathlib import Path
 
 import jinja2
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
-from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
-from infopsoc.plugin.material import repair_material_html, repair_material_script, tooltips_within_budget
-from infopsoc.render.glossary_pages import glossary_export, glossary_pages
-from infopsoc.render.pages import expand_directives, fill_fragments, generate_pages
-from infopsoc.core.problems import Problem, Report
 from infopsoc.content.site import Settings, Site, load_site
-from infopsoc.core.i18n import HTML_LANG, strings
 from infopsoc.core import memo
-from infopsoc.outputs import pdf
-from infopsoc.plugin import render_cache
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
-from infopsoc.plugin.dirty import ChangeTracker
-from infopsoc.render.languages import alternates, hreflang_links, language_view
+from infopsoc.core.i18n import HTML_LANG, strings
+from infopsoc.core.problems import Problem, Report
 from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, root_url
+from infopsoc.outputs.export import glossary_export
+from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
+from infopsoc.outputs.pdf import warm_up
+from infopsoc.plugin import render_cache
+from infopsoc.plugin.config import InfoPsocConfig
+from infopsoc.plugin.dirty import ChangeTracker
+from infopsoc.plugin.material import repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.plugin.pdf_step import PdfStep, pdf_wanted
+from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
+from infopsoc.render.glossary_pages import glossary_pages
+from infopsoc.render.languages import alternates, hreflang_links, language_view
+from infopsoc.render.pages import expand_directives, fill_fragments, generate_pages
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
 
 
-class InfoPsocConfig(Config):
-    bulletins_dir = c.Type(str, default="bulletins")
-    glossary_dir = c.Type(str, default="glossary")
-    timeline_dir = c.Type(str, default="timeline")
-    drafts = c.Optional(c.Type(bool))
-    lang = c.Optional(c.Type(str))  # default: the theme's language (mkdocs.en.yml sets only theme.language)
-    acronym_allow = c.ListOfItems(c.Type(str), default=[])
-    # --- knowledge base ---
-    members_file = c.Type(str, default="data/membres.yml")
-    # --- pdf ---
-    pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
-    pdf_cache_dir = c.Type(str, default=".cache/pdf")
 
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
@@ -68,8 +57,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.is_serve = False
         self.dirty = False
         self.tracker = ChangeTracker()
-        self._early = None
-        self._late_pages: dict[str, tuple[str, str]] = {}
         self.site: Site | None = None
         self.usage = TermUsage("fr", {})  # which terms each bulletin uses (the glossary's pre-pass)
         # slug -> the bulletin's rendered HTML content (for feeds and PDFs)
@@ -78,10 +65,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self.render_cache: render_cache.RenderCache | None = None
         # src_uri -> the HTML fragments of a generated page (pages.fill_fragments)
         self.fragments: dict[str, dict[str, str]] = {}
-        # --- pdf ---
-        self.pdf_enabled = False
-        self.pdfs: dict = {}            # slug -> pdf.PdfFile
-        self.pdf_report = None          # pdf.RenderReport of the last build
+        self.pdf: PdfStep | None = None  # the PDFs of the current build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve = command == "serve"
@@ -102,13 +86,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.drafts = drafts
         if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
             self.rendered = {}
-        # --- pdf ---
-        self.pdfs, self.pdf_report = {}, None
-        self._early = None  # pdf.EarlyPdfs of this build, started by the first bulletin page
-        self._late_pages = {}  # slug -> (page file, url): PDF linked at the end
-        self.pdf_enabled = _pdf_wanted(self.config.pdf, self.is_serve)
-        if self.pdf_enabled:
-            pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
+        pdf_enabled = pdf_wanted(self.config.pdf, self.is_serve)
+        if pdf_enabled:
+            warm_up()  # --- performance --- a worker ready when the first PDF is asked for
         # --- bilingual --- (one build per language: the plugin's language is the theme's)
         if not self.config.lang:
             self.config.lang = config.theme["language"] or "fr"
@@ -121,6 +101,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         memo.load(self._memo_file(settings))
         self.site, report = load_site(settings)
         self._raise_or_log(report)
+        # --- pdf ---
+        self.pdf = PdfStep(enabled=pdf_enabled, site=self.site, lang=self.config.lang,
+                           author=config.site_author or "CTROC", cache_dir=self._pdf_cache)
         # --- glossary ---
         extensions = [e for e in config.markdown_extensions if not isinstance(e, GlossaryExtension)]
         # --- performance --- (the pre-pass's answers are kept next to the PDF cache)
@@ -194,22 +177,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self.tracker.forget()  # the next build redoes every page
-        if self._early is not None:
-            self._early.cancel()
-            self._early = None
-        self._late_pages = {}
-
-    def _start_pdf(self, slug: str, config, files: Files) -> None:
-        assert self.site is not None
-        if self._early is None:
-            self._early = pdf.EarlyPdfs(site_url=self.site.settings.site_url,
-                                              author=config.site_author or "CTROC", lang=self.config.lang,
-                                              cache_dir=self._pdf_cache)
-            self._early_files = _site_files(files)
-            self._early_bulletins = {b.slug: b for b in self.site.bulletins_in(self.config.lang)}
-        bulletin = self._early_bulletins.get(slug)
-        if bulletin is not None:
-            self._early.start(bulletin, self.rendered[slug], self._early_files)
+        if self.pdf is not None:
+            self.pdf.cancel()
 
     def on_shutdown(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
@@ -237,11 +206,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
             self.rendered[meta["slug"]] = self._with_fragments(html, page)
-            if self.pdf_enabled:
-                # --- performance --- its PDF is looked up, or started in a worker, now (pdf.EarlyPdfs)
-                self._start_pdf(meta["slug"], config, files)
-                # --- pdf --- (the link, with the PDF's size, is put in once the PDF is known)
-                html = pdf.with_link_placeholder(html)
+            # --- pdf --- (started now; the link, with the PDF's size, is put in once the PDF is known)
+            html = self.pdf.page_converted(meta["slug"], self.rendered[meta["slug"]], html, files)
         return html
 
     def on_env(self, env, *, config, files: Files):
@@ -256,17 +222,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
         env.globals["infopsoc_alternates"] = self._alternates
         env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
-        # --- pdf ---
-        if not self.pdf_enabled:
-            return env
-        assert self.site is not None
-        # the PDFs still rendering (pdf.EarlyPdfs) are waited for at the end of the build (on_post_build):
-        # their pages keep the link's placeholder until then
-        report = pdf.make_pdfs(self.site, self.rendered, lang=self.config.lang,
-                                     author=config.site_author or "CTROC", files=_site_files(files),
-                                     cache_dir=self._pdf_cache, early=self._early,
-                                     wait=False)
-        self.pdfs, self.pdf_report = report.pdfs, report
+        # --- pdf --- (the PDFs still rendering are waited for at the end of the build: on_post_build)
+        self.pdf.all_converted(self.rendered, files)
         return env
 
     # --- performance --- after the search plugin (priority 0) has indexed the page: the fragments
@@ -275,12 +232,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_page_context(self, context, *, page, config, nav):
         page.content = self._with_fragments(page.content, page)
         meta = page.meta.get("infopsoc") or {}
-        if self.pdf_enabled and meta.get("kind") == "bulletin":
-            if self._early is not None and meta["slug"] in self._early.running:
-                self._late_pages[meta["slug"]] = (page.file.abs_dest_path, page.url)  # linked in on_post_build
-            else:
-                page.content = pdf.with_link(page.content, self.pdfs.get(meta["slug"]), page.url,
-                                                   self.config.lang)
+        if meta.get("kind") == "bulletin":
+            page.content = self.pdf.link(page.content, meta["slug"], page.url, page.file.abs_dest_path)
         return context
 
     def _cache_root(self, settings: Settings) -> Path:
@@ -327,13 +280,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         return alternates(self.site, page.file.src_uri, page.url, self.config.lang)
 
     def _enclosure(self, bulletin) -> Enclosure | None:
-        found = self.pdf_enclosure(bulletin.slug)
+        found = self.pdf.enclosure(bulletin.slug) if self.pdf else None
         return Enclosure(*found) if found else None
-
-    def pdf_enclosure(self, slug: str) -> tuple[str, int, str] | None:
-        """(url, length, mime) of a bulletin's PDF, for the feeds; None when PDFs are off."""
-        found = self.pdfs.get(slug)
-        return found.enclosure(self.site.settings.site_url) if found and self.site else None
 
     # --- quality ---
     def on_post_page(self, output: str, *, page, config) -> str:
@@ -350,8 +298,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         assert self.site is not None
         site_dir = Path(config.site_dir)
         # --- pdf --- (first: the feeds announce the PDFs with their sizes)
-        if self.pdf_enabled:
-            self._finish_pdfs(config)
+        self.pdf.finish(site_dir, strict=config.strict)
         # --- feeds --- (the PDFs are their enclosures)
         feeds = build_feeds(self.site.bulletins, self.rendered, site_url=self._root_url,
                             lang=self.config.lang, enclosure=self._enclosure)
@@ -359,8 +306,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             target = site_dir / path.removeprefix(language_prefix(self.config.lang))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        if self.pdf_enabled:
-            pdf.publish(self.pdfs, site_dir)
         # --- quality --- (Material's script: see markup.repair_material_script)
         for bundle in site_dir.glob("assets/javascripts/bundle.*.min.js"):
             script = bundle.read_text(encoding="utf-8")
@@ -375,27 +320,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             log.info(f"Pages : {self.render_cache.converted} converties, "
                      f"{self.render_cache.reused} reprises de la construction précédente")
         memo.save(self._memo_file(self.site.settings))
-
-    def _finish_pdfs(self, config) -> None:
-        """Wait for the PDFs still rendering, link them from their pages (written with a placeholder),
-        and report: a WeasyPrint warning fails a strict build."""
-        report = self.pdf_report
-        if self._early is not None:
-            report = self._early.finish(report)
-            self._early = None
-        self.pdfs, self.pdf_report = report.pdfs, report
-        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
-        if report.warnings:
-            lines = [f"  {slug} : {message}" for slug, message in report.warnings]
-            if config.strict:
-                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
-            for line in lines:
-                log.warning("WeasyPrint :" + line)
-        for slug, (path, url) in sorted(self._late_pages.items()):
-            page = Path(path)
-            page.write_text(pdf.with_link(page.read_text(encoding="utf-8"), self.pdfs.get(slug), url,
-                                                self.config.lang), encoding="utf-8")
-        self._late_pages = {}
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
@@ -420,11 +344,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
 
 
-def _site_files(files: Files) -> dict[str, str]:
-    """Each path of the site and its file on disk: what a PDF may fetch (images, stylesheets, fonts)."""
-    return {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
-
-
 def _exact_dirty_builds(record: logging.LogRecord) -> bool:
     """MkDocs warns that a dirty build may leave navigation and links stale, and the warning fails
     a strict build. Here the pages whose inputs changed are rebuilt, and all of them when the
@@ -437,13 +356,6 @@ def _body_line(source: str, markdown: str) -> int:
     if markdown and source.endswith(markdown):
         return source[: len(source) - len(markdown)].count("\n") + 1
     return 1
-
-
-def _pdf_wanted(option: bool | None, is_serve: bool) -> bool:
-    forced = os.environ.get("INFOPSOC_PDF")
-    if forced in ("0", "1"):
-        return forced == "1"
-    return (not is_serve) if option is None else option
 
 
 def _project_path(file: File, root: Path) -> str:

@@ -19,7 +19,6 @@ no MkDocs here.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -27,14 +26,13 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import STX, ETX
+from markdown.util import ETX, STX
 
 from infopsoc.content.glossary import Term
 from infopsoc.core.fingerprints import extensions_signature
@@ -396,34 +394,3 @@ def term_usage(site, lang: str, extensions: list, extension_configs: dict,
     """The terms used by each published bulletin of one language."""
     texts = {b.slug: b.body for b in site.bulletins_in(lang)}
     return TermUsage(lang, terms_used(texts, site.glossary.terms(lang), extensions, extension_configs, cache_file))
-
-
-# --- plain text (for exports) ------------------------------------------------------
-
-class _TextParser(HTMLParser):
-    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre", "tr", "div"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[list[str]] = [[]]
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
-            self.blocks.append([])
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
-            self.blocks.append([])
-
-    def handle_data(self, data):
-        self.blocks[-1].append(data)
-
-
-@functools.lru_cache(maxsize=4096)
-def plain_text(markdown_text: str) -> str:
-    """A Markdown text as plain text: paragraphs separated by a blank line."""
-    parser = _TextParser()
-    parser.feed(markdown.markdown(markdown_text))
-    parser.close()
-    paragraphs = (" ".join("".join(parts).split()) for parts in parser.blocks)
-    return "\n\n".join(p for p in paragraphs if p)

@@ -9,17 +9,15 @@
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 
 from infopsoc.content.glossary import Term
-from infopsoc.core.urls import GLOSSARY_DIR, GLOSSARY_INDEX_URI as INDEX_URI
-from infopsoc.render.glossary_markdown import TermUsage, plain_text
-from infopsoc.core.i18n import LANGUAGES, strings
-from infopsoc.core.fingerprints import fingerprint
-from infopsoc.render.pages import GeneratedPage, fragment_marker, href, relative, remembered, render
 from infopsoc.content.model import Site
-
+from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.i18n import strings
+from infopsoc.core.urls import GLOSSARY_INDEX_URI as INDEX_URI
+from infopsoc.render.glossary_markdown import TermUsage
+from infopsoc.render.pages import GeneratedPage, fragment_marker, href, relative, remembered, render
 
 
 def glossary_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPage]:
@@ -76,37 +74,3 @@ def _term_page(site: Site, term: Term, lang: str, usage: TermUsage) -> Generated
         link=lambda other: relative(term.src_uri, other.src_uri),
     )
     return GeneratedPage(term.src_uri, content, fragments)
-
-
-def page_url(term: Term, site_url: str, directory_urls: bool = True) -> str:
-    """The absolute address of a term's page."""
-    path = term.url if directory_urls else f"{GLOSSARY_DIR}/{term.slug}.html"
-    return site_url.rstrip("/") + "/" + path
-
-
-def glossary_export(site: Site, lang: str, directory_urls: bool = True) -> str:
-    """``glossaire.json``: each term of the site's language, with its text in every language.
-
-    The address is the term's permanent page; definitions are plain text.
-    """
-    terms = []
-    for term in site.glossary.terms(lang):
-        entry: dict = {"slug": term.slug, "url": page_url(term, site.settings.site_url, directory_urls)}
-        for code in LANGUAGES:
-            version = site.glossary.get(term.slug, code)
-            if version is None:
-                continue
-            entry[code] = {
-                "term": version.term,
-                "expansion": version.expansion,
-                "aliases": version.aliases,
-                "definition": plain_text(version.body),
-            }
-        terms.append(entry)
-    document = {
-        "site_url": site.settings.site_url,
-        "page_language": lang,
-        "languages": [code for code in LANGUAGES if site.glossary.terms(code)],
-        "terms": terms,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

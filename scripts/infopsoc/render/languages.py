@@ -16,7 +16,6 @@ from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, LANGUAGES, split_uri
 from infopsoc.core.urls import BULLETIN_DIR, GLOSSARY_DIR, INDEX_PAGES, cross_href, language_url, root_url
 
 
-
 def language_view(src_uris: list[str], lang: str) -> tuple[dict[str, str], list[str]]:
     """Which source file each page of ``lang``'s build comes from.
 

@@ -23,14 +23,14 @@ from typing import Callable
 import jinja2
 
 from infopsoc.content.bulletins import Bulletin
-from infopsoc.core.fingerprints import fingerprint
-from infopsoc.core.memo import Memo
-from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
-from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
-from infopsoc.core.problems import Problem
 from infopsoc.content.model import Site
-from infopsoc.render.glossary_markdown import TermUsage
 from infopsoc.content.timeline import by_decade, citing
+from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
+from infopsoc.core.memo import Memo
+from infopsoc.core.problems import Problem
+from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
+from infopsoc.render.glossary_markdown import TermUsage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 

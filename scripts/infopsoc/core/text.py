@@ -1,0 +1,37 @@
+"""Plain text from Markdown: what an export or a metadata field shows of a text."""
+
+from __future__ import annotations
+
+import functools
+from html.parser import HTMLParser
+
+import markdown
+
+
+class _TextParser(HTMLParser):
+    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote", "pre", "tr", "div"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.blocks.append([])
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.blocks.append([])
+
+    def handle_data(self, data):
+        self.blocks[-1].append(data)
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(markdown_text: str) -> str:
+    """A Markdown text as plain text: paragraphs separated by a blank line."""
+    parser = _TextParser()
+    parser.feed(markdown.markdown(markdown_text))
+    parser.close()
+    paragraphs = (" ".join("".join(parts).split()) for parts in parser.blocks)
+    return "\n\n".join(p for p in paragraphs if p)

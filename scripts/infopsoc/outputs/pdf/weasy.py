@@ -1,0 +1,220 @@
+"""WeasyPrint, set up for our documents: a fetcher that serves the site's own files and refuses
+every other address (no request ever leaves the machine), fonts decoded once per process, and
+WeasyPrint's warnings returned with the PDF instead of logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import multiprocessing
+import multiprocessing.forkserver
+import multiprocessing.util
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from infopsoc.outputs.pdf.cache import Rendered, file_hash
+from infopsoc.outputs.pdf.document import PDF_VARIANT, PrintDocument
+
+# WeasyPrint takes about a second to import: only a build that renders a PDF pays for it
+# (the worker processes preload it).
+
+@cache
+def weasyprint_module():
+    import weasyprint
+
+    return weasyprint
+
+
+
+# --- fetching site files, and nothing else -----------------------------------------------------
+
+def site_fetcher(site_url: str, files: dict[str, str]):
+    """A WeasyPrint URL fetcher that serves ``files`` (path in the site -> file on disk) under
+    ``site_url`` and refuses every other address."""
+    return _site_fetcher_class()(site_url, files)
+
+
+@cache
+def _site_fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class SiteFetcher(URLFetcher):
+        """Serves the addresses under ``site_url`` from local files; refuses every other address.
+
+        ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
+        recorded with its hash in ``fetched``, for the cache.
+        """
+
+        def __init__(self, site_url: str, files: dict[str, str]):
+            super().__init__(allowed_protocols=("http", "https", "data"))
+            self.site_url = site_url
+            self.files = files
+            self.fetched: dict[str, str] = {}
+
+        def site_path(self, url: str) -> str | None:
+            """The path in the site that ``url`` names; None for an address off the site."""
+            if not url.startswith(self.site_url):
+                return None
+            path = unquote(urlsplit(url[len(self.site_url):]).path)
+            if path.endswith("/") or not path:
+                path += "index.html"
+            return path
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = self.site_path(url)
+            if path is None:
+                raise ValueError(f"adresse hors du site refusée (aucune requête réseau) : {url}")
+            local = self.files.get(path)
+            if local is None:
+                raise ValueError(f"fichier absent du site : {path}")
+            data = Path(local).read_bytes()
+            self.fetched[path] = hashlib.sha256(data).hexdigest()
+            mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            if path.endswith(".woff2"):
+                mime = "font/woff2"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+    return SiteFetcher
+
+
+# --- fonts decoded once per process ------------------------------------------------------------
+#
+# WeasyPrint decodes every @font-face (WOFF2 -> TrueType, in pure Python) into a new font
+# configuration for each document: about a quarter of a render of ours. A process that renders
+# many bulletins keeps one configuration instead (``font_config``, WeasyPrint's own API), with
+# three guards: every render still lists the font files among the files it fetched (the cache
+# needs them), the configuration is dropped as soon as one of its font files changes, and a render
+# that brings a new face for a family loaded by an earlier render starts again on a fresh one (two
+# faces for the same family and style would let Fontconfig pick either).
+
+class _FontsChanged(Exception):
+    """A render needs faces that conflict with the shared configuration's: start it again."""
+
+
+@cache
+def _shared_fonts_class():
+    from weasyprint.text.fonts import FontConfiguration
+
+    class SharedFonts(FontConfiguration):
+        def __init__(self) -> None:
+            super().__init__()
+            # WeasyPrint writes each decoded face in a temporary folder; ours is removed when
+            # the process ends (worker processes skip ``__del__`` and ``atexit``).
+            self._folder = Path(tempfile.mkdtemp(prefix="infopsoc-fonts-"))
+            multiprocessing.util.Finalize(self, shutil.rmtree, args=(str(self._folder),),
+                                          kwargs={"ignore_errors": True}, exitpriority=0)
+            self.faces: dict[str, tuple[str, dict[str, str]]] = {}  # face -> (family, {site path: sha256})
+            self.sealed: set[str] = set()                 # families loaded by earlier renders
+
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            key = str(rule_descriptors)  # WeasyPrint's own key for a face
+            if key not in self.faces:
+                if rule_descriptors["font_family"] in self.sealed:
+                    raise _FontsChanged(rule_descriptors["font_family"])
+                written = len(os.listdir(self._folder))
+                super().add_font_face(rule_descriptors, url_fetcher)
+                if len(os.listdir(self._folder)) == written:
+                    return  # not loaded (WeasyPrint has warned): tried again by the next render
+                self.faces[key] = (rule_descriptors["font_family"], self._files_of(rule_descriptors, url_fetcher))
+            url_fetcher.fetched.update(self.faces[key][1])
+
+        @staticmethod
+        def _files_of(rule_descriptors, url_fetcher) -> dict[str, str]:
+            found = {}
+            for _kind, url in rule_descriptors["src"]:
+                path = url_fetcher.site_path(url) if isinstance(url, str) else None
+                if path is not None and path in url_fetcher.files:
+                    found[path] = file_hash(url_fetcher.files[path])
+            return found
+
+        def seal(self) -> None:
+            """After a render: the families it loaded may not receive new faces any more."""
+            self.sealed = {family for family, _ in self.faces.values()}
+
+        def still_valid(self, files: dict[str, str]) -> bool:
+            for _family, deps in self.faces.values():
+                for path, digest in deps.items():
+                    local = files.get(path)
+                    if local is None or file_hash(local) != digest:
+                        return False
+            return True
+
+    return SharedFonts
+
+
+_fonts = None
+
+
+def _shared_fonts(files: dict[str, str]):
+    """This process's font configuration, as long as the font files it holds are unchanged."""
+    global _fonts
+    if _fonts is None or not _fonts.still_valid(files):
+        _fonts = _shared_fonts_class()()
+    return _fonts
+
+
+def _drop_shared_fonts() -> None:
+    global _fonts
+    _fonts = None
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher=None,
+            stylesheets: list | None = None, font_config=None) -> "weasyprint.document.Document":  # noqa: F821
+    """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
+    fetcher = fetcher or _site_fetcher_class()(site_url, files)
+    html = weasyprint_module().HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    return html.render(font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
+
+
+def render(document: PrintDocument, site_url: str, files: dict[str, str]) -> Rendered:
+    """Render one print document; WeasyPrint's warnings and errors are returned, not logged.
+
+    Uses this process's shared font configuration (see ``_shared_fonts``): the bytes are the same
+    as with a fresh one."""
+    logger = weasyprint_module().LOGGER
+    while True:
+        fonts = _shared_fonts(files)
+        fetcher = _site_fetcher_class()(site_url, files)
+        capture = _Capture()
+        logger.addHandler(capture)
+        propagate, logger.propagate = logger.propagate, False
+        try:
+            pdf = lay_out(document, site_url, files, fetcher, font_config=fonts).write_pdf(
+                pdf_variant=PDF_VARIANT,
+                pdf_identifier=document.key()[:32].encode("ascii"),
+            )
+        except _FontsChanged:
+            _drop_shared_fonts()
+            continue  # again, on a fresh configuration (it takes every face)
+        except BaseException:
+            _drop_shared_fonts()
+            raise
+        finally:
+            logger.removeHandler(capture)
+            logger.propagate = propagate
+        if capture.messages:
+            _drop_shared_fonts()  # a face that failed must warn again in the next render
+        else:
+            fonts.seal()
+        return Rendered(document.slug, document.lang, pdf, dict(sorted(fetcher.fetched.items())), capture.messages)

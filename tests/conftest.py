@@ -40,15 +40,18 @@ def bulletin_text(number=1, title="Titre", date="2017-10", summary="Résumé.", 
     return "\n".join(lines)
 
 
+def _without_nav(config: Path) -> str:
+    """A configuration of the real project without its ``nav`` (a fixture has other pages)."""
+    return re.sub(r"^nav:\n(?:[ \-].*\n)+", "", config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
 class Tree:
     """A throw-away Info-PSOC project: the real mkdocs.yml (minus nav) and theme."""
 
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        config = re.sub(r"^nav:\n(?:[ \-].*\n)+", "", config, flags=re.MULTILINE)
-        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+        (root / "mkdocs.yml").write_text(_without_nav(REPO / "mkdocs.yml"), encoding="utf-8")
         shutil.copytree(REPO / "theme", root / "theme")
         self.write("content/index.md", "# Accueil\n\n<!-- infopsoc: latest-bulletin -->\n")
         for name in ("bulletins", "glossary", "timeline"):
@@ -96,6 +99,12 @@ class Tree:
     def read(self, rel: str) -> str:
         return (self.root / "site" / rel).read_text(encoding="utf-8")
 
+    def with_english(self) -> Tree:
+        """This tree with the real English configuration (mkdocs.en.yml, minus nav): ``infopsoc build``
+        then builds both languages."""
+        (self.root / "mkdocs.en.yml").write_text(_without_nav(REPO / "mkdocs.en.yml"), encoding="utf-8")
+        return self
+
     def with_real_content(self) -> Tree:
         """This tree with a fresh copy of the real content: bulletins, glossary, timeline, pages, data."""
         for name in ("bulletins", "glossary", "timeline", "content", "data"):
@@ -115,6 +124,18 @@ def _quiet_mkdocs_logs():
     # MkDocs adds handlers per build; keep the test output readable.
     logging.getLogger("mkdocs").propagate = True
     yield
+
+
+#: A small but complete project: two French bulletins and one English, terms, events, members
+#: (tests/fixtures/project/README.md).
+FIXTURE_PROJECT = Path(__file__).resolve().parent / "fixtures" / "project"
+
+
+def fixture_project(root: Path) -> Tree:
+    """The fixture project, with the real configuration and theme, in both languages, at ``root``."""
+    tree = Tree(root).with_english()
+    shutil.copytree(FIXTURE_PROJECT, root, dirs_exist_ok=True)
+    return tree
 
 
 # --- reliability ---

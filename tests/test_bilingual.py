@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from conftest import bulletin_text, copy_project
+from conftest import REPO, bulletin_text, copy_project
 from infopsoc.cli import main
 from infopsoc.core.urls import cross_href, root_url
 from infopsoc.core.i18n import split_uri

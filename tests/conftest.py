@@ -129,6 +129,8 @@ def _quiet_mkdocs_logs():
 #: A small but complete project: two French bulletins and one English, terms, events, members
 #: (tests/fixtures/project/README.md).
 FIXTURE_PROJECT = Path(__file__).resolve().parent / "fixtures" / "project"
+#: Its built site, kept as the expected output (test_golden.py)
+GOLDEN_SITE = Path(__file__).resolve().parent / "golden" / "site"
 
 
 def fixture_project(root: Path) -> Tree:

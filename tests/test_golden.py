@@ -27,9 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fixture_project, run_infopsoc
+from conftest import GOLDEN_SITE as GOLDEN, fixture_project, run_infopsoc
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "site"
 UPDATE = os.environ.get("INFOPSOC_UPDATE_GOLDEN") == "1"
 EPOCH = "1508328000"  # 2017-10-18 12:00 UTC: the sitemap's <lastmod>
 KEPT_SUFFIXES = (".html", ".xml", ".json")

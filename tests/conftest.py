@@ -94,6 +94,7 @@ class Tree:
             build(config)
         finally:
             config.plugins.on_shutdown()
+        self.plugin = config.plugins["infopsoc"]  # the last build's plugin: its site, rendered HTML, report
         return site
 
     def read(self, rel: str) -> str:

@@ -177,7 +177,7 @@ def _git(project: Path, *args: str, when: str = "2020-01-01T00:00:00") -> None:
 
 
 def test_check_translations_lists_missing_and_stale(tmp_path, monkeypatch):
-    project = _copy_repo(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     (project / "content/la-ctroc.en.md").unlink()
     _git(project, "init", "-q")
     _git(project, "add", "-A")

@@ -17,8 +17,12 @@ build: $(STAMP)
 	$(INFOPSOC) build
 
 # The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
+# The tests leave the checkout as they found it: builds in temporary folders, and Python's bytecode
+# (__pycache__, pytest's rewritten tests) under .venv/ rather than beside the sources.
+# lint-imports --no-cache: it would keep .import_linter_cache/ in the checkout.
+test: export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF

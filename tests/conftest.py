@@ -1,12 +1,22 @@
-"""Shared fixtures: small project trees built for real with MkDocs."""
+"""Shared helpers and fixtures: small project trees built for real with MkDocs, the real project
+built once per session in a temporary copy, the CLI run in a subprocess.
+
+Nothing here writes into the checkout: every build happens in a temporary folder (the real
+project is copied first, so that its caches, ``.cache/``, land in the copy too).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -30,15 +40,18 @@ def bulletin_text(number=1, title="Titre", date="2017-10", summary="Résumé.", 
     return "\n".join(lines)
 
 
+def _without_nav(config: Path) -> str:
+    """A configuration of the real project without its ``nav`` (a fixture has other pages)."""
+    return re.sub(r"^nav:\n(?:[ \-].*\n)+", "", config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
 class Tree:
     """A throw-away Info-PSOC project: the real mkdocs.yml (minus nav) and theme."""
 
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-        config = re.sub(r"^nav:\n(?:[ \-].*\n)+", "", config, flags=re.MULTILINE)
-        (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+        (root / "mkdocs.yml").write_text(_without_nav(REPO / "mkdocs.yml"), encoding="utf-8")
         shutil.copytree(REPO / "theme", root / "theme")
         self.write("content/index.md", "# Accueil\n\n<!-- infopsoc: latest-bulletin -->\n")
         for name in ("bulletins", "glossary", "timeline"):
@@ -81,10 +94,25 @@ class Tree:
             build(config)
         finally:
             config.plugins.on_shutdown()
+        self.plugin = config.plugins["infopsoc"]  # the last build's plugin: its site, rendered HTML, report
         return site
 
     def read(self, rel: str) -> str:
         return (self.root / "site" / rel).read_text(encoding="utf-8")
+
+    def with_english(self) -> Tree:
+        """This tree with the real English configuration (mkdocs.en.yml, minus nav): ``infopsoc build``
+        then builds both languages."""
+        (self.root / "mkdocs.en.yml").write_text(_without_nav(REPO / "mkdocs.en.yml"), encoding="utf-8")
+        return self
+
+    def with_real_content(self) -> Tree:
+        """This tree with a fresh copy of the real content: bulletins, glossary, timeline, pages, data."""
+        for name in ("bulletins", "glossary", "timeline", "content", "data"):
+            shutil.rmtree(self.root / name, ignore_errors=True)
+            if (REPO / name).is_dir():
+                shutil.copytree(REPO / name, self.root / name)
+        return self
 
 
 @pytest.fixture
@@ -99,6 +127,20 @@ def _quiet_mkdocs_logs():
     yield
 
 
+#: A small but complete project: two French bulletins and one English, terms, events, members
+#: (tests/fixtures/project/README.md).
+FIXTURE_PROJECT = Path(__file__).resolve().parent / "fixtures" / "project"
+#: Its built site, kept as the expected output (test_golden.py)
+GOLDEN_SITE = Path(__file__).resolve().parent / "golden" / "site"
+
+
+def fixture_project(root: Path) -> Tree:
+    """The fixture project, with the real configuration and theme, in both languages, at ``root``."""
+    tree = Tree(root).with_english()
+    shutil.copytree(FIXTURE_PROJECT, root, dirs_exist_ok=True)
+    return tree
+
+
 # --- reliability ---
 def populate(tree: Tree) -> Tree:
     """Every collection, a little of each: a bulletin with a note, a term, an event, the members."""
@@ -110,3 +152,85 @@ def populate(tree: Tree) -> Tree:
                                                      "sources:\n  - bulletin: info-psoc-01\nterms: [PSOC]\n---\nTexte.\n")
     tree.write("data/membres.yml", "- url: https://www.exemple.org/\n  name: TROC de l'exemple\n")
     return tree
+
+
+def term_text(term: str, expansion: str, see_also=None, aliases=None, body="Une définition.") -> str:
+    """The source of a glossary entry."""
+    lines = ["---", f"term: {term}", f"expansion: {json.dumps(expansion, ensure_ascii=False)}"]
+    for key, values in (("see_also", see_also), ("aliases", aliases)):
+        if values is not None:
+            lines.append(f"{key}:")
+            lines += [f"  - {v}" for v in values]
+    lines += ["---", body, ""]
+    return "\n".join(lines)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file and folder under ``folder``: content hash and modification time."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            found[rel + "/"] = ("dir", 0)
+        else:
+            found[rel] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+    return found
+
+
+def run_infopsoc(root: Path, *args: str, env: dict | None = None, pdf: bool = False) -> subprocess.CompletedProcess:
+    """The real ``infopsoc`` command (``python -m infopsoc.cli``) run in ``root``, PDFs off unless asked."""
+    environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="1" if pdf else "0", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "infopsoc.cli", *args], cwd=root, env=environ,
+                          capture_output=True, text=True)
+
+
+# --- the real project, copied -----------------------------------------------------------------
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project as it is being edited: its files that git tracks or would track
+    (``git ls-files --cached --others --exclude-standard``), without site/, caches or .venv/."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO, capture_output=True, text=True, check=True).stdout
+    for rel in filter(None, listed.split("\0")):
+        source = REPO / rel
+        if source.is_file():  # a tracked file deleted in the working tree is not copied
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / rel)
+    return target
+
+
+def commit_epoch() -> str:
+    """The time of the checkout's last commit: what ``infopsoc build`` takes in place (cli._source_date_epoch)."""
+    result = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%ct"], capture_output=True, text=True)
+    stamp = result.stdout.strip()
+    return stamp if result.returncode == 0 and stamp.isdigit() else "315532800"
+
+
+@dataclasses.dataclass(frozen=True)
+class RealBuild:
+    project: Path  # the temporary copy of the project
+    site: Path
+    output: str    # what the command printed (stdout and stderr)
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> RealBuild:
+    """The real project built once per session by the real command, as a user runs it
+    (``infopsoc build``: both languages, PDFs on), in a temporary copy of the project.
+
+    Read-only for the tests: several modules share it.
+    """
+    project = copy_project(tmp_path_factory.mktemp("real") / "project")
+    env = {k: v for k, v in os.environ.items() if k != "INFOPSOC_PDF"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.setdefault("SOURCE_DATE_EPOCH", commit_epoch())
+    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build"], cwd=project, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr[-5000:]
+    return RealBuild(project, project / "site", result.stdout + result.stderr)
+
+
+@pytest.fixture(scope="session")
+def real_site(real_build) -> Path:
+    """The real project's built site (see :func:`real_build`)."""
+    return real_build.site

@@ -2,6 +2,11 @@
 
 Each returns a list of failures (empty when the check passes), so a test can feed it a
 known-bad page and see it fail. The browser ones take a Playwright page on a local server.
+
+A library of checkers, not a test module (pytest collects nothing here), kept out of conftest.py:
+only test_quality.py uses it, and its ~250 lines of validator, link-checker, server and browser
+machinery would bury the helpers that every test module shares. Shared facts (REPO) come from
+conftest.py.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import REPO
+
 VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")

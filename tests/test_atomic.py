@@ -8,16 +8,14 @@ cannot cause (a WeasyPrint crash, a bug, a full disk) are injected into the MkDo
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from conftest import Tree, bulletin_text, populate
+from conftest import Tree, bulletin_text, populate, run_infopsoc, snapshot
 
 # Imported by every Python process started with this folder on PYTHONPATH (the CLI and the MkDocs
 # it runs); it patches the step named by INFOPSOC_TEST_FAIL, in the MkDocs process only.
@@ -65,29 +63,17 @@ if STEP and sys.orig_argv[1:3] == ["-m", "mkdocs"]:
 '''
 
 
-def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    """Every file and folder under ``folder``: content hash and modification time."""
-    found = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_dir():
-            found[rel + "/"] = ("dir", 0)
-        else:
-            found[rel] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
-    return found
-
-
 def infopsoc(root: Path, *args: str, inject: str | None = None, env: dict | None = None,
              pdf: bool = False) -> subprocess.CompletedProcess:
-    environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="1" if pdf else "0", **(env or {}))
+    """The real command (conftest.run_infopsoc), with a crash injected at the step ``inject``."""
+    env = dict(env or {})
     if inject:
         hooks = root.parent / "hooks"
         hooks.mkdir(exist_ok=True)
         (hooks / "sitecustomize.py").write_text(textwrap.dedent(SITECUSTOMIZE), encoding="utf-8")
-        environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hooks), environ.get("PYTHONPATH")]))
-        environ["INFOPSOC_TEST_FAIL"] = inject
-    return subprocess.run([sys.executable, "-m", "infopsoc.cli", *args], cwd=root, env=environ,
-                          capture_output=True, text=True)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")]))
+        env["INFOPSOC_TEST_FAIL"] = inject
+    return run_infopsoc(root, *args, env=env, pdf=pdf)
 
 
 @pytest.fixture(scope="module")

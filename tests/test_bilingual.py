@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,24 +14,13 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, bulletin_text
+from conftest import REPO, bulletin_text, copy_project
 from infopsoc.cli import main
 from infopsoc.core.urls import cross_href, root_url
 from infopsoc.core.i18n import split_uri
 from infopsoc.render.languages import language_view
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
-
-
-def _copy_repo(target: Path) -> Path:
-    """The project's tracked files (as committed or being edited), without site/ or caches."""
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    for rel in filter(None, files.split("\0")):
-        source = REPO / rel
-        if source.is_file():
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / rel)
-    return target
 
 
 def _build(project: Path, pdf: bool) -> Path:
@@ -45,14 +33,14 @@ def _build(project: Path, pdf: bool) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory) -> Path:
-    return _build(_copy_repo(tmp_path_factory.mktemp("real")), pdf=False)
+def real(real_site) -> Path:
+    return real_site  # the real project, built once per session (conftest.real_build)
 
 
 @pytest.fixture(scope="module")
 def translated(tmp_path_factory) -> Path:
     """The real project plus an English Info-PSOC no 3 (a test fixture, not a translation)."""
-    project = _copy_repo(tmp_path_factory.mktemp("translated"))
+    project = copy_project(tmp_path_factory.mktemp("translated"))
     (project / "bulletins/info-psoc-03.en.md").write_text(
         bulletin_text(3, "Fixture issue three", "2017-10", "An English fixture summary.", "English fixture text."),
         encoding="utf-8")
@@ -189,7 +177,7 @@ def _git(project: Path, *args: str, when: str = "2020-01-01T00:00:00") -> None:
 
 
 def test_check_translations_lists_missing_and_stale(tmp_path, monkeypatch):
-    project = _copy_repo(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     (project / "content/la-ctroc.en.md").unlink()
     _git(project, "init", "-q")
     _git(project, "add", "-A")

@@ -36,11 +36,7 @@ def _fixed_day(monkeypatch):
 @pytest.fixture
 def project(tree):
     """A fresh copy of the real content: bulletins, glossary, timeline, pages, data."""
-    for name in ("bulletins", "glossary", "timeline", "content", "data"):
-        shutil.rmtree(tree.root / name, ignore_errors=True)
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, tree.root / name)
-    return tree
+    return tree.with_real_content()
 
 
 def run(tree, *args: str):

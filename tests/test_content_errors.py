@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, Tree, bulletin_text, populate
+from conftest import TODAY, Tree, bulletin_text, populate, run_infopsoc, snapshot
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.content.glossary import load_glossary
 from infopsoc.content.members import load_members
 from infopsoc.content.timeline import load_timeline
-from test_atomic import infopsoc, snapshot
 
 BIG = b"x" * (5 * 1024 * 1024)
 
@@ -189,14 +188,14 @@ BAD_FILES = {
 
 def test_bad_tree_fails_check_and_build_with_every_message_and_no_traceback(tmp_path):
     tree = populate(Tree(tmp_path / "project"))
-    built = infopsoc(tree.root, "build")
+    built = run_infopsoc(tree.root, "build")
     assert built.returncode == 0, built.stderr
     before = snapshot(tree.root / "site")
     for rel, (text, _expected) in BAD_FILES.items():
         tree.write(rel, text)
 
-    check = infopsoc(tree.root, "check")
-    build = infopsoc(tree.root, "build")
+    check = run_infopsoc(tree.root, "check")
+    build = run_infopsoc(tree.root, "build")
     for result, output in ((check, check.stdout), (build, build.stderr)):
         assert result.returncode != 0
         assert "Traceback" not in result.stdout + result.stderr

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import REPO, TODAY, bulletin_text
+from conftest import REPO, TODAY, bulletin_text, term_text
 from infopsoc.cli import main
 from infopsoc.content.checks.capitals import check_glossary_links, unknown_capitals
 from infopsoc.content.glossary import Glossary, load_glossary
-
-
-def term_text(term: str, expansion: str, see_also=None, aliases=None, body="Une définition.") -> str:
-    lines = ["---", f"term: {term}", f"expansion: {json.dumps(expansion, ensure_ascii=False)}"]
-    for key, values in (("see_also", see_also), ("aliases", aliases)):
-        if values is not None:
-            lines.append(f"{key}:")
-            lines += [f"  - {v}" for v in values]
-    lines += ["---", body, ""]
-    return "\n".join(lines)
 
 
 def load(tmp_path: Path, files: dict[str, str]):

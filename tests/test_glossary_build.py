@@ -5,18 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import REPO, TODAY, bulletin_text
+from conftest import REPO, TODAY, bulletin_text, term_text
 from infopsoc.content.glossary import load_glossary
-from test_glossary import term_text
 
 
 class Abbrs(HTMLParser):
@@ -139,16 +135,7 @@ def test_unknown_capitals_are_shown_but_do_not_fail_a_strict_build(small, caplog
     assert not any("MAIS" in r.getMessage() for r in caplog.records)  # in the allow-list of mkdocs.yml
 
 
-# --- the real site -----------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)], cwd=REPO,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return site
-
+# --- the real site (conftest.real_site: built once per session, in a temporary copy) ---------
 
 def test_one_page_per_term(real_site):
     slugs = sorted(p.stem for p in (REPO / "glossary").glob("*.md") if "." not in p.stem)

@@ -9,13 +9,12 @@ from html import escape as html_escape
 import markdown
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, term_text
 from infopsoc.content.glossary import load_glossary
 from hypothesis import given, settings, strategies as st
 
 from infopsoc.core.text import plain_text
 from infopsoc.render.glossary_markdown import GlossaryExtension, TermMatcher, name_pattern, terms_used
-from test_glossary import term_text
 
 EXTENSIONS = ["abbr", "admonition", "attr_list", "footnotes", "md_in_html", "toc", "pymdownx.superfences"]
 

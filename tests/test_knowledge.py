@@ -55,22 +55,6 @@ def parse(html: str) -> _Page:
     return page
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    """The real repository, built once for this module."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("real") / "site"
-    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return site
-
-
 def read(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 

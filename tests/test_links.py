@@ -128,15 +128,9 @@ def test_an_absolute_address_gets_its_relative_form(url, hint):
 
 def test_every_built_page_is_a_known_link_target(tree):
     """generated_uris lists the generated pages without rendering them: it must not miss one."""
-    import shutil
-
-    from conftest import REPO
     from infopsoc.content.checks.links import docs_files, generated_uris
 
-    for name in ("bulletins", "glossary", "timeline", "content", "data"):
-        shutil.rmtree(tree.root / name, ignore_errors=True)
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, tree.root / name)
+    tree.with_real_content()
     site_dir = tree.build()
     settings = Settings.from_mkdocs_yml(tree.root / "mkdocs.yml")
     site, report = load_site(settings)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import re
-import subprocess
-import sys
 
 import pypdf
 import frontmatter
@@ -57,12 +55,10 @@ def _build(tree, **overrides):
 # --- the real bulletin #3, built once ---------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
-    site = tmp_path_factory.mktemp("real") / "site"
-    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)], cwd=REPO,
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "WeasyPrint" not in result.stderr  # no WeasyPrint warning at all
+def real(real_build):
+    """The real project, built once per session (conftest.real_build), and its bulletin #3's PDF."""
+    site = real_build.site
+    assert "WeasyPrint" not in real_build.output  # no WeasyPrint warning at all
     reader = pypdf.PdfReader(site / "pdf/info-psoc-03.pdf")
     return site, reader, _text(reader)
 

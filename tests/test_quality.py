@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, REPO, VNU_JAR, LinkChecker, LocalServer,
+from conftest import REPO
+from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, LinkChecker, LocalServer,
                          RequestWatch, axe_violations, cookies_set, invisible_focus, tab_through,
                          vnu_errors)
 
@@ -41,7 +40,6 @@ PAGES = {
     "en-knowledge": "en/le-psoc/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
-SCREENSHOTS = REPO / "test-output" / "screenshots"
 # The site's published address: its own host in production, answered locally here.
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 
@@ -72,15 +70,20 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per session with the real command (PDFs included)."""
-    site = tmp_path_factory.mktemp("quality") / "site"
-    env = {k: v for k, v in os.environ.items() if k != "INFOPSOC_PDF"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
-    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)],
-                            cwd=REPO, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
+def built_site(real_site) -> Path:
+    """The real site, built once per session with the real command, PDFs included (conftest.real_build)."""
+    return real_site
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    """Where the screenshots go: a temporary folder (pytest keeps its last three runs' folders, under
+    /tmp/pytest-of-<user>/pytest-current/screenshots0/), or the folder named by
+    ``INFOPSOC_SCREENSHOTS`` (to keep or publish them). Never the checkout."""
+    chosen = os.environ.get("INFOPSOC_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -128,14 +131,13 @@ def test_internal_links_and_anchors_resolve(built_site):
 
 
 @pytest.mark.parametrize("kind", PAGES)
-def test_page_is_accessible_private_and_screenshotted(kind, server, open_page):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_page_is_accessible_private_and_screenshotted(kind, server, open_page, screenshots):
     for name, width in WIDTHS.items():
         page, watch = open_page(f"{server.origin}/{PAGES[kind]}", server.origin, width)
         # the first screen as a reader sees it, then the whole page (in a full-page capture the
         # header's tabs fade out: Material reacts to the enlarged viewport; not a defect of the site)
-        page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}.png"))
-        page.screenshot(path=str(SCREENSHOTS / f"{kind}-{name}-page.png"), full_page=True)
+        page.screenshot(path=str(screenshots / f"{kind}-{name}.png"))
+        page.screenshot(path=str(screenshots / f"{kind}-{name}-page.png"), full_page=True)
         assert axe_violations(page) == [], f"{kind} à {width} px"
         page.wait_for_load_state("networkidle")
         assert watch.foreign == [], f"{kind} : requêtes vers d'autres hôtes"

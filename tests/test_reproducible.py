@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Tree, populate
-from test_atomic import infopsoc, snapshot
+from conftest import Tree, populate, run_infopsoc, snapshot
 
 SOURCES = ("content", "bulletins", "glossary", "timeline", "theme", "data")
 COMMIT_TIME = "2017-10-18T15:30:00+00:00"
@@ -57,12 +56,12 @@ def test_two_builds_of_one_commit_are_byte_identical_and_sources_untouched(commi
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     before = _sources(root)
 
-    check = infopsoc(root, "check")
+    check = run_infopsoc(root, "check")
     assert check.returncode == 0, check.stdout + check.stderr
-    first = infopsoc(root, "build", "-d", "site-a", pdf=True)
+    first = run_infopsoc(root, "build", "-d", "site-a", pdf=True)
     assert first.returncode == 0, first.stderr
     shutil.rmtree(root / ".cache")  # the second build renders its PDFs again
-    second = infopsoc(root, "build", "-d", "site-b", pdf=True)
+    second = run_infopsoc(root, "build", "-d", "site-b", pdf=True)
     assert second.returncode == 0, second.stderr
 
     a, b = _files(root / "site-a"), _files(root / "site-b")
@@ -86,16 +85,16 @@ def test_two_builds_of_one_commit_are_byte_identical_and_sources_untouched(commi
 def test_outside_git_the_build_time_is_fixed_or_given(tmp_path, monkeypatch):
     tree = populate(Tree(tmp_path / "project"))
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    result = infopsoc(tree.root, "build")
+    result = run_infopsoc(tree.root, "build")
     assert result.returncode == 0, result.stderr
     assert "<lastmod>1980-01-01</lastmod>" in tree.read("sitemap.xml")
     assert _gzip_mtime(tree.root / "site/sitemap.xml.gz") == 315532800
 
-    given = infopsoc(tree.root, "build", env={"SOURCE_DATE_EPOCH": "1508284800"})  # 2017-10-18
+    given = run_infopsoc(tree.root, "build", env={"SOURCE_DATE_EPOCH": "1508284800"})  # 2017-10-18
     assert given.returncode == 0, given.stderr
     assert "<lastmod>2017-10-18</lastmod>" in tree.read("sitemap.xml")
 
-    wrong = infopsoc(tree.root, "build", env={"SOURCE_DATE_EPOCH": "hier"})
+    wrong = run_infopsoc(tree.root, "build", env={"SOURCE_DATE_EPOCH": "hier"})
     assert wrong.returncode != 0
     assert "SOURCE_DATE_EPOCH vaut « hier »" in wrong.stderr
     assert "Traceback" not in wrong.stderr
@@ -107,5 +106,5 @@ def test_a_pinned_old_build_time_does_not_make_recent_bulletins_future(tmp_path)
     next_month = dt.date.today() + dt.timedelta(days=31)
     text = tree.root.joinpath("bulletins/info-psoc-01.md").read_text(encoding="utf-8")
     tree.write("bulletins/info-psoc-01.md", text.replace("date: 2017-10-18", f"date: {next_month:%Y-%m}"))
-    result = infopsoc(tree.root, "check", env={"SOURCE_DATE_EPOCH": "315532800"})
+    result = run_infopsoc(tree.root, "check", env={"SOURCE_DATE_EPOCH": "315532800"})
     assert result.returncode == 0, result.stdout

@@ -5,7 +5,7 @@ what only makes sense on the site: its header (the feed entry and the PDF masthe
 title, date and summary their own way), the previous/next issue, its place in the timeline,
 the headings' permalinks. :data:`WEB_ONLY_CLASSES` names them all (a new web-only part of a
 template takes :data:`WEB_ONLY_CLASS`); both outputs drop exactly what :func:`is_web_only`
-says, so they cannot drift apart (tests/test_feeds.py and tests/test_pdf.py check both).
+says, so they cannot drift apart (tests/test_web_only.py checks both).
 """
 
 from __future__ import annotations

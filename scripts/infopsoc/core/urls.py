@@ -12,8 +12,6 @@ each call. Paths here are inside the site: relative, ``/``-separated, without ``
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 
 # --- the collections' pages ---------------------------------------------------------------
@@ -70,11 +68,6 @@ def root_url(site_url: str, lang: str) -> str:
 def language_url(root: str, lang: str) -> str:
     """A language's home, from the French site's address."""
     return root + language_prefix(lang)
-
-
-def absolute(root: str, path: str) -> str:
-    """An absolute address from the French site's address and a path from the site's root."""
-    return urljoin(with_slash(root), path)
 
 
 def relpath(target: str, folder: str) -> str:

@@ -70,7 +70,7 @@ from lxml import etree
 from infopsoc.content.bulletins import Bulletin, published
 from infopsoc.core.html import is_web_only
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
-from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix
+from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix, with_slash
 
 # Never change these two: they are part of every published entry id.
 TAG_AUTHORITY = "ctroc.org,2017-10"
@@ -139,7 +139,7 @@ class FeedSet:
 def feed_links(site_url: str, lang: str) -> FeedSet:
     """The RSS and Atom feeds of ``lang``, as pages link to them."""
     t = strings(lang)
-    root = _slash(site_url)
+    root = with_slash(site_url)
     prefix = language_prefix(lang)
     return FeedSet(t["subscribe_nav"], (
         FeedLink("rss", prefix + RSS_FEED, urljoin(root, prefix + RSS_FEED), RSS_TYPE,
@@ -186,14 +186,14 @@ def build_feeds(
     summary as content.
     """
     items = published(list(bulletins), lang, drafts=False)[:FEED_ENTRIES]
-    home = urljoin(_slash(site_url), language_prefix(lang))
+    home = urljoin(with_slash(site_url), language_prefix(lang))
     links = feed_links(site_url, lang)
     entries = [_entry_data(b, rendered.get(b.slug), home, lang, enclosure) for b in items]
     updated = publication_time(items[0]) if items else AUTHORITY_DATE
 
     rss = _generator(links["rss"], home, lang, updated)
     rss.load_extension("dc", atom=False, rss=True)
-    rss.image(url=urljoin(_slash(site_url), ICON), title=strings(lang)["feed_title"], link=home,
+    rss.image(url=urljoin(with_slash(site_url), ICON), title=strings(lang)["feed_title"], link=home,
               width=str(ICON_SIZE), height=str(ICON_SIZE))
     rss.managingEditor(RSS_EDITOR)
     rss.webMaster(RSS_EDITOR)
@@ -201,8 +201,8 @@ def build_feeds(
     atom = _generator(links["atom"], home, lang, updated)
     atom.register_extension("infopsoc", BaseExtension, _AtomLinks, atom=True, rss=False)
     atom.author({"name": AUTHOR_NAME, "email": AUTHOR_EMAIL})
-    atom.icon(urljoin(_slash(site_url), ICON))
-    atom.logo(urljoin(_slash(site_url), LOGO))
+    atom.icon(urljoin(with_slash(site_url), ICON))
+    atom.logo(urljoin(with_slash(site_url), LOGO))
     for data in entries:
         _add_entry(rss, data, rss=True)
         _add_entry(atom, data, rss=False)
@@ -395,7 +395,3 @@ def _absolute_srcset(value: str, base: str) -> str:
 def _xml_text(value: str) -> str:
     """Text XML can hold (feedgen refuses control characters)."""
     return _XML_INVALID.sub("", value)
-
-
-def _slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"

@@ -11,11 +11,12 @@ import yaml
 import pytest
 
 from conftest import REPO, Tree, populate
-from infopsoc import bulletins, glossary, members, scaffold, timeline
+from infopsoc.cli import scaffold
+from infopsoc.content import bulletins, glossary, members, timeline
 from infopsoc.content.frontmatter import describe, dump
-from infopsoc.dates import PartialDate
+from infopsoc.core.dates import PartialDate
 from infopsoc.outputs import admin
-from infopsoc.sources import _Loader
+from infopsoc.content.sources import YamlLoader as _Loader
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +49,12 @@ def test_every_schema_field_is_in_the_editor_and_no_other(built):
 
 
 def test_a_field_added_to_a_schema_appears_in_the_editor(monkeypatch, built):
-    from infopsoc.schema import Field, Schema, text
+    from infopsoc.content.schema import Field, Schema, text
     extended = Schema("un bulletin", [*bulletins.SCHEMA.fields.values(), Field("subtitle", text, hint="un sous-titre")])
     original = admin.collection_schemas()
     monkeypatch.setattr(admin, "collection_schemas", lambda: dict(original, bulletins=extended))
-    from infopsoc.project import Settings, load_site
+    from infopsoc.content.model import Settings
+    from infopsoc.content.site import load_site
     site, _report = load_site(Settings.from_mkdocs_yml(built.root / "mkdocs.yml"))
     fields = _collection(admin.decap_config(site), "bulletins")["fields"]
     assert [f["name"] for f in fields][-2:] == ["subtitle", "body"]

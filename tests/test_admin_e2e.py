@@ -7,6 +7,7 @@ to every existing item) and what reaches the repository is read back and checked
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import tempfile
@@ -16,9 +17,9 @@ import feedparser
 import pytest
 
 from conftest import REPO, EditorProject, git
-from infopsoc import bulletins, glossary, timeline
+from infopsoc.content import bulletins, glossary, timeline
 from infopsoc.content.frontmatter import describe, dump
-from infopsoc.sources import _Loader, read_source
+from infopsoc.content.sources import YamlLoader as _Loader, read_source
 from site_checks import LocalServer
 
 import yaml
@@ -137,7 +138,7 @@ def test_a_new_bulletin_through_the_form(editor, shots):
     assert path.read_text(encoding="utf-8") == text
     source, problems = read_source(path, project.root)
     assert problems == []
-    values, problems = bulletins.SCHEMA.validate(source, bulletins.dt.date(2026, 1, 1))
+    values, problems = bulletins.SCHEMA.validate(source, dt.date(2026, 1, 1))
     assert problems == []
     assert (values["number"], values["title"], values["draft"]) == (4, TITLE, True)
     assert source.body.rstrip("\n").split("\n") == BODY

@@ -18,8 +18,8 @@ import json
 import re
 from typing import Any
 
-from .. import schema as _schema
-from ..schema import Schema
+from infopsoc.content import schema as _schema
+from infopsoc.content.schema import Schema
 
 #: How a field's value is written; ``date`` is the only kind written differently from its value's type.
 KINDS = ("int", "text", "date", "bool", "list", "sources")

@@ -21,10 +21,10 @@ from typing import Any
 
 import yaml
 
-from .. import bulletins, glossary, members, timeline
-from ..content.frontmatter import describe, kind_of
-from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
-from ..schema import Field, Schema
+from infopsoc.content import bulletins, glossary, members, timeline
+from infopsoc.content.frontmatter import describe, kind_of
+from infopsoc.content.schema import Field, Schema
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 FILES = Path(__file__).with_name("admin_files")
 ADMIN_DIR = "admin"

@@ -11,9 +11,9 @@ export NO_MKDOCS_2_WARNING := 1
 CONFIG ?= mkdocs.yml
 INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 
-.PHONY: build test serve check clean lock new-bulletin new-term new-event bench
+.PHONY: build test serve edit check clean lock new-bulletin new-term new-event bench
 
-build: $(STAMP)
+build: $(STAMP) $(NODE_STAMP)
 	$(INFOPSOC) build
 
 # The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
@@ -28,6 +28,18 @@ test: $(STAMP) $(NODE_STAMP)
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF
 serve: $(STAMP)
 	$(INFOPSOC) serve $(if $(PDF),--pdf)
+
+# make edit             l'éditeur de contenu sur http://127.0.0.1:8000/info-psoc/admin/ (aperçu compris) ;
+# chaque enregistrement est un commit du dépôt local (une branche cms/… par texte en cours)
+EDIT_PORT ?= 8081
+edit: $(STAMP) $(NODE_STAMP)
+	@MODE=git PORT=$(EDIT_PORT) BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$(CURDIR)" LOG_LEVEL=warn \
+		node node_modules/decap-server/dist/index.js & proxy=$$!; \
+	trap 'kill $$proxy 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python -c 'import sys, urllib.parse; from pathlib import Path; from infopsoc.content.model import Settings; \
+		path = urllib.parse.urlsplit(Settings.from_mkdocs_yml(Path(sys.argv[1])).site_url).path; \
+		print(f"Éditeur de contenu : http://127.0.0.1:8000{path}admin/   (Ctrl+C pour arrêter)")' "$(CONFIG)"; \
+	INFOPSOC_EDITOR_PORT=$(EDIT_PORT) $(INFOPSOC) serve
 
 # make check            vérifier ; make check STRICT=1 : les avertissements bloquent aussi
 check: $(STAMP)
@@ -57,7 +69,8 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# The checkers the quality tests run (vnu.jar, axe-core), from the committed npm lock file.
+# The checkers the quality tests run (vnu.jar, axe-core) and the content editor (decap-cms, decap-server,
+# js-yaml: `make build` copies the editor into site/admin/), from the committed npm lock file.
 # --ignore-scripts: vnu-jar's install script would fetch a Java of its own; the machine's is used.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

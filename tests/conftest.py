@@ -234,3 +234,61 @@ def real_build(tmp_path_factory) -> RealBuild:
 def real_site(real_build) -> Path:
     """The real project's built site (see :func:`real_build`)."""
     return real_build.site
+
+
+# --- content editor (/admin/) ---------------------------------------------------------------------
+# A copy of the project in a temporary git repository, its site built with the editor pointing at
+# a local backend (decap-server, MODE=git) started on a free port. Used by tests/test_admin_e2e.py.
+
+import socket as _socket
+import time as _time
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+def free_port() -> int:
+    with _socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def git(root: Path, *args: str) -> str:
+    env = dict(os.environ, **GIT_ENV)
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+class EditorProject:
+    """The project copied into ``root`` (a git repository on ``main``) with a local backend to start."""
+
+    def __init__(self, root: Path):
+        self.root = copy_project(root)
+        git(root, "init", "-q", "-b", "main")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "copie du projet")
+        self.port = free_port()
+        self.proxy: subprocess.Popen | None = None
+
+    def infopsoc(self, *args: str) -> subprocess.CompletedProcess:
+        return run_infopsoc(self.root, *args, env={"INFOPSOC_EDITOR_PORT": str(self.port)})
+
+    def start_backend(self) -> None:
+        env = dict(os.environ, MODE="git", PORT=str(self.port), BIND_HOST="127.0.0.1",
+                   GIT_REPO_DIRECTORY=str(self.root), LOG_LEVEL="warn", **GIT_ENV)
+        self.proxy = subprocess.Popen(["node", str(REPO / "node_modules/decap-server/dist/index.js")], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            with _socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            _time.sleep(0.1)
+        raise RuntimeError("decap-server did not start")
+
+    def stop_backend(self) -> None:
+        if self.proxy is not None:
+            self.proxy.terminate()
+            self.proxy.wait(timeout=10)
+            self.proxy = None
+
+    def show(self, ref: str, rel: str) -> str:
+        return git(self.root, "show", f"{ref}:{rel}")

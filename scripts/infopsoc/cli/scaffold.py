@@ -12,14 +12,17 @@ page, an error in a published bulletin).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from infopsoc.content.bulletins import SCHEMA as BULLETIN_SCHEMA
 from infopsoc.content.checks.placeholders import PLACEHOLDER
 from infopsoc.content.collection import SLUG, iter_markdown
+from infopsoc.content.frontmatter import describe, dump
+from infopsoc.content.glossary import SCHEMA as TERM_SCHEMA
+from infopsoc.content.timeline import SCHEMA as EVENT_SCHEMA
 from infopsoc.content.sources import read_source, relative_name, split_name
 from infopsoc.core.dates import DateFormatError, PartialDate
 
@@ -84,11 +87,6 @@ def next_number(folder: Path, root: Path) -> int:
 
 
 # --- YAML values ----------------------------------------------------------------
-
-def _quoted(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
-
 
 def _one_line(value: str, what: str, example: str) -> str:
     text = " ".join((value or "").split())
@@ -163,18 +161,10 @@ def parse_bulletin_date(raw: str | None, today: dt.date) -> PartialDate:
 
 
 def bulletin_text(number: int, title: str, date: PartialDate) -> str:
-    head = [
-        "---",
-        f"number: {number}",
-        f"title: {_quoted(title)}",
-        f"date: {date.iso()}",
-        f"summary: {_quoted(PLACEHOLDER + ' : une ou deux phrases qui résument le numéro (archive, accueil, fil RSS).')}",
-        "topics: []  # facultatif, par exemple : [Révision de la brochure PSOC, Représentations politiques]",
-        "draft: true  # brouillon : visible dans l'aperçu seulement ; retirez la ligne pour publier",
-        "---",
-        "",
-    ]
-    return "\n".join(head) + BULLETIN_BODY.format(ph=PLACEHOLDER)
+    meta = {"number": number, "title": title, "date": date.iso(),
+            "summary": PLACEHOLDER + " : une ou deux phrases qui résument le numéro (archive, accueil, fil RSS).",
+            "topics": [], "draft": True}
+    return dump(meta, describe(BULLETIN_SCHEMA)) + BULLETIN_BODY.format(ph=PLACEHOLDER)
 
 
 def new_bulletin(root: Path, folder: Path, title: str, today: dt.date,
@@ -197,17 +187,10 @@ def new_bulletin(root: Path, folder: Path, title: str, today: dt.date,
 # --- glossary term --------------------------------------------------------------
 
 def term_text(term: str, expansion: str) -> str:
-    return "\n".join([
-        "---",
-        f"term: {_quoted(term)}",
-        f"expansion: {_quoted(expansion)}",
-        "see_also: []  # facultatif : d'autres termes du glossaire, par exemple [PSOC, CTROC]",
-        "aliases: []  # facultatif : autres graphies ou pluriels, par exemple [CISSS-CIUSSS]",
-        "---",
+    meta = {"term": term, "expansion": expansion, "see_also": [], "aliases": []}
+    return dump(meta, describe(TERM_SCHEMA)) + (
         f"{PLACEHOLDER} : la définition, en quelques phrases écrites pour une personne qui découvre le milieu :"
-        " ce que c'est, son rôle dans le PSOC. Les faits viennent des documents de la CTROC.",
-        "",
-    ])
+        " ce que c'est, son rôle dans le PSOC. Les faits viennent des documents de la CTROC.\n")
 
 
 def _known_terms(folder: Path, root: Path) -> dict[str, str]:
@@ -242,19 +225,11 @@ def new_term(root: Path, folder: Path, term: str, expansion: str) -> Created:
 # --- timeline event -------------------------------------------------------------
 
 def event_text(date: PartialDate, title: str) -> str:
-    return "\n".join([
-        "---",
-        f"date: {date.iso()}",
-        f"title: {_quoted(title)}",
-        "sources:",
-        "  # un bulletin : « - bulletin: info-psoc-03 » ; un autre document : « - citation: \"…\" »",
-        f"  - citation: {_quoted(PLACEHOLDER + ' : le document qui rapporte cet événement')}",
-        "terms: []  # facultatif : les termes du glossaire en cause, par exemple [PSOC, MSSS]",
-        "---",
+    meta = {"date": date.iso(), "title": title,
+            "sources": [{"citation": PLACEHOLDER + " : le document qui rapporte cet événement"}], "terms": []}
+    return dump(meta, describe(EVENT_SCHEMA)) + (
         f"{PLACEHOLDER} : ce qui s'est passé et pourquoi c'est important, en quelques phrases,"
-        " d'après les sources seulement.",
-        "",
-    ])
+        " d'après les sources seulement.\n")
 
 
 def parse_event_date(raw: str) -> PartialDate:

@@ -21,8 +21,10 @@ SCHEMA = Schema(
         Field("title", text, required=True, example='title: "Le PSOC en 2018"'),
         Field("date", partial_date(precisions=("month", "day")), required=True, example="date: 2017-10-18"),
         Field("summary", text, required=True, example='summary: "Ce numéro fait le point sur…"'),
-        Field("topics", text_list, default=list, example="topics: [Représentations politiques]"),
-        Field("draft", boolean, default=False, example="draft: true"),
+        Field("topics", text_list, default=list, example="topics: [Représentations politiques]",
+              hint="facultatif, par exemple : [Révision de la brochure PSOC, Représentations politiques]"),
+        Field("draft", boolean, default=False, example="draft: true",
+              hint="brouillon : visible dans l'aperçu seulement ; retirez la ligne pour publier"),
     ],
 )
 

@@ -31,8 +31,10 @@ SCHEMA = Schema(
     [
         Field("term", text, required=True, example="term: CISSS"),
         Field("expansion", text, required=True, example='expansion: "Centre intégré de santé et de services sociaux"'),
-        Field("see_also", text_list, default=list, example="see_also: [CIUSSS, PSOC]"),
-        Field("aliases", text_list, default=list, example="aliases: [CISSS/CIUSSS]"),
+        Field("see_also", text_list, default=list, example="see_also: [CIUSSS, PSOC]",
+              hint="facultatif : d'autres termes du glossaire, par exemple [PSOC, CTROC]"),
+        Field("aliases", text_list, default=list, example="aliases: [CISSS/CIUSSS]",
+              hint="facultatif : autres graphies ou pluriels, par exemple [CISSS-CIUSSS]"),
     ],
 )
 

@@ -32,6 +32,8 @@ class Field:
     required: bool = False
     default: Any = None
     example: str = ""
+    # the guidance staff read: a comment in the file `infopsoc new` writes, a hint in the editor
+    hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,10 @@ SCHEMA = Schema(
         Field("title", text, required=True, example='title: "Régionalisation du PSOC"'),
         Field("end", partial_date(max_future_days=None), example="end: 2018"),
         Field("sources", source_list, required=True, default=list,
-              example="sources: [{bulletin: info-psoc-03}]"),
-        Field("terms", text_list, default=list, example="terms: [PSOC, CISSS]"),
+              example="sources: [{bulletin: info-psoc-03}]",
+              hint="un bulletin : « - bulletin: info-psoc-03 » ; un autre document : « - citation: \"…\" »"),
+        Field("terms", text_list, default=list, example="terms: [PSOC, CISSS]",
+              hint="facultatif : les termes du glossaire en cause, par exemple [PSOC, MSSS]"),
     ],
 )
 

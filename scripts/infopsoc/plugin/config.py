@@ -21,3 +21,5 @@ class InfoPsocConfig(Config):
     # --- pdf ---
     pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
     pdf_cache_dir = c.Type(str, default=".cache/pdf")
+    # --- editor --- (/admin/: repo « owner/name », branch, auth_url of the GitHub sign-in relay)
+    editor = c.Type(dict, default={})

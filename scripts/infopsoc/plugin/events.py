@@ -29,9 +29,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from infopsoc.content.site import Settings, Site, load_site
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
-from infopsoc.core.i18n import HTML_LANG, strings
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.problems import Problem, Report
 from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, root_url
+from infopsoc.outputs.admin import write_admin
 from infopsoc.outputs.export import glossary_export
 from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
 from infopsoc.outputs.pdf import warm_up
@@ -315,6 +316,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- exports ---
         export = glossary_export(self.site, self.config.lang, directory_urls=config.use_directory_urls)
         (site_dir / GLOSSARY_EXPORT).write_text(export, encoding="utf-8")
+        # --- editor --- (/admin/, beside the French site only)
+        if self.config.lang == DEFAULT_LANGUAGE:
+            write_admin(site_dir, self.site, dict(self.config.editor), list(config.extra_css))
         # --- performance ---
         if self.render_cache is not None:
             log.info(f"Pages : {self.render_cache.converted} converties, "

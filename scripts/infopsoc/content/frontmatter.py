@@ -1,0 +1,101 @@
+"""The one written form of a front matter: what ``infopsoc new`` writes and what the editor saves.
+
+:func:`dump` turns values into the front matter's text, field by field in the schema's order,
+each field's guidance (``Field.hint``) as a comment on its line. The editor at ``/admin/``
+(``outputs/admin_files/infopsoc-admin.js``) writes the same text from the same description
+(:func:`describe`, copied into ``admin/infopsoc-fields.json``): a file saved in the browser and a
+file made by ``infopsoc new`` look alike, and saving an unchanged item changes nothing.
+
+The form: text in double quotes (JSON strings are YAML), numbers, ``true``, dates bare
+(``2017-10``), lists as ``[]`` or one ``- item`` per line, an empty value left out, ``draft``
+left out when false (« retirez la ligne pour publier »). Fields the schema does not know come
+after the others, unchanged in value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from infopsoc.content import schema as _schema
+from infopsoc.content.schema import Schema
+
+#: How a field's value is written; ``date`` is the only kind written differently from its value's type.
+KINDS = ("int", "text", "date", "bool", "list", "sources")
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def kind_of(field: _schema.Field) -> str:
+    """The kind of a schema field, from its converter (an unknown converter is a programming error)."""
+    convert = field.convert
+    known = {_schema.positive_int: "int", _schema.text: "text", _schema.boolean: "bool", _schema.text_list: "list"}
+    if convert in known:
+        return known[convert]
+    name = getattr(convert, "__qualname__", "")
+    if name.startswith("partial_date."):
+        return "date"
+    if name == "source_list":
+        return "sources"
+    raise ValueError(f"no written form for the converter of field {field.name!r}: {name}")
+
+
+def describe(schema: Schema) -> dict[str, Any]:
+    """The schema as the editor's writer needs it: field order, kinds, comments."""
+    return {
+        "order": list(schema.fields),
+        "kinds": {name: kind_of(f) for name, f in schema.fields.items()},
+        "hints": {name: f.hint for name, f in schema.fields.items() if f.hint},
+        "required": [name for name, f in schema.fields.items() if f.required],
+    }
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value == "")
+
+
+def _scalar(value: Any, kind: str = "text") -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and kind == "date" and _DATE.match(value):
+        return value
+    if isinstance(value, (str, float)):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # a nested value: a JSON flow
+
+
+def _item(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        pairs = [(k, v) for k, v in value.items() if not _empty(v)]
+        if not pairs:
+            return ["  - {}"]
+        first, *rest = pairs
+        return [f"  - {first[0]}: {_scalar(first[1])}"] + [f"    {k}: {_scalar(v)}" for k, v in rest]
+    return [f"  - {_scalar(value)}"]
+
+
+def dump(meta: dict[str, Any], description: dict[str, Any]) -> str:
+    """The front matter, ``---`` lines included, ending with a newline."""
+    order: list[str] = description["order"]
+    kinds: dict[str, str] = description["kinds"]
+    hints: dict[str, str] = description["hints"]
+    lines = ["---"]
+    for key in [k for k in order if k in meta] + [k for k in meta if k not in order]:
+        value = meta[key]
+        kind = kinds.get(key, "")
+        if _empty(value) or (kind == "bool" and value is False):
+            continue
+        comment = f"  # {hints[key]}" if hints.get(key) else ""
+        if isinstance(value, list):
+            if not value:
+                lines.append(f"{key}: []{comment}")
+            else:
+                lines.append(f"{key}:{comment}")
+                for item in value:
+                    lines += _item(item)
+        else:
+            lines.append(f"{key}: {_scalar(value, kind)}{comment}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"

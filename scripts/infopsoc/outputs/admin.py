@@ -1,0 +1,264 @@
+"""The content editor at ``/admin/``: Decap CMS, configured from the collections' own schemas.
+
+:func:`decap_config` writes the editor's ``config.yml`` from the schemas that ``infopsoc check``
+and the build use (``bulletins.SCHEMA``, ``glossary.SCHEMA``, ``timeline.SCHEMA``,
+``members.FIELDS``): a field exists in the editor exactly when it exists in the schema, with the
+schema's guidance (``Field.hint``) as its hint. :func:`write_admin` puts the editor in the built
+site: Decap's files copied from ``node_modules`` (no CDN), ``config.yml``, the description of
+the written form (``infopsoc-fields.json``, see ``content/frontmatter.py``) and the page.
+
+Nothing here imports MkDocs; the plugin calls :func:`write_admin` after the French build.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from infopsoc.content import bulletins, glossary, members, timeline
+from infopsoc.content.frontmatter import describe, kind_of
+from infopsoc.content.schema import Field, Schema
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+FILES = Path(__file__).with_name("admin_files")
+ADMIN_DIR = "admin"
+#: decap-cms's prebuilt files: the main script and the chunks it loads from its own folder
+DECAP_DIST = Path("node_modules/decap-cms/dist")
+JS_YAML = Path("node_modules/js-yaml/dist/js-yaml.min.js")
+#: the port of the local backend (decap-server) that `make edit` starts
+DEFAULT_PROXY_PORT = 8081
+FORMAT = "infopsoc-md"          # registered by infopsoc-admin.js (the written form of content/frontmatter.py)
+MEMBERS_FORMAT = "infopsoc-members"
+#: the key the editor fills in before saving a new bulletin: its file name (info-psoc-04), never written
+FILE_KEY = "_infopsoc_file"
+
+# --- what staff read: labels (the hints come from the schemas) ---------------------------------
+
+LABELS = {
+    "bulletins": ("Bulletins", "Bulletin"),
+    "glossary": ("Glossaire", "Terme"),
+    "timeline": ("Chronologie", "Événement"),
+    "pages": ("Pages", "Page"),
+    "members": ("Membres", "Membres"),
+}
+FIELD_LABELS = {
+    "number": "Numéro", "title": "Titre", "date": "Date", "summary": "Résumé", "topics": "Sujets",
+    "draft": "Brouillon", "term": "Terme (sigle)", "expansion": "Forme longue", "see_also": "Voir aussi",
+    "aliases": "Autres graphies", "end": "Fin de la période", "sources": "Sources", "terms": "Termes en cause",
+    "body": "Texte", "description": "Description (partage)", "url": "Adresse du site", "name": "Nom",
+    "region": "Région", "bulletin": "Bulletin", "citation": "Autre document",
+}
+EXTRA_HINTS = {
+    ("bulletins", "number"): "proposé : le prochain numéro libre ; le fichier s'appellera info-psoc-NN.md. "
+                             "Ne changez jamais le numéro d'un bulletin publié.",
+    ("bulletins", "date"): "AAAA-MM-JJ, ou AAAA-MM si seul le mois compte (par exemple 2017-10-18 ou 2017-10)",
+    ("timeline", "date"): "AAAA, AAAA-MM ou AAAA-MM-JJ : écrivez seulement ce qui est connu (1994, 2017-10)",
+    ("timeline", "end"): "facultatif : la fin d'une période, à la même précision (par exemple 2018)",
+    ("bulletins", "summary"): "une ou deux phrases (archive, accueil, fil RSS)",
+    ("glossary", "term"): "tel qu'on l'écrit, par exemple CISSS",
+}
+BODY_HINT = ("Markdown. Une section : une ligne « ## Titre ». Une note : « texte[^1] » puis, en bas, "
+             "« [^1]: la note ». Un encadré : « !!! note \"Titre\" », une ligne vide, puis le texte décalé "
+             "de quatre espaces. Un lien vers un numéro : [Info-PSOC no 3](info-psoc-03.md).")
+DATE_PATTERNS = {
+    ("month", "day"): r"^\d{4}-\d{2}(-\d{2})?$",
+    ("year", "month", "day"): r"^\d{4}(-\d{2}(-\d{2})?)?$",
+}
+
+
+def collection_schemas() -> dict[str, Schema]:
+    """The collections the editor shows with a schema of the project (one schema, three uses)."""
+    return {"bulletins": bulletins.SCHEMA, "glossary": glossary.SCHEMA, "timeline": timeline.SCHEMA}
+
+
+def _date_pattern(field: Field) -> str:
+    precisions = tuple(inspect.getclosurevars(field.convert).nonlocals["precisions"])
+    return DATE_PATTERNS[precisions]
+
+
+def _field(collection: str, field: Field, next_number: int | None) -> dict[str, Any]:
+    kind = kind_of(field)
+    out: dict[str, Any] = {"name": field.name, "label": FIELD_LABELS.get(field.name, field.name),
+                           "required": field.required, "i18n": True}
+    hint = " — ".join(h for h in (EXTRA_HINTS.get((collection, field.name)), field.hint) if h)
+    if hint:
+        out["hint"] = hint
+    if kind == "int":
+        out.update(widget="number", value_type="int", min=1)
+        if field.name == "number" and next_number is not None:
+            out["default"] = next_number
+    elif kind == "text":
+        out["widget"] = "text" if field.name in ("summary", "expansion") else "string"
+    elif kind == "date":
+        out.update(widget="string", pattern=[_date_pattern(field), "écrivez la date sous la forme indiquée"])
+    elif kind == "bool":
+        out.update(widget="boolean", default=field.name == "draft")
+    elif kind == "list" and field.name in ("see_also", "terms"):
+        out.update(widget="relation", collection="glossary", value_field="term", search_fields=["term", "expansion"],
+                   display_fields=["term"], multiple=True)
+    elif kind == "list":
+        out.update(widget="list", allow_add=True)
+    elif kind == "sources":
+        out.update(widget="list", allow_add=True, summary="{{fields.bulletin}}{{fields.citation}}", fields=[
+            {"name": "bulletin", "label": FIELD_LABELS["bulletin"], "widget": "relation", "required": False,
+             "collection": "bulletins", "value_field": "{{slug}}", "search_fields": ["title", "number"],
+             "display_fields": ["{{number}} — {{title}}"]},
+            {"name": "citation", "label": FIELD_LABELS["citation"], "widget": "string", "required": False},
+        ])
+    if not field.required and kind in ("list", "sources"):
+        out["required"] = False
+    return out
+
+
+def _body() -> dict[str, Any]:
+    # raw Markdown only: the rich-text mode rewrites what it cannot show (encadrés, notes, attributs)
+    return {"name": "body", "label": FIELD_LABELS["body"], "widget": "markdown", "modes": ["raw"],
+            "hint": BODY_HINT, "i18n": True, "required": False}
+
+
+def _i18n() -> dict[str, Any]:
+    """One file per language beside the French one (infopsoc-admin.js maps Decap's x.fr.md to x.md)."""
+    return {"structure": "multiple_files", "locales": list(LANGUAGES), "default_locale": DEFAULT_LANGUAGE}
+
+
+def decap_config(site, editor: dict | None = None, proxy_port: int | None = None) -> dict[str, Any]:
+    """The editor's configuration, from the schemas and the site's settings."""
+    settings = site.settings
+    editor = editor or {}
+    french = [b.number for b in site.bulletins if b.lang == DEFAULT_LANGUAGE]
+    next_number = max(french, default=0) + 1
+    backend: dict[str, Any] = {"name": "github", "repo": editor.get("repo", "OWNER/REPO"),
+                               "branch": editor.get("branch", "main"),
+                               "commit_messages": {"create": "Éditeur : nouveau {{collection}} « {{slug}} »",
+                                                   "update": "Éditeur : {{collection}} « {{slug}} » modifié",
+                                                   "delete": "Éditeur : {{collection}} « {{slug}} » supprimé",
+                                                   "uploadMedia": "Éditeur : image {{path}}",
+                                                   "deleteMedia": "Éditeur : image {{path}} supprimée"}}
+    if editor.get("auth_url"):
+        backend["base_url"] = editor["auth_url"]
+    port = proxy_port or DEFAULT_PROXY_PORT
+    collections: list[dict[str, Any]] = []
+    folders = {"bulletins": settings.bulletins_dir, "glossary": settings.glossary_dir,
+               "timeline": settings.timeline_dir}
+    slugs = {"bulletins": "{{fields.%s}}" % FILE_KEY, "glossary": "{{slug}}", "timeline": "{{fields.date}}-{{slug}}"}
+    identifiers = {"bulletins": "title", "glossary": "term", "timeline": "title"}
+    summaries = {"bulletins": "no {{number}} — {{title}} ({{date}})", "glossary": "{{term}} — {{expansion}}",
+                 "timeline": "{{date}} — {{title}}"}
+    for name, schema in collection_schemas().items():
+        label, singular = LABELS[name]
+        collection = {
+            "name": name, "label": label, "label_singular": singular, "folder": folders[name],
+            "extension": "md", "format": FORMAT, "create": True, "slug": slugs[name],
+            "identifier_field": identifiers[name], "summary": summaries[name], "i18n": True,
+            "fields": [_field(name, f, next_number) for f in schema.fields.values()] + [_body()],
+        }
+        if name == "bulletins":
+            collection["sortable_fields"] = ["number", "date", "title"]
+        collections.append(collection)
+    collections.append({
+        "name": "pages", "label": LABELS["pages"][0], "label_singular": LABELS["pages"][1],
+        "folder": settings.docs_dir, "extension": "md", "format": FORMAT, "create": False, "delete": False,
+        "identifier_field": "title", "i18n": True,
+        "fields": [{"name": "title", "label": FIELD_LABELS["title"], "widget": "string", "required": False, "i18n": True},
+                   {"name": "description", "label": FIELD_LABELS["description"], "widget": "text", "required": False,
+                    "i18n": True, "hint": "le résumé montré quand on partage la page (Facebook, etc.)"},
+                   _body()],
+    })
+    collections.append({
+        "name": "members", "label": LABELS["members"][0], "format": MEMBERS_FORMAT,
+        "files": [{"name": "membres", "label": "Tables régionales membres", "file": settings.members_file,
+                   "fields": [{"name": "members", "label": "Tables régionales membres", "widget": "list",
+                               "summary": "{{fields.name}} {{fields.url}}",
+                               "hint": "l'ordre de la liste est celui de la page « La CTROC »",
+                               "fields": [_member_field(n) for n in members.FIELDS]}]}],
+    })
+    return {
+        "locale": "fr",
+        "backend": backend,
+        "local_backend": {"url": f"http://127.0.0.1:{port}/api/v1", "allowed_hosts": ["127.0.0.1", "localhost"]},
+        "publish_mode": "editorial_workflow",
+        "i18n": _i18n(),
+        "media_folder": f"{settings.docs_dir}/images",
+        "public_folder": "../images",
+        "site_url": settings.site_url,
+        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        "collections": collections,
+    }
+
+
+def _member_field(name: str) -> dict[str, Any]:
+    field = {"name": name, "label": FIELD_LABELS[name], "widget": "string", "required": name == "url"}
+    if name == "url":
+        field.update(pattern=[r"^https?://\S+\.\S+$", "l'adresse complète, par exemple https://www.exemple.org/"],
+                     hint="obligatoire : l'adresse complète du site")
+    return field
+
+
+def field_description() -> dict[str, Any]:
+    """What infopsoc-admin.js needs to write files in the form of content/frontmatter.py."""
+    return {
+        "collections": {name: describe(schema) for name, schema in collection_schemas().items()},
+        "pages": {"order": ["title", "description"], "kinds": {"title": "text", "description": "text"}, "hints": {},
+                  "required": []},
+        "file_key": FILE_KEY,
+        "format": FORMAT,
+        "members_format": MEMBERS_FORMAT,
+        "default_locale": DEFAULT_LANGUAGE,
+    }
+
+
+def stylesheets(site_dir: Path, extra_css: list[str]) -> list[str]:
+    """The site's own stylesheets (Material's, then the project's), relative to /admin/."""
+    found = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/main.*.min.css"))
+    found += sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/palette.*.min.css"))
+    return [f"../{path}" for path in found + list(extra_css)]
+
+
+def write_admin(site_dir: Path, site, editor: dict | None = None, extra_css: list[str] = (),
+                root: Path | None = None) -> Path:
+    """Put the editor in ``site_dir/admin/``; Decap's files come from the project's node_modules."""
+    root = root or site.settings.root
+    target = site_dir / ADMIN_DIR
+    dist = _node_modules(root) / DECAP_DIST.relative_to("node_modules")
+    if not (dist / "decap-cms.js").is_file():
+        raise FileNotFoundError(f"{dist / 'decap-cms.js'} : lancez « npm ci --ignore-scripts » (make build le fait)")
+    files: dict[str, bytes | Path] = {path.name: path for path in sorted(dist.glob("*decap-cms.js"))}
+    files["js-yaml.min.js"] = _node_modules(root) / JS_YAML.relative_to("node_modules")
+    files.update({path.name: path for path in sorted(FILES.iterdir()) if path.is_file()})
+    port = os.environ.get("INFOPSOC_EDITOR_PORT", "")
+    config = decap_config(site, editor, int(port) if port.isdigit() else None)
+    header = "# Généré par infopsoc à chaque construction, à partir des schémas : ne pas modifier.\n"
+    files["config.yml"] = (header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)).encode()
+    description = dict(field_description(), stylesheets=stylesheets(site_dir, list(extra_css)))
+    files["infopsoc-fields.json"] = json.dumps(description, ensure_ascii=False, indent=1).encode()
+    _sync(target, files)
+    return target
+
+
+def _sync(target: Path, files: dict[str, "bytes | Path"]) -> None:
+    """``target`` holds exactly ``files``; a file already there with the same bytes is left alone
+    (a preview's rebuild does not rewrite the editor)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for stale in target.iterdir():
+        if stale.name not in files:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    for name, content in files.items():
+        data = content.read_bytes() if isinstance(content, Path) else content
+        path = target / name
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            continue
+        path.write_bytes(data)
+
+
+def _node_modules(root: Path) -> Path:
+    """The project's node_modules (a copy of the project without one uses the checkout's)."""
+    for base in (root, Path(__file__).resolve().parents[3]):
+        if (base / "node_modules" / "decap-cms").is_dir():
+            return base / "node_modules"
+    return root / "node_modules"

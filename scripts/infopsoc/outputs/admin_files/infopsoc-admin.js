@@ -1,0 +1,278 @@
+/* Info-PSOC's additions to Decap CMS (served from /admin/, no other host).
+ *
+ * 1. The written form: files are saved in the form `infopsoc new` writes
+ *    (scripts/infopsoc/content/frontmatter.py), from the description the build writes
+ *    next to this file (infopsoc-fields.json). Unchanged values keep their value; the body is
+ *    kept byte for byte.
+ * 2. One file per language, French without a suffix: Decap names a French file x.fr.md; the
+ *    backends are wrapped so that x.fr.md is x.md in the repository (the project's layout).
+ * 3. A new bulletin's file is info-psoc-NN.md (two digits at least), from its number.
+ * 4. The preview uses the site's own stylesheets.
+ */
+(function () {
+  "use strict";
+  var CMS = window.CMS;
+  var jsyaml = window.jsyaml;
+
+  function load(url) {
+    var request = new XMLHttpRequest();
+    request.open("GET", url, false);  // before the editor starts: its formats need it
+    request.send(null);
+    return JSON.parse(request.responseText);
+  }
+  var FIELDS = load("infopsoc-fields.json");
+
+  // --- 1. the written form ----------------------------------------------------------------------
+  var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+  function empty(value) {
+    return value === null || value === undefined || value === "";
+  }
+
+  function scalar(value, kind) {
+    if (typeof value === "boolean") return value ? "true" : "false";
+    if (typeof value === "number" && Number.isInteger(value)) return String(value);
+    if (typeof value === "string" && kind === "date" && DATE.test(value)) return value;
+    return JSON.stringify(value);
+  }
+
+  function item(value) {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      var pairs = Object.keys(value).filter(function (k) { return !empty(value[k]); });
+      if (!pairs.length) return ["  - {}"];
+      return pairs.map(function (k, i) { return (i ? "    " : "  - ") + k + ": " + scalar(value[k]); });
+    }
+    return ["  - " + scalar(value)];
+  }
+
+  function describe(sortedKeys) {
+    var keys = (sortedKeys || []).filter(function (k) { return k !== "body"; }).join(",");
+    var all = Object.assign({pages: FIELDS.pages}, FIELDS.collections);
+    for (var name in all) {
+      if (all[name].order.join(",") === keys) return all[name];
+    }
+    return {order: [], kinds: {}, hints: {}};
+  }
+
+  function dump(meta, description) {
+    var order = description.order, kinds = description.kinds, hints = description.hints;
+    var keys = order.filter(function (k) { return k in meta; })
+      .concat(Object.keys(meta).filter(function (k) { return order.indexOf(k) < 0; }));
+    var lines = ["---"];
+    keys.forEach(function (key) {
+      var value = meta[key], kind = kinds[key] || "";
+      if (key.indexOf("_infopsoc") === 0) return;  // the editor's own notes, never written
+      if (empty(value) || (kind === "bool" && value === false)) return;
+      var comment = hints[key] ? "  # " + hints[key] : "";
+      if (Array.isArray(value)) {
+        if (!value.length) { lines.push(key + ": []" + comment); return; }
+        lines.push(key + ":" + comment);
+        value.forEach(function (v) { lines = lines.concat(item(v)); });
+      } else if (value && typeof value === "object") {
+        lines.push(key + ": " + JSON.stringify(value) + comment);
+      } else {
+        lines.push(key + ": " + scalar(value, kind) + comment);
+      }
+    });
+    lines.push("---");
+    return lines.join("\n") + "\n";
+  }
+
+  function split(content) {
+    var text = content.replace(/\r\n?/g, "\n").replace(/^\ufeff/, "");
+    var lines = text.split("\n");
+    if (lines[0].trim() !== "---") return {meta: {}, body: text};
+    for (var i = 1; i < lines.length; i++) {
+      if (lines[i].replace(/\s+$/, "") === "---") {
+        var meta = jsyaml.load(lines.slice(1, i).join("\n"), {schema: jsyaml.CORE_SCHEMA}) || {};
+        return {meta: meta, body: lines.slice(i + 1).join("\n")};
+      }
+    }
+    return {meta: {}, body: text};
+  }
+
+  CMS.registerCustomFormat(FIELDS.format, "md", {
+    fromFile: function (content) {
+      var parts = split(content);
+      var data = Object.assign({}, parts.meta);
+      if (parts.body.trim()) data.body = parts.body;
+      return data;
+    },
+    toFile: function (data, sortedKeys) {
+      var meta = Object.assign({}, data);
+      var body = meta.body || "";
+      delete meta.body;
+      return dump(meta, describe(sortedKeys)) + body;
+    },
+  });
+
+  // data/membres.yml: a list at the top (Decap edits it as the field « members »); the file's
+  // opening comment is kept as it is.
+  function memberValue(key, value) {
+    if (key === "url" && /^https?:\/\/[^\s#]+$/.test(value) && value.indexOf(": ") < 0) return value;
+    return JSON.stringify(value);
+  }
+  CMS.registerCustomFormat(FIELDS.members_format, "yml", {
+    fromFile: function (content) {
+      var text = content.replace(/\r\n?/g, "\n");
+      var header = (text.match(/^(?:#.*\n|\s*\n)*/) || [""])[0];
+      return {members: jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}) || [], _infopsoc_header: header};
+    },
+    toFile: function (data) {
+      var lines = [];
+      (data.members || []).forEach(function (member) {
+        var keys = ["url", "name", "region"].filter(function (k) { return !empty(member[k]); });
+        keys.forEach(function (k, i) { lines.push((i ? "  " : "- ") + k + ": " + memberValue(k, member[k])); });
+      });
+      return (data._infopsoc_header || "") + lines.join("\n") + "\n";
+    },
+  });
+
+  // --- 2. French files without a suffix ---------------------------------------------------------
+  var i18nFolders = null;
+  function folders(config) {
+    if (!i18nFolders) {
+      i18nFolders = (config.collections || []).filter(function (c) { return c.i18n && c.folder; })
+        .map(function (c) { return c.folder.replace(/\/+$/, ""); });
+    }
+    return i18nFolders;
+  }
+  var FR = FIELDS.default_locale;
+  function fileOf(path, dirs) {  // « bulletins/x.md » → { dir, stem, lang }
+    var match = /^(.*)\/([^\/\n]+?)(?:\.([a-z]{2}))?\.md$/.exec(path);
+    if (!match || dirs.indexOf(match[1]) < 0) return null;
+    return {dir: match[1], stem: match[2], lang: match[3] || ""};
+  }
+  function toDecap(path, dirs) {
+    var f = typeof path === "string" && fileOf(path, dirs);
+    return f && !f.lang ? f.dir + "/" + f.stem + "." + FR + ".md" : path;
+  }
+  function toRepo(path, dirs) {
+    var f = typeof path === "string" && fileOf(path, dirs);
+    return f && f.lang === FR ? f.dir + "/" + f.stem + ".md" : path;
+  }
+  function deep(value, map) {
+    if (typeof value === "string") return map(value);
+    if (Array.isArray(value)) {
+      var copy = value.map(function (v) { return deep(v, map); });
+      Object.getOwnPropertySymbols(value).forEach(function (s) { copy[s] = value[s]; });
+      return copy;
+    }
+    if (value && Object.getPrototypeOf(value) === Object.prototype) {
+      var out = {};
+      Object.keys(value).forEach(function (k) { out[k] = deep(value[k], map); });
+      Object.getOwnPropertySymbols(value).forEach(function (s) { out[s] = value[s]; });
+      return out;
+    }
+    return value;
+  }
+  // Decap writes every language's file of an item; a language the item has no translation in
+  // has only the form's defaults (a number, « brouillon »): that file is not written.
+  function translated(dataFile, config) {
+    var f = fileOf(dataFile.path, folders(config));
+    if (!f || !f.lang || f.lang === FR) return true;
+    var collection = (config.collections || []).filter(function (c) { return c.folder === f.dir; })[0];
+    var description = collection && FIELDS.collections[collection.name];
+    if (!description) return true;
+    var meta = split(dataFile.raw || "").meta;
+    return description.required.every(function (k) { return !empty(meta[k]); });
+  }
+
+  function wrap(implementation, config) {
+    var dirs = folders(config);
+    var inbound = function (v) { return deep(v, function (s) { return toRepo(s, dirs); }); };
+    var outbound = function (v) { return deep(v, function (s) { return toDecap(s, dirs); }); };
+    return new Proxy(implementation, {
+      get: function (target, prop) {
+        var value = Reflect.get(target, prop, target);
+        if (typeof value !== "function") return value;
+        return function () {
+          var args = Array.prototype.slice.call(arguments);
+          if (prop === "persistEntry" && args[0] && Array.isArray(args[0].dataFiles)) {
+            args[0] = Object.assign({}, args[0], {dataFiles: args[0].dataFiles.filter(function (d) {
+              return translated(d, config);
+            })});
+          }
+          var result = value.apply(target, args.map(inbound));
+          return result && typeof result.then === "function" ? result.then(outbound) : outbound(result);
+        };
+      },
+    });
+  }
+  ["proxy", "github", "git-gateway", "gitlab", "gitea"].forEach(function (name) {
+    var registered = CMS.getBackend(name);
+    if (!registered) return;
+    var init = registered.init;
+    registered.init = function (config, options) { return wrap(init(config, options), config); };
+  });
+
+  // --- 3. a new bulletin's file name -----------------------------------------------------------
+  CMS.registerEventListener({
+    name: "preSave",
+    handler: function (args) {
+      var entry = args.entry, data = entry.get("data");
+      if (entry.get("collection") !== "bulletins" || !entry.get("newRecord")) return data;
+      var number = parseInt(data.get("number"), 10);
+      return data.set(FIELDS.file_key, "info-psoc-" + (number < 10 ? "0" : "") + number);
+    },
+  });
+
+  // --- 4. the preview -------------------------------------------------------------------------
+  (FIELDS.stylesheets || []).forEach(function (href) { CMS.registerPreviewStyle(href); });
+  CMS.registerPreviewStyle("infopsoc-preview.css");
+  var h = window.h, createClass = window.createClass;
+  function page(children) {
+    return h("div", {"data-md-color-scheme": "default", className: "md-main"},
+      h("div", {className: "md-content"}, h("article", {className: "md-content__inner md-typeset"}, children)));
+  }
+  CMS.registerPreviewTemplate("bulletins", createClass({
+    render: function () {
+      var data = this.props.entry.get("data");
+      return page([
+        h("p", {key: "n", className: "ip-preview-kicker"}, "Info-PSOC no " + (data.get("number") || "")),
+        h("h1", {key: "t"}, data.get("title") || ""),
+        h("p", {key: "d"}, h("time", {dateTime: data.get("date") || ""}, data.get("date") || "")),
+        h("div", {key: "b"}, this.props.widgetFor("body")),
+      ]);
+    },
+  }));
+  ["glossary", "timeline", "pages"].forEach(function (name) {
+    CMS.registerPreviewTemplate(name, createClass({
+      render: function () {
+        var data = this.props.entry.get("data");
+        return page([
+          h("h1", {key: "t"}, data.get("term") || data.get("title") || ""),
+          data.get("expansion") ? h("p", {key: "e"}, h("strong", null, data.get("expansion"))) : null,
+          h("div", {key: "b"}, this.props.widgetFor("body")),
+        ]);
+      },
+    }));
+  });
+
+  // Material's encadrés (« !!! note "Titre" ») shown as the site shows them
+  CMS.registerEditorComponent({
+    id: "encadre",
+    label: "Encadré",
+    fields: [{name: "kind", label: "Sorte", widget: "select", options: ["note", "info", "warning", "abstract"]},
+             {name: "title", label: "Titre", widget: "string"},
+             {name: "text", label: "Texte", widget: "text"}],
+    pattern: /^!!! (\w+)(?: "([^"\n]*)")?\n\n((?: {4}.*(?:\n|$)|\n)+)/,
+    fromBlock: function (match) {
+      return {kind: match[1], title: match[2] || "", text: match[3].replace(/^ {4}/gm, "").trim()};
+    },
+    toBlock: function (data) {
+      var text = String(data.text || "").split("\n").map(function (l) { return l ? "    " + l : ""; }).join("\n");
+      return "!!! " + (data.kind || "note") + ' "' + String(data.title || "").replace(/"/g, "”") + '"\n\n' + text;
+    },
+    toPreview: function (data) {
+      var escape = function (s) {
+        return String(s || "").replace(/[&<>"]/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]; });
+      };
+      var paragraphs = String(data.text || "").split(/\n\s*\n/).map(function (p) { return "<p>" + escape(p) + "</p>"; });
+      return '<div class="admonition ' + escape(data.kind) + '"><p class="admonition-title">' + escape(data.title) +
+        "</p>" + paragraphs.join("") + "</div>";
+    },
+  });
+
+  CMS.init();
+})();

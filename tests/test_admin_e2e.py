@@ -124,8 +124,15 @@ def test_a_new_bulletin_through_the_form(editor, shots):
     page.wait_for_timeout(300)
     if not page.locator("iframe").count():
         page.get_by_title("Aperçu").click()
-    page.frame_locator("iframe").first.get_by_text("Info-PSOC no 4").wait_for()
+    preview = page.frame_locator("iframe").first
+    preview.get_by_text("Info-PSOC no 4").wait_for()
     page.wait_for_timeout(500)
+    # the preview writes the date and shows the note as the site does
+    expect(preview.locator("time")).to_have_text("15 janvier 2018")
+    expect(preview.locator("sup")).to_have_text("1")
+    expect(preview.locator(".footnote li")).to_have_text("Le texte de la note.")
+    expect(preview.locator(".admonition.note")).to_contain_text("Le texte de l'encadré")
+    assert "[^1]" not in preview.locator("article").inner_text()
     page.screenshot(path=str(shots / "formulaire-bulletin-et-apercu.png"))
     page.get_by_role("button", name="Enregistrer").click()
     _wait_saved(page)
@@ -234,3 +241,19 @@ def test_the_editor_asks_no_other_host(editor):
     _project, _page, server, requests = editor
     hosts = {re.match(r"^[a-z]+://([^/]+)", url).group(1) for url in requests if re.match(r"^[a-z]+://", url)}
     assert hosts and hosts <= {server.origin.split("//")[1], f"127.0.0.1:{_project.port}"}, hosts
+
+
+def test_the_editor_has_no_phrase_left_in_english(editor):
+    """Every phrase of Decap's English catalogue has its French one (decap-fr.json completes Decap's)."""
+    _project, page, _server, _requests = editor
+    missing = page.evaluate("""() => {
+      const fr = CMS.getLocale("fr"), en = CMS.getLocale("en"), out = [];
+      (function walk(a, b, path) {
+        for (const k in a) {
+          if (a[k] && typeof a[k] === "object") walk(a[k], (b || {})[k], path + k + ".");
+          else if (!b || typeof b[k] !== "string") out.push(path + k);
+        }
+      })(en, fr, "");
+      return out;
+    }""")
+    assert missing == []

@@ -7,7 +7,7 @@
  * 2. One file per language, French without a suffix: Decap names a French file x.fr.md; the
  *    backends are wrapped so that x.fr.md is x.md in the repository (the project's layout).
  * 3. A new bulletin's file is info-psoc-NN.md (two digits at least), from its number.
- * 4. The preview uses the site's own stylesheets.
+ * 4. The preview uses the site's own stylesheets, writes dates as the site does and shows footnotes.
  */
 (function () {
   "use strict";
@@ -21,6 +21,18 @@
     return JSON.parse(request.responseText);
   }
   var FIELDS = load("infopsoc-fields.json");
+
+  // Decap's French leaves about forty of its newer phrases in English: the missing ones, in French.
+  (function completeFrench() {
+    var phrases = CMS.getLocale("fr"), missing = load("decap-fr.json");
+    if (!phrases) return;
+    Object.keys(missing).forEach(function (path) {
+      var keys = path.split("."), node = phrases;
+      keys.slice(0, -1).forEach(function (k) { node = node[k] = node[k] || {}; });
+      if (!(keys[keys.length - 1] in node)) node[keys[keys.length - 1]] = missing[path];
+    });
+    CMS.registerLocale("fr", phrases);
+  })();
 
   // --- 1. the written form ----------------------------------------------------------------------
   var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
@@ -221,8 +233,55 @@
   (FIELDS.stylesheets || []).forEach(function (href) { CMS.registerPreviewStyle(href); });
   CMS.registerPreviewStyle("infopsoc-preview.css");
   var h = window.h, createClass = window.createClass;
+
+  // The date as the site writes it: « 15 janvier 2018 », « 1er avril 2018 », « janvier 2018 ».
+  function writtenDate(value) {
+    var m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value || "");
+    if (!m || !m[2]) return value || "";
+    var options = {month: "long", year: "numeric", timeZone: "UTC"};
+    if (m[3]) options.day = "numeric";
+    var written = new Intl.DateTimeFormat(FR + "-CA", options).format(new Date(Date.UTC(+m[1], +m[2] - 1, +(m[3] || 1))));
+    return m[3] === "01" ? written.replace(/^1 /, "1er ") : written;
+  }
+
+  // Footnotes ([^1] ... [^1]: text), which Decap's Markdown preview does not know, shown as the
+  // site shows them: a numbered call, the notes at the end. The preview only: the file is untouched.
+  var NOTE = /^\[\^([^\]\s]+)\]:[ \t]?(.*)$/;
+  function withNotes(body) {
+    var lines = String(body || "").split("\n"), kept = [], notes = {}, current = null, fence = false;
+    lines.forEach(function (line) {
+      if (/^\s*(```|~~~)/.test(line)) fence = !fence;
+      var m = !fence && NOTE.exec(line);
+      if (m) { current = m[1]; notes[current] = [m[2]]; return; }
+      if (current !== null && (/^( {4}|\t)/.test(line) || (line === "" && notes[current].length))) {
+        notes[current].push(line.replace(/^( {4}|\t)/, ""));
+        return;
+      }
+      current = null;
+      kept.push(line);
+    });
+    var order = [];
+    var text = kept.join("\n").replace(/\[\^([^\]\s]+)\]/g, function (all, id) {
+      if (!(id in notes)) return all;
+      if (order.indexOf(id) < 0) order.push(id);
+      return '<sup class="ip-preview-note">' + (order.indexOf(id) + 1) + "</sup>";
+    });
+    if (!order.length) return text;
+    var list = order.map(function (id, i) {
+      return (i + 1) + ". " + notes[id].join("\n").trim().replace(/\n/g, "\n   ");
+    });
+    return text + '\n\n<div class="footnote">\n\n<hr>\n\n' + list.join("\n") + "\n\n</div>\n";
+  }
+
+  function body(props) {
+    var element = props.widgetFor("body");
+    if (!element || !element.props || typeof element.props.value !== "string") return element;
+    return h(element.type, Object.assign({}, element.props, {key: "b", value: withNotes(element.props.value)}));
+  }
+
   function page(children) {
-    return h("div", {"data-md-color-scheme": "default", className: "md-main"},
+    // dir: Material's stylesheets place the encadrés' icons and lists' indents by [dir=ltr]
+    return h("div", {"data-md-color-scheme": "default", dir: "ltr", className: "md-main"},
       h("div", {className: "md-content"}, h("article", {className: "md-content__inner md-typeset"}, children)));
   }
   CMS.registerPreviewTemplate("bulletins", createClass({
@@ -231,8 +290,8 @@
       return page([
         h("p", {key: "n", className: "ip-preview-kicker"}, "Info-PSOC no " + (data.get("number") || "")),
         h("h1", {key: "t"}, data.get("title") || ""),
-        h("p", {key: "d"}, h("time", {dateTime: data.get("date") || ""}, data.get("date") || "")),
-        h("div", {key: "b"}, this.props.widgetFor("body")),
+        h("p", {key: "d"}, h("time", {dateTime: data.get("date") || ""}, writtenDate(data.get("date")))),
+        h("div", {key: "b"}, body(this.props)),
       ]);
     },
   }));
@@ -243,7 +302,8 @@
         return page([
           h("h1", {key: "t"}, data.get("term") || data.get("title") || ""),
           data.get("expansion") ? h("p", {key: "e"}, h("strong", null, data.get("expansion"))) : null,
-          h("div", {key: "b"}, this.props.widgetFor("body")),
+          data.get("date") ? h("p", {key: "d"}, h("time", {dateTime: data.get("date")}, writtenDate(data.get("date")))) : null,
+          h("div", {key: "b"}, body(this.props)),
         ]);
       },
     }));

@@ -292,3 +292,34 @@ class EditorProject:
 
     def show(self, ref: str, rel: str) -> str:
         return git(self.root, "show", f"{ref}:{rel}")
+
+
+# --- security --- (tests/test_hostile.py)
+def run_cli(root: Path, *args: str, env: dict | None = None, pdf: bool = False, timeout: float = 300):
+    """The real ``infopsoc`` command, in its own process, from ``root``."""
+    import subprocess
+    import sys
+
+    environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="1" if pdf else "0", **(env or {}))
+    return subprocess.run([sys.executable, "-m", "infopsoc.cli", *args], cwd=root, env=environ,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def tree_snapshot(folder: Path) -> dict[str, str]:
+    """Every file, folder and link under ``folder`` (links not followed): what it holds."""
+    import hashlib
+
+    found = {}
+    if not folder.exists():
+        return found
+    for current, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(current) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = "-> " + os.readlink(path)
+            elif path.is_dir():
+                found[rel + "/"] = "dir"
+            else:
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found

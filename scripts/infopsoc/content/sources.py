@@ -7,6 +7,7 @@ remembers its line so that validation can point at it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -206,3 +207,35 @@ UNPRINTABLE_HINT = "supprimez ce caractère (souvent collé depuis un traitement
 
 def unprintable(exc: "yaml.reader.ReaderError") -> str:
     return f"caractère invisible interdit (code {exc.character:#06x})"
+
+
+# --- security --- (sources are read from inside the repository only)
+def outside_repository(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read as a source (French), or None.
+
+    A symbolic link is followed to its end: a target outside ``root`` (``/etc/passwd``), a loop or a
+    missing target is refused, so that no file of the build machine is ever published.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13: a loop of symbolic links
+        return "lien symbolique en boucle"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "lien symbolique en boucle"
+        if path.is_symlink():
+            return "lien symbolique vers un fichier qui n'existe pas"
+        return None  # not there: the caller says so in its own words
+    if not real.is_relative_to(root.resolve()):
+        return f"lien symbolique vers un fichier hors du dépôt ({real})"
+    return None
+
+
+def refused_source(path: Path, root: Path) -> Problem | None:
+    """The problem of a source that :func:`outside_repository` refuses."""
+    reason = outside_repository(path, root)
+    if reason is None:
+        return None
+    return Problem(relative_name(path, root), None, reason,
+                   "le site ne publie que des fichiers du dépôt : remplacez le lien par une copie du fichier, "
+                   "ou supprimez-le")

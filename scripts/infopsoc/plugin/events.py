@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from infopsoc.content.site import Settings, Site, load_site
+from infopsoc.content.sources import refused_source
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
@@ -123,6 +124,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.site is not None
         report = Report()
+        # --- security --- (a file of the project that leads out of it is refused, never published)
+        report.extend(refused_files(files, self.site.settings.root))
         # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
         served, dropped = language_view([f.src_uri for f in files], self.config.lang)
         for src_uri in dropped:
@@ -371,3 +374,15 @@ def _project_path(file: File, root: Path) -> str:
 def _collision(existing: File, src_uri: str, root: Path) -> Problem:
     return Problem(_project_path(existing, root), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
                    "renommez ou déplacez la page écrite à la main")
+
+
+# --- security ---
+def refused_files(files: Files, root: Path) -> list[Problem]:
+    """Drop from ``files`` the project's files (not MkDocs' or Material's) that lead out of the project."""
+    problems = []
+    for file in list(files):
+        path = Path(file.abs_src_path) if file.abs_src_path else None
+        if path is not None and path.is_relative_to(root) and (problem := refused_source(path, root)):
+            files.remove(file)
+            problems.append(problem)
+    return problems

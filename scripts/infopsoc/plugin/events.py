@@ -40,7 +40,7 @@ from infopsoc.outputs.pdf import warm_up
 from infopsoc.plugin import render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 from infopsoc.plugin.dirty import ChangeTracker
-from infopsoc.plugin.material import repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.plugin.material import escaped_meta, repair_material_html, repair_material_script, tooltips_within_budget
 from infopsoc.plugin.pdf_step import PdfStep, pdf_wanted
 from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
 from infopsoc.render.glossary_pages import glossary_pages
@@ -189,6 +189,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         assert self.site is not None
+        page.meta = escaped_meta(page.meta)  # --- security --- (Material prints it as HTML)
         # --- glossary ---
         if self.glossary_markdown is not None:
             self.glossary_markdown.set_page(page.file.src_uri, page.meta)

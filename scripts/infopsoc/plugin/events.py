@@ -26,6 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from infopsoc.content.checks.raw_html import violations
 from infopsoc.content.site import Settings, Site, load_site
 from infopsoc.content.sources import refused_source
 from infopsoc.core import memo
@@ -207,6 +208,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         return expanded
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict))  # --- security ---
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
@@ -387,3 +389,12 @@ def refused_files(files: Files, root: Path) -> list[Problem]:
             files.remove(file)
             problems.append(problem)
     return problems
+
+
+def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
+    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
+    report = Report()
+    for _line, message in violations(html):
+        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (infopsoc check le situe)",
+                           "error" if strict else "warning"))
+    return report

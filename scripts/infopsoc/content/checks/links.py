@@ -136,6 +136,9 @@ def check_text(doc: Text, targets: Targets, front_matter: bool = False) -> list[
         label = match.group(3) or match.group(2)
         if label.startswith("^") or match.group(2).startswith("^"):
             continue
+        defined = definitions.get(_label_key(label))
+        if match.group(1) and defined and urlsplit(defined.group(2).strip("<>")).netloc:  # --- security ---
+            url(defined.group(2), True, match.start())  # ![x][ref]: an image from another host
         if _label_key(label) not in definitions:
             problems.append(Problem(doc.rel, line_at(match.start()),
                                     f"le lien « [{match.group(2)}][{match.group(3)}] » renvoie à la référence "

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from infopsoc.content.sources import MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, unprintable
+from infopsoc.content.sources import MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, too_deep, unprintable
 from infopsoc.core.problems import Problem
 
 FIELDS = ("url", "name", "region")
@@ -67,6 +67,8 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
     # --- reliability ---
     except yaml.reader.ReaderError as exc:  # a control character (NUL, …)
         return [], [Problem(rel, text[: exc.position].count("\n") + 1, unprintable(exc), UNPRINTABLE_HINT)]
+    except RecursionError:  # thousands of nested lists
+        return [], [too_deep(rel)]
     except yaml.MarkedYAMLError as exc:
         # an unclosed quote is best shown where the quote opens
         opening = "quoted scalar" in (exc.context or "")

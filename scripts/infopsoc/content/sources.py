@@ -151,6 +151,8 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         return [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
     except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
         return [Problem(rel, 1, f"en-tête illisible ({exc})", "vérifiez la syntaxe de l'en-tête")]
+    except RecursionError:  # --- reliability --- thousands of nested lists or mappings
+        return [too_deep(rel)]
     if node is None:
         return [Problem(rel, 1, "l'en-tête est vide", "ajoutez les champs obligatoires entre les deux lignes « --- »")]
     if not isinstance(node, yaml.MappingNode):
@@ -168,6 +170,8 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         source.key_lines.setdefault(key, line)
     try:
         data = loader.construct_document(node)
+    except RecursionError:
+        return problems + [too_deep(rel)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]
@@ -202,6 +206,11 @@ def _yaml_hint(exc: yaml.YAMLError) -> str:
 
 
 # --- reliability ---
+def too_deep(rel: str) -> Problem:
+    return Problem(rel, None, "l'en-tête est imbriqué trop profondément (des listes dans des listes)",
+                   "un champ vaut un texte, une date ou une courte liste : simplifiez l'en-tête")
+
+
 UNPRINTABLE_HINT = "supprimez ce caractère (souvent collé depuis un traitement de texte ou un PDF)"
 
 

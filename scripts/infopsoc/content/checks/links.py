@@ -189,7 +189,10 @@ def check_url(raw: str, image: bool, doc: Text, targets: Targets, line: int) -> 
     if scheme == "javascript":
         return Problem(doc.rel, line, f"{what} « {url} » exécute du code", "retirez ce lien : le site n'en accepte pas")
     if scheme or parts.netloc:
-        if image and (scheme in ("http", "https", "") and parts.netloc):
+        if image and not parts.netloc:  # --- security --- file:, data:, … : nothing the site holds
+            return Problem(doc.rel, line, f"l'image « {url} » n'est pas un fichier du site ({scheme}:)",
+                           "enregistrez l'image dans content/images/ et liez-la par un chemin relatif")
+        if image and parts.netloc:
             return Problem(doc.rel, line, f"l'image « {url} » est chargée depuis un autre site",
                            "le site ne fait aucune requête vers un autre hôte : enregistrez l'image dans "
                            "content/images/ et liez-la par un chemin relatif")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from infopsoc.content.checks.links import docs_files
 from infopsoc.content.model import Settings
 from infopsoc.content.sources import refused_source
+from infopsoc.core.i18n import LANGUAGES
 from infopsoc.core.problems import Problem
+from infopsoc.core.urls import ATOM_FEED, GLOSSARY_EXPORT, INDEX_PAGES, PDF_DIR, RSS_FEED
 
 #: The theme's folder (mkdocs.yml: ``theme.custom_dir``), copied into the site too.
 THEME_DIR = "theme"
@@ -54,3 +57,25 @@ def check_paths(settings: Settings) -> list[Problem]:
     if members.is_symlink() and (problem := refused_source(members, root)):
         problems.append(problem)
     return sorted(set(problems))
+
+
+# --- addresses --- (a source never takes the address of a generated page or file)
+def check_addresses(site) -> list[Problem]:
+    """A bulletin or term whose page is a generated index, a file of ``content/`` that is a feed,
+    the glossary export or a PDF: an error naming both."""
+    settings = site.settings
+    problems: list[Problem] = []
+    items = list(site.bulletins) + [term for lang in LANGUAGES for term in site.glossary.terms(lang)]
+    for item in items:
+        if item.src_uri in INDEX_PAGES:
+            problems.append(Problem(item.source.rel, None,
+                                    f"ce fichier prend l'adresse d'une page générée ({item.src_uri}), qui disparaîtrait",
+                                    "renommez le fichier (un bulletin : info-psoc-NN.md ; un terme : son sigle)"))
+    generated_files = {RSS_FEED, ATOM_FEED, GLOSSARY_EXPORT}
+    for rel in sorted(docs_files(settings.path("docs_dir"))):
+        name = rel
+        if name in generated_files or name.startswith(f"{PDF_DIR}/"):
+            problems.append(Problem(f"{settings.docs_dir}/{rel}", None,
+                                    f"ce fichier porte la même adresse qu'un fichier généré ({name})",
+                                    "renommez ou déplacez ce fichier"))
+    return problems

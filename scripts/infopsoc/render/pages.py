@@ -33,7 +33,8 @@ from infopsoc.core.problems import Problem
 from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
 from infopsoc.render.glossary_markdown import TermUsage
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# what Python-Markdown unescapes (it shows « \~ » as typed: ~ is left alone)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
 def md_escape(value: object) -> str:

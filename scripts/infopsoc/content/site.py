@@ -11,9 +11,8 @@ import datetime as dt
 
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.content.checks.capitals import check_pages
-from infopsoc.content.checks.links import check_links, mask, site_texts
+from infopsoc.content.checks.links import check_links
 from infopsoc.content.checks.paths import check_addresses, check_paths
-from infopsoc.content.checks.raw_html import check_raw_html
 from infopsoc.content.checks.placeholders import check_placeholders
 from infopsoc.content.glossary import load_glossary
 from infopsoc.content.members import load_members
@@ -57,7 +56,4 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(check_links(site))
     report.extend(check_placeholders(site))
     report.extend(check_addresses(site))
-    # --- security --- (raw HTML: one allow-list, raw_html.py)
-    for text, front_matter in site_texts(site):
-        report.extend(check_raw_html(text.rel, mask(text.text, front_matter), text.first_line))
     return site, report

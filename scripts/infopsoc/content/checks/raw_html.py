@@ -137,8 +137,9 @@ def violations(html: str, markdown: bool = False) -> list[tuple[int, str]]:
     return [(line, message) for (line, _column), message in parser.found]
 
 
-#: Raw HTML in Markdown: a tag at the start of a word (``a < b`` is text, ``<https://…>`` a link).
-_RAW_TAG = re.compile(r"<(?!https?:|mailto:)[a-zA-Z][^<>]*>", re.S)
+#: Raw HTML in Markdown: a tag name, then a space, ``/`` or ``>`` (``a < b`` is text, ``<https://…>`` and
+#: ``<info-psoc-03.md>`` are addresses).
+_RAW_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*(?=[\s/>])[^<>]*>", re.S)
 
 
 def check_raw_html(rel: str, masked: str, first_line: int = 1) -> list[Problem]:

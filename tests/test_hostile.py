@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Tree, bulletin_text, populate, run_cli, tree_snapshot
+from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Tree:
     tree = populate(Tree(tmp_path_factory.mktemp("hostile") / "project"))
     subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
-    result = run_cli(tree.root, "build")
+    result = run_infopsoc(tree.root, "build")
     assert result.returncode == 0, result.stderr
     return tree
 
@@ -50,7 +50,7 @@ def _leftovers(folder: Path) -> list[str]:
 ])
 def test_an_output_folder_that_holds_the_project_or_its_sources_is_refused(built, site_dir, expected):
     before = tree_snapshot(built.root)
-    result = run_cli(built.root, "build", "--site-dir", site_dir)
+    result = run_infopsoc(built.root, "build", "--site-dir", site_dir)
     output = _no_traceback(result)
     assert result.returncode == 1
     assert expected in output
@@ -62,7 +62,7 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(built, tmp_path):
     documents = tmp_path / "documents"
     (documents / "lettre.txt").parent.mkdir()
     (documents / "lettre.txt").write_text("précieux", encoding="utf-8")
-    result = run_cli(built.root, "build", "--site-dir", str(documents))
+    result = run_infopsoc(built.root, "build", "--site-dir", str(documents))
     output = _no_traceback(result)
     assert result.returncode == 1
     assert "n'est pas vide et ne contient pas un site construit par infopsoc" in output
@@ -73,7 +73,7 @@ def test_an_output_folder_that_is_not_a_site_is_never_replaced(built, tmp_path):
 def test_a_file_as_output_folder_is_refused(built, tmp_path):
     file = tmp_path / "site"
     file.write_text("x", encoding="utf-8")
-    result = run_cli(built.root, "build", "--site-dir", str(file))
+    result = run_infopsoc(built.root, "build", "--site-dir", str(file))
     assert result.returncode == 1
     assert "ce n'est pas un dossier" in _no_traceback(result)
     assert file.read_text(encoding="utf-8") == "x"
@@ -81,7 +81,7 @@ def test_a_file_as_output_folder_is_refused(built, tmp_path):
 
 def test_a_new_site_has_the_permissions_of_the_umask(built, tmp_path):
     target = tmp_path / "apercu"
-    result = run_cli(built.root, "build", "--site-dir", str(target))
+    result = run_infopsoc(built.root, "build", "--site-dir", str(target))
     assert result.returncode == 0, result.stderr
     mask = os.umask(0)
     os.umask(mask)
@@ -96,7 +96,7 @@ def test_leftovers_of_a_killed_build_are_removed(built):
     (killed / "assets" / "gros.js").write_bytes(b"x" * 1000)
     old = built.root / ".site-old"
     old.mkdir()
-    result = run_cli(built.root, "build")
+    result = run_infopsoc(built.root, "build")
     assert result.returncode == 0, result.stderr
     assert _leftovers(built.root) == []
     assert (site / "index.html").is_file()
@@ -109,7 +109,7 @@ def test_a_read_only_site_is_replaced_without_a_traceback(built):
             os.chmod(Path(current) / name, 0o444)
         os.chmod(current, 0o555)
     try:
-        result = run_cli(built.root, "build")
+        result = run_infopsoc(built.root, "build")
     finally:
         for path in [built.root / ".site-old", site]:
             if path.exists():
@@ -127,7 +127,7 @@ def test_an_output_folder_that_cannot_be_written_is_a_french_message(built, tmp_
     locked.mkdir()
     locked.chmod(0o555)
     try:
-        result = run_cli(built.root, "build", "--site-dir", str(locked / "site"))
+        result = run_infopsoc(built.root, "build", "--site-dir", str(locked / "site"))
     finally:
         locked.chmod(0o755)
     output = _no_traceback(result)
@@ -140,7 +140,7 @@ def test_two_builds_at_once_in_one_folder_both_succeed(built):
     results = []
 
     def build():
-        results.append(run_cli(built.root, "build"))
+        results.append(run_infopsoc(built.root, "build"))
 
     threads = [threading.Thread(target=build) for _ in range(2)]
     for thread in threads:
@@ -191,7 +191,7 @@ def test_a_link_out_of_the_repository_is_refused_by_check_and_build(tmp_path, ou
     link.symlink_to(outside)
     sources = tree_snapshot(tree.root)
     for command in ("check", "build"):
-        result = run_cli(tree.root, command)
+        result = run_infopsoc(tree.root, command)
         output = _no_traceback(result)
         assert result.returncode == 1, output
         assert LINKS[rel] in output
@@ -231,7 +231,7 @@ def test_a_link_loop_or_a_dangling_link_is_a_french_message(tmp_path, make):
         (content / "manquant.png").symlink_to(content / "nulle-part.png")
         expected = "content/manquant.png: lien symbolique vers un fichier qui n'existe pas"
     for command in ("check", "build"):
-        result = run_cli(tree.root, command)
+        result = run_infopsoc(tree.root, command)
         output = _no_traceback(result)
         assert result.returncode == 1, output
         assert expected in output
@@ -242,5 +242,5 @@ def test_a_link_inside_the_repository_is_fine(tmp_path):
     tree = populate(Tree(tmp_path / "project"))
     tree.write("content/images/logo.png", b"\x89PNG\r\n\x1a\n")
     (tree.root / "content/logo-copie.png").symlink_to(tree.root / "content/images/logo.png")
-    result = run_cli(tree.root, "check")
+    result = run_infopsoc(tree.root, "check")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Tree, bulletin_text, populate, run_cli, tree_snapshot
+from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
 
 CASES = {
     "archive-taken": ("bulletins/index.md", bulletin_text(9, "Index", "2017-12"),
@@ -33,7 +33,7 @@ def test_check_reports_what_the_build_refuses(tmp_path, case):
     tree.write(rel, text)
     sources = tree_snapshot(tree.root)
     for command in ("check", "build"):
-        result = run_cli(tree.root, command)
+        result = run_infopsoc(tree.root, command)
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert "Traceback" not in output, output[-3000:]

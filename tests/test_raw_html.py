@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Tree, bulletin_text, populate, run_cli, tree_snapshot
+from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
 from infopsoc.content.checks.raw_html import clean, violations
 
 HOSTILE = {
@@ -38,13 +38,13 @@ def test_hostile_html_in_a_bulletin_is_reported_with_its_line_and_refused_by_the
     tree = populate(Tree(tmp_path / "project"))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deux", "2017-11", body=f"Avant.\n\n{snippet}\n"))
     sources = tree_snapshot(tree.root)
-    check = run_cli(tree.root, "check")
+    check = run_infopsoc(tree.root, "check")
     output = check.stdout + check.stderr
     assert check.returncode == 1, output
     assert "Traceback" not in output
     # four fields between the fences (lines 1-6), a blank line, « Avant. », a blank line: the snippet is line 10
     assert "bulletins/info-psoc-02.md:10: " in output and expected in output, output
-    build = run_cli(tree.root, "build")
+    build = run_infopsoc(tree.root, "build")
     assert build.returncode == 1
     assert expected in build.stdout + build.stderr
     assert "Traceback" not in build.stdout + build.stderr
@@ -55,7 +55,7 @@ def test_hostile_html_in_a_bulletin_is_reported_with_its_line_and_refused_by_the
 def test_hostile_html_in_a_hand_written_page_is_reported(tmp_path):
     tree = populate(Tree(tmp_path / "project"))
     tree.write("content/autre.md", "# Autre\n\nTexte.\n\n<p><a href=\"javascript:alert(1)\" onclick=\"x\">x</a></p>\n")
-    check = run_cli(tree.root, "check")
+    check = run_infopsoc(tree.root, "check")
     assert check.returncode == 1
     assert "content/autre.md:5: l'attribut « onclick » (du code exécuté) n'est pas permis" in check.stdout
     assert "content/autre.md:5: l'adresse « javascript:alert(1) » (javascript:) n'est pas permise" in check.stdout
@@ -64,7 +64,7 @@ def test_hostile_html_in_a_hand_written_page_is_reported(tmp_path):
 def test_a_reference_style_image_from_another_host_is_reported(tmp_path):
     tree = populate(Tree(tmp_path / "project"))
     tree.write("content/autre.md", "# Autre\n\n![photo][p]\n\n[p]: https://x.example/p.png\n")
-    check = run_cli(tree.root, "check")
+    check = run_infopsoc(tree.root, "check")
     assert check.returncode == 1
     assert "content/autre.md:3: l'image « https://x.example/p.png » est chargée depuis un autre site" in check.stdout
 
@@ -75,7 +75,7 @@ def test_the_site_own_markdown_passes_the_policy(tmp_path):
             '??? info "Plus"\n    Caché.\n\n<div class="x" markdown="1">\n**Dedans**\n</div>\n\n'
             'Terme\n:   Définition\n\n[^2]: Note.\n')
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deux", "2017-11", body=body))
-    check = run_cli(tree.root, "check")
+    check = run_infopsoc(tree.root, "check")
     assert check.returncode == 0, check.stdout
     site = tree.build()
     page = (site / "bulletins/info-psoc-02/index.html").read_text(encoding="utf-8")

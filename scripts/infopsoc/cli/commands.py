@@ -180,7 +180,12 @@ def check(config: Path, strict: bool, translations: bool) -> None:
     if translations:
         _check_translations(_settings(config))
         return
-    _site, report = load_site(_settings(config, drafts=True))
+    settings = _settings(config, drafts=True)
+    for lang in LANGUAGES:  # --- reliability --- each language's menu lists every page
+        language_config = _language_config(config, lang)
+        if lang != DEFAULT_LANGUAGE and language_config is not None:
+            settings.add_language_config(language_config)
+    _site, report = load_site(settings)
     for problem in report.errors + report.warnings:
         click.echo(problem.format())
     click.echo(report.summary())

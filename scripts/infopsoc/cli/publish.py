@@ -151,6 +151,10 @@ def disk_message(exc: OSError, target: Path) -> str:
 DISK_FULL = ("No space left on device", "[Errno 28]")
 
 
+#: MkDocs' closing line of a failed build (English); the command's French message says it.
+ENGINE_ABORT = "Aborted with "
+
+
 def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]:
     """Run MkDocs; its messages are passed on as they come. Returns (exit code, whether the disk was full)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
@@ -159,7 +163,8 @@ def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]
                           text=True, errors="replace") as process:
         assert process.stderr is not None
         for line in process.stderr:
-            sys.stderr.write(line)
+            if not line.startswith(ENGINE_ABORT):  # English, and the French message follows
+                sys.stderr.write(line)
             disk_full = disk_full or any(mark in line for mark in DISK_FULL)
     sys.stderr.flush()
     return process.returncode, disk_full and process.returncode != 0

@@ -12,6 +12,7 @@ import datetime as dt
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.content.checks.capitals import check_pages
 from infopsoc.content.checks.links import check_links
+from infopsoc.content.checks.nav import check_nav
 from infopsoc.content.checks.paths import check_addresses, check_paths
 from infopsoc.content.checks.placeholders import check_placeholders
 from infopsoc.content.glossary import load_glossary
@@ -56,4 +57,5 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(check_links(site))
     report.extend(check_placeholders(site))
     report.extend(check_addresses(site))
+    report.extend(check_nav(settings))  # --- reliability ---
     return site, report

@@ -87,6 +87,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
+        settings.navs = {Path(config.config_file_path).name: config.nav} if config.nav else {}  # this language's menu
         if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
             self.rendered = {}
         pdf_enabled = pdf_wanted(self.config.pdf, self.is_serve)

@@ -156,13 +156,14 @@ ENGINE_ABORT = "Aborted with "
 
 
 def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]:
-    """Run MkDocs; its messages are passed on as they come. Returns (exit code, whether the disk was full)."""
+    """Run MkDocs; its messages (both streams) are passed on to stderr as they come, but its English
+    closing line. Returns (exit code, whether the disk was full)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     disk_full = False
-    with subprocess.Popen([sys.executable, "-m", "mkdocs", *args], env=env, stderr=subprocess.PIPE,
-                          text=True, errors="replace") as process:
-        assert process.stderr is not None
-        for line in process.stderr:
+    with subprocess.Popen([sys.executable, "-m", "mkdocs", *args], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+        assert process.stdout is not None
+        for line in process.stdout:
             if not line.startswith(ENGINE_ABORT):  # English, and the French message follows
                 sys.stderr.write(line)
             disk_full = disk_full or any(mark in line for mark in DISK_FULL)

@@ -50,12 +50,15 @@ class Settings:
     def add_language_config(self, config_file: Path) -> None:
         """Also check the menu of a language's configuration file (``mkdocs.en.yml``): its own
         ``nav``, or the one it inherits (``INHERIT: mkdocs.yml``)."""
-        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-        nav = data.get("nav")
-        if nav is None and data.get("INHERIT"):
-            parent = yaml.load((config_file.parent / data["INHERIT"]).read_text(encoding="utf-8"),
-                               Loader=_TolerantLoader) or {}
-            nav = parent.get("nav")
+        try:
+            data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+            nav = data.get("nav")
+            if nav is None and data.get("INHERIT"):
+                parent = yaml.load((config_file.parent / data["INHERIT"]).read_text(encoding="utf-8"),
+                                   Loader=_TolerantLoader) or {}
+                nav = parent.get("nav")
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            return  # that language's build says what is wrong with its file
         if nav:
             self.navs[config_file.name] = nav
 

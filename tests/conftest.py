@@ -177,11 +177,12 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
     return found
 
 
-def run_infopsoc(root: Path, *args: str, env: dict | None = None, pdf: bool = False) -> subprocess.CompletedProcess:
+def run_infopsoc(root: Path, *args: str, env: dict | None = None, pdf: bool = False,
+                 timeout: float | None = 600) -> subprocess.CompletedProcess:
     """The real ``infopsoc`` command (``python -m infopsoc.cli``) run in ``root``, PDFs off unless asked."""
     environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="1" if pdf else "0", **(env or {}))
     return subprocess.run([sys.executable, "-m", "infopsoc.cli", *args], cwd=root, env=environ,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 # --- the real project, copied -----------------------------------------------------------------
@@ -292,3 +293,27 @@ class EditorProject:
 
     def show(self, ref: str, rel: str) -> str:
         return git(self.root, "show", f"{ref}:{rel}")
+
+
+# --- security --- (tests/test_hostile.py)
+def tree_snapshot(folder: Path) -> dict[str, str]:
+    """Every file, folder and link under ``folder`` (links not followed): what it holds.
+
+    Unlike :func:`snapshot`, it records links as links (a link loop is a legal entry) and an
+    absent folder as empty.
+    """
+
+    found = {}
+    if not folder.exists():
+        return found
+    for current, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = Path(current) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                found[rel] = "-> " + os.readlink(path)
+            elif path.is_dir():
+                found[rel + "/"] = "dir"
+            else:
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found

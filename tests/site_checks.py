@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import threading
+import xml.etree.ElementTree as ET
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -166,6 +167,97 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+
+# --- privacy: no resource from another host, read from the files -------------------------------
+
+#: Attributes whose URL a browser (or a feed reader) fetches or sends to without a click: any element.
+_RESOURCE_ATTRIBUTES = ("src", "srcset", "imagesrcset", "poster", "data", "background", "action", "formaction",
+                        "lowsrc", "dynsrc", "longdesc", "manifest", "ping", "codebase", "archive", "usemap",
+                        "{http://www.w3.org/1999/xlink}href", "xlink:href")
+#: Elements whose ``href`` is fetched as the page loads (``<a>`` and ``<area>`` wait for a click).
+_CLICKED = frozenset({"a", "area"})
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.I)
+_REFRESH = re.compile(r"""url\s*=\s*['"]?([^'"\s;]+)""", re.I)
+#: Feed elements whose address a reader fetches (image, icon, enclosure).
+_FEED_RESOURCES = frozenset({"url", "icon", "logo"})
+
+
+def _is_foreign(url: str, site_host: str) -> bool:
+    parts = urlsplit(re.sub(r"[\x00-\x20]+", "", html.unescape(url)))
+    if parts.scheme.lower() == "data" or (not parts.scheme and not parts.netloc):
+        return False
+    return (parts.hostname or "") != site_host
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.split()[0] for part in value.split(",") if part.split()]
+
+
+def foreign_resources(markup: str, site_url: str, where: str = "") -> list[str]:
+    """Every URL of another host than ``site_url``'s that ``markup`` (a page, or HTML from a feed)
+    makes the reader's browser ask for: resource attributes on any element, ``href`` on any element
+    but a link to click, ``style`` attributes and ``<style>`` (``url()``, ``@import``), and
+    ``<meta http-equiv=refresh>``."""
+    if not markup.strip():
+        return []
+    host = urlsplit(site_url).hostname or ""
+    tree = lxml.html.document_fromstring(markup)
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.rsplit("}", 1)[-1].lower()
+        urls = []
+        for name, value in element.attrib.items():
+            lowered = name.lower()
+            if lowered in ("srcset", "imagesrcset"):
+                urls += _srcset_urls(value)
+            elif lowered in _RESOURCE_ATTRIBUTES or name in _RESOURCE_ATTRIBUTES:
+                urls.append(value)
+            elif lowered == "href" and tag not in _CLICKED:
+                urls.append(value)
+            elif lowered == "style":
+                urls += [a or b for a, b in _CSS_URL.findall(value)]
+        if tag == "style" and element.text:
+            urls += [a or b for a, b in _CSS_URL.findall(element.text)]
+        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            urls += _REFRESH.findall(element.get("content") or "")
+        found += [f"{where}: <{tag}> {url}" for url in urls if _is_foreign(url, host)]
+    return found
+
+
+def foreign_resources_in_feed(feed: Path, site_url: str) -> list[str]:
+    """The same, for a feed: the HTML of every entry (``description``, ``content``, ``summary``) and
+    the addresses a feed reader fetches (image, icon, logo, enclosure)."""
+    host = urlsplit(site_url).hostname or ""
+    root = ET.parse(feed).getroot()
+    found = []
+    for element in root.iter():
+        name = element.tag.rsplit("}", 1)[-1]
+        text = element.text or ""
+        if "<" in text:
+            found += foreign_resources(text, site_url, f"{feed.name} <{name}>")
+        if name in _FEED_RESOURCES and _is_foreign(text.strip(), host) and text.strip():
+            found.append(f"{feed.name}: <{name}> {text.strip()}")
+        if name == "enclosure" or (name == "link" and element.get("rel") == "enclosure"):
+            url = element.get("url") or element.get("href") or ""
+            if _is_foreign(url, host):
+                found.append(f"{feed.name}: <{name}> {url}")
+    return found
+
+
+def foreign_resources_in_site(site: Path, site_url: str) -> tuple[list[str], int]:
+    """Every page and feed of a built site: (what asks another host, how many files were read)."""
+    found, read = [], 0
+    for page in sorted(site.rglob("*.html")):
+        found += foreign_resources(page.read_text(encoding="utf-8"), site_url, page.relative_to(site).as_posix())
+        read += 1
+    for feed in sorted([*site.rglob("rss.xml"), *site.rglob("atom.xml")]):
+        found += foreign_resources_in_feed(feed, site_url)
+        read += 1
+    return found, read
 
 
 # --- in the browser ----------------------------------------------------------------------

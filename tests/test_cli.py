@@ -233,7 +233,7 @@ def test_check_lists_every_error_with_file_and_line(tree):
         "bulletins/info-psoc-02.md:8: le lien « info-psoc-09.md » mène à une page qui n'existe pas",
         "bulletins/info-psoc-02.md:9: l'image « ../images/logo.png » n'existe pas (fichier attendu : content/images/logo.png)",
         "bulletins/info-psoc-02.md:10: l'appel de note « [^1] » n'a pas de note",
-        "bulletins/info-psoc-02.md:11: balise HTML « <script> » interdite dans un bulletin",
+        "bulletins/info-psoc-02.md:11: la balise « <script> » n'est pas permise",
         "content/index.md:3: le lien « nulle-part.md » mène à une page qui n'existe pas",
     ]
     for start in expected:

@@ -61,13 +61,13 @@ def test_line_numbers_count_from_the_body_line():
     ("[vide]()", "n'a pas d'adresse"),
     ("[mal](javascript:alert(1))", "exécute du code"),
     ("![pisteur](https://example.org/pixel.png)", "est chargée depuis un autre site"),
-    ('<img src="//example.org/pixel.png" alt="">', "est chargée depuis un autre site"),
+    ('<img src="//example.org/pixel.png" alt="">', "est chargé depuis un autre site"),
     ("[réf][inconnue]", "« inconnue », qui n'est définie nulle part"),
     ("[def]: nulle-part.md", "mène à une page qui n'existe pas"),
     ("Un appel[^2].", "l'appel de note « [^2] » n'a pas de note"),
-    ("<iframe src=x></iframe>", "balise HTML « <iframe> » interdite dans un bulletin"),
-    ("<OBJECT data=x>", "balise HTML « <object> »"),
-    ("<embed src=x>", "balise HTML « <embed> »"),
+    ("<iframe src=x></iframe>", "la balise « <iframe> » n'est pas permise"),
+    ("<OBJECT data=x>", "la balise « <object> »"),
+    ("<embed src=x>", "la balise « <embed> »"),
     ("[brouillon](info-psoc-04.md)", "mène à un bulletin encore en brouillon"),
 ])
 def test_errors(body, fragment):
@@ -92,8 +92,10 @@ def test_a_draft_may_link_to_a_draft():
     assert problems("[brouillon](info-psoc-04.md)", draft=True) == []
 
 
-def test_raw_html_is_allowed_in_pages():
-    assert problems("<script>x</script>", bulletin=False, uri="index.md") == []
+def test_raw_html_in_pages_passes_the_same_allow_list():  # issue 19: one policy for bulletins and pages
+    assert problems("<script>x</script>", bulletin=False, uri="index.md") == [
+        (1, "error", "la balise « <script> » n'est pas permise")]
+    assert problems('<div class="x">y</div>', bulletin=False, uri="index.md") == []
 
 
 def test_the_whole_site_content_pages_and_drafts(tree):

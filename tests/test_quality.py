@@ -18,10 +18,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import GOLDEN_SITE, REPO
 from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, LinkChecker, LocalServer,
-                         RequestWatch, axe_violations, cookies_set, invisible_focus, tab_through,
-                         vnu_errors)
+                         RequestWatch, axe_violations, cookies_set, foreign_resources,
+                         foreign_resources_in_feed, foreign_resources_in_site, invisible_focus,
+                         tab_through, vnu_errors)
 
 # One page of each kind, in French and in English (no English bulletin exists yet).
 PAGES = {
@@ -128,6 +129,77 @@ def test_internal_links_and_anchors_resolve(built_site):
     assert checker.check_site() == []
     # the feeds and the export were really read
     assert checker.check_text(built_site / "rss.xml") == [] and "glossaire/psoc/" in (built_site / "glossaire.json").read_text()
+
+
+# --- security --- (privacy: every page and feed, every resource attribute, read from the files)
+def test_no_page_or_feed_asks_another_host(built_site):
+    found, read = foreign_resources_in_site(built_site, SITE_URL)
+    assert found == []
+    pages = len(list(built_site.rglob("*.html")))
+    feeds = len([*built_site.rglob("rss.xml"), *built_site.rglob("atom.xml")])
+    assert pages > 50 and feeds == 4 and read == pages + feeds  # every page, the two feeds of each language
+
+
+def test_the_golden_site_asks_no_other_host():
+    found, read = foreign_resources_in_site(GOLDEN_SITE, SITE_URL)
+    assert found == [] and read > 20
+
+
+OTHER = "https://tiers.example"
+FOREIGN = {
+    "img src": f'<img src="{OTHER}/a.png" alt="">',
+    "img srcset": f'<img src="a.png" srcset="b.png 1x, {OTHER}/b.png 2x" alt="">',
+    "source srcset": f'<picture><source srcset="{OTHER}/c.webp"><img src="c.png" alt=""></picture>',
+    "video poster": f'<video src="v.mp4" poster="{OTHER}/p.jpg"></video>',
+    "audio src": f'<audio src="{OTHER}/s.mp3"></audio>',
+    "track src": f'<video src="v.mp4"><track src="{OTHER}/t.vtt"></video>',
+    "object data": f'<object data="{OTHER}/o.swf"></object>',
+    "embed src": f'<embed src="{OTHER}/e.swf">',
+    "iframe src": f'<iframe src="{OTHER}/f.html"></iframe>',
+    "script src": f'<script src="{OTHER}/x.js"></script>',
+    "link stylesheet": f'<link rel="stylesheet" href="{OTHER}/s.css">',
+    "link preload": f'<link rel="preload" as="font" href="//tiers.example/f.woff2">',
+    "base href": f'<base href="{OTHER}/">',
+    "style attribute url()": f'<p style="background: url({OTHER}/bg.png)">x</p>',
+    "style element url()": f'<style>body {{ background: url("{OTHER}/bg.png") }}</style>',
+    "style element @import": f'<style>@import "{OTHER}/i.css";</style>',
+    "meta refresh": f'<meta http-equiv="refresh" content="0; url={OTHER}/">',
+    "form action": f'<form action="{OTHER}/collect"><input name="q"></form>',
+    "input image": f'<input type="image" src="{OTHER}/b.png" alt="ok">',
+    "table background": f'<table background="{OTHER}/t.png"><tr><td>x</td></tr></table>',
+    "svg image href": f'<svg><image href="{OTHER}/i.svg"></image></svg>',
+    "svg xlink:href": f'<svg><use xlink:href="{OTHER}/sprite.svg#i"></use></svg>',
+    "a ping": f'<a href="page.html" ping="{OTHER}/track">x</a>',
+    "entity-encoded host": '<img src="https&#58;//tiers.example/e.png" alt="">',
+}
+
+
+@pytest.mark.parametrize("snippet", FOREIGN.values(), ids=FOREIGN.keys())
+def test_the_privacy_check_finds_each_kind_of_resource(snippet):
+    page = f"<!doctype html><html><head><title>t</title></head><body>{snippet}</body></html>"
+    assert len(foreign_resources(page, SITE_URL, "page.html")) == 1
+
+
+def test_the_privacy_check_lets_links_and_the_sites_own_resources_pass():
+    page = (f'<!doctype html><html><head><link rel="stylesheet" href="{SITE_URL}assets/a.css">'
+            '<link rel="icon" href="../assets/favicon.svg"></head><body>'
+            f'<a href="{OTHER}/page">a link is followed only when clicked</a>'
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="">'
+            '<img src="/info-psoc/a.png" srcset="a.png 1x, a@2x.png 2x" alt=""></body></html>')
+    assert foreign_resources(page, SITE_URL, "page.html") == []
+
+
+def test_the_privacy_check_reads_the_html_inside_feeds(tmp_path):
+    rss, atom = tmp_path / "rss.xml", tmp_path / "atom.xml"
+    rss.write_text('<rss version="2.0"><channel><image><url>https://tiers.example/logo.png</url></image><item>'
+                   '<description>&lt;p&gt;Texte&lt;img src="https://tiers.example/pixel.gif"&gt;&lt;/p&gt;</description>'
+                   f'<enclosure url="{SITE_URL}pdf/x.pdf" type="application/pdf" length="1"/></item></channel></rss>',
+                   encoding="utf-8")
+    atom.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="html">'
+                    '&lt;video poster="https://tiers.example/p.jpg"&gt;&lt;/video&gt;</content>'
+                    '<link rel="enclosure" href="https://tiers.example/x.pdf"/></entry></feed>', encoding="utf-8")
+    assert len(foreign_resources_in_feed(rss, SITE_URL)) == 2
+    assert len(foreign_resources_in_feed(atom, SITE_URL)) == 2
 
 
 @pytest.mark.parametrize("kind", PAGES)

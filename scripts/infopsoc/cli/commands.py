@@ -11,12 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
-from infopsoc.cli import scaffold
+from infopsoc.cli import publish, scaffold
 from infopsoc.cli.french_click import FrenchGroup
 from infopsoc.cli.translations import translation_status
 from infopsoc.content.site import Settings, load_site
@@ -181,7 +180,12 @@ def check(config: Path, strict: bool, translations: bool) -> None:
     if translations:
         _check_translations(_settings(config))
         return
-    _site, report = load_site(_settings(config, drafts=True))
+    settings = _settings(config, drafts=True)
+    for lang in LANGUAGES:  # --- reliability --- each language's menu lists every page
+        language_config = _language_config(config, lang)
+        if lang != DEFAULT_LANGUAGE and language_config is not None:
+            settings.add_language_config(language_config)
+    _site, report = load_site(settings)
     for problem in report.errors + report.warnings:
         click.echo(problem.format())
     click.echo(report.summary())
@@ -206,29 +210,47 @@ def build(config: Path, site_dir: Path | None) -> None:
       infopsoc build
       infopsoc build --site-dir /tmp/apercu
     """
-    _settings(config)
+    settings = _settings(config)
     config = config.resolve()
     target = (site_dir or config.parent / "site").resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # --- reliability --- (the folder is replaced as a whole: never one that holds anything else)
+    publish.refuse_dangerous_target(target, settings, config.parent)
     epoch = _source_date_epoch(config.parent)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
     try:
-        # --- bilingual --- French at the root, then each other language in its folder (en/)
-        for lang in LANGUAGES:
-            language_config = _language_config(config, lang)
-            if language_config is None:
-                continue
-            code = _mkdocs(["build", "--strict", "--config-file", str(language_config),
-                            "--site-dir", str(staging / language_prefix(lang))],
-                           {"SOURCE_DATE_EPOCH": epoch})
-            if code != 0:
-                raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
-                                           " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
-        _swap(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with publish.build_lock(target):
+            publish.remove_leftovers(target)
+            staging = publish.staging_folder(target)
+            try:
+                _build_languages(config, staging, epoch)
+                old = publish.swap(staging, target)
+            finally:
+                if staging.exists():
+                    shutil.rmtree(staging, ignore_errors=True)
+            # the new site is in place: a previous site that cannot be removed is only reported
+            if old is not None and not publish.remove(old):
+                click.echo(f"avertissement : l'ancien site n'a pas pu être supprimé ({old}) — "
+                           "supprimez ce dossier à la main (vérifiez ses droits d'écriture)", err=True)
+    except OSError as exc:
+        raise click.ClickException(publish.disk_message(exc, target)) from None
     click.echo(f"Site construit dans {target}")
+
+
+def _build_languages(config: Path, staging: Path, epoch: str) -> None:
+    """Every language's MkDocs build into ``staging``: French at the root, the others in their folder."""
+    for lang in LANGUAGES:
+        language_config = _language_config(config, lang)
+        if language_config is None:
+            continue
+        code, disk_full = publish.mkdocs_build(["build", "--strict", "--config-file", str(language_config),
+                                         "--site-dir", str(staging / language_prefix(lang))],
+                                        {"SOURCE_DATE_EPOCH": epoch})
+        if disk_full:
+            raise click.ClickException("le disque est plein : la construction a échoué ; site/ n'a pas été modifié"
+                                       " — libérez de la place (par exemple en supprimant .cache/), puis relancez")
+        if code != 0:
+            raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
+                                       " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
 
 
 @main.command(context_settings=CONTEXT)
@@ -333,23 +355,6 @@ def _source_date_epoch(root: Path) -> str:
         return str(FALLBACK_EPOCH)
     stamp = result.stdout.strip()
     return stamp if result.returncode == 0 and stamp.isdigit() else str(FALLBACK_EPOCH)
-
-
-def _swap(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames (no half-written site)."""
-    old = target.with_name(f".{target.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    try:
-        staging.rename(target)
-    except OSError:
-        if old.exists() and not target.exists():
-            old.rename(target)  # put the previous site back
-        raise
-    if old.exists():
-        shutil.rmtree(old)
 
 
 if __name__ == "__main__":  # pragma: no cover  (python -m infopsoc.cli: see __main__.py)

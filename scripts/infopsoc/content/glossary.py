@@ -39,6 +39,19 @@ SCHEMA = Schema(
 )
 
 
+# --- reliability --- Words a text is made of: an alias spelled like one would turn every
+# occurrence into a glossary link (« les » → 87 links in one bulletin). Folded (see :func:`fold`).
+COMMON_WORDS = frozenset("""
+a à au aux avec ce ces cet cette d dans de des du elle en est et il ils je la le les leur leurs l
+lui mais me ne ni nos notre nous on ou où par pas pour qu que qui sa se ses si son sont sous sur
+ta te tes ton tu un une vos votre vous y ete etre avoir fait plus moins tout tous toute toutes
+an and are as at be by for from he in is it its of on or she that the their they this to was we
+were which with you
+""".split())
+#: The shortest alias, in letters.
+MIN_ALIAS_LETTERS = 2
+
+
 def fold(name: str) -> str:
     """A name without case or accents, with single spaces: the key names collide on."""
     decomposed = unicodedata.normalize("NFD", name.replace("’", "'"))
@@ -161,6 +174,7 @@ def load_glossary(folder: Path, root: Path, today: dt.date) -> tuple[Glossary, l
     problems += check_translations(items, "terme du glossaire")
     problems += _check_bodies(items)
     problems += _check_names(items)
+    problems += _check_aliases(items)
     glossary = Glossary(items)
     problems += _check_see_also(items, glossary)
     return glossary, problems
@@ -210,6 +224,24 @@ def _check_names(items: list[Term]) -> list[Problem]:
                 term.source.rel, line,
                 f"{what} « {name} » désigne déjà « {owner.term} » ({owner.source.rel})",
                 "un nom ne désigne qu'un seul terme : retirez ou changez ce nom dans l'un des deux fichiers"))
+    return problems
+
+
+def _check_aliases(items: list[Term]) -> list[Problem]:
+    """An alias is another name of the term, never a word of ordinary text nor a single letter."""
+    problems = []
+    for term in items:
+        for index, alias in enumerate(term.aliases):
+            letters = sum(ch.isalnum() for ch in alias)
+            if fold(alias) in COMMON_WORDS:
+                message = f"l'alias « {alias} » est un mot courant : chacune de ses occurrences deviendrait un lien vers ce terme"
+            elif letters < MIN_ALIAS_LETTERS:
+                message = f"l'alias « {alias} » est trop court (au moins {MIN_ALIAS_LETTERS} lettres)"
+            else:
+                continue
+            problems.append(Problem(term.source.rel, item_line(term.source, "aliases", index), message,
+                                    "un alias est une autre graphie du terme (un pluriel, une forme longue) : "
+                                    "retirez celui-ci de la liste « aliases »"))
     return problems
 
 

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from infopsoc.content.sources import MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, unprintable
+from infopsoc.content.sources import (MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, bidi_problems, quote_problem, too_deep,
+                                      unprintable)
 from infopsoc.core.problems import Problem
 
 FIELDS = ("url", "name", "region")
@@ -67,12 +68,22 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
     # --- reliability ---
     except yaml.reader.ReaderError as exc:  # a control character (NUL, …)
         return [], [Problem(rel, text[: exc.position].count("\n") + 1, unprintable(exc), UNPRINTABLE_HINT)]
+    except RecursionError:  # thousands of nested lists
+        return [], [too_deep(rel)]
     except yaml.MarkedYAMLError as exc:
         # an unclosed quote is best shown where the quote opens
         opening = "quoted scalar" in (exc.context or "")
         mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
-        return [], [Problem(rel, mark.line + 1 if mark else 1, _explain_yaml(exc),
+        line = mark.line + 1 if mark else 1
+        quote = quote_problem(rel, text, upto=line - 1, first_line=1)
+        if quote is not None:
+            return [], [quote]
+        return [], [Problem(rel, line, _explain_yaml(exc),
                             "chaque membre commence par « - url: » ; ses autres champs sont alignés sous « url »")]
+    # --- security --- (a name or region that reads otherwise than it is written)
+    bidi = bidi_problems(rel, text, first_line=1)
+    if bidi:
+        return [], bidi
     if node is None:
         return [], [Problem(rel, 1, "la liste des membres est vide",
                             f"ajoutez un membre par bloc, par exemple :\n  {EXAMPLE}", severity="warning")]
@@ -136,7 +147,7 @@ def _explain_yaml(exc: yaml.MarkedYAMLError) -> str:
         return "deux-points (:) inattendu dans une valeur (mettez la valeur entre guillemets)"
     if "quoted scalar" in problem:
         return "guillemet non fermé"
-    return f"syntaxe YAML invalide ({problem.strip()})"
+    return "syntaxe invalide à cette ligne (le texte ne suit pas la forme « - url: … » puis « name: … »)"
 
 
 def _line_of(mapping: yaml.MappingNode, key: str) -> int | None:

@@ -27,6 +27,9 @@ class Settings:
     acronym_allow: list[str] = field(default_factory=list)
     # --- knowledge base ---
     members_file: str = "data/membres.yml"
+    # --- reliability --- each configuration file's ``nav`` (the menu), by file name: a page of the
+    # docs folder missing from one is refused (content/checks/nav.py); no entry, no check
+    navs: dict[str, list] = field(default_factory=dict)
 
     @classmethod
     def from_mkdocs_yml(cls, config_file: Path, **overrides) -> "Settings":
@@ -38,9 +41,26 @@ class Settings:
                 options = plugin["infopsoc"] or {}
         settings = cls.from_options(config_file.parent, data.get("site_url") or cls.site_url, options)
         settings.docs_dir = data.get("docs_dir", settings.docs_dir)
+        if data.get("nav"):
+            settings.navs[config_file.name] = data["nav"]
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings
+
+    def add_language_config(self, config_file: Path) -> None:
+        """Also check the menu of a language's configuration file (``mkdocs.en.yml``): its own
+        ``nav``, or the one it inherits (``INHERIT: mkdocs.yml``)."""
+        try:
+            data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+            nav = data.get("nav")
+            if nav is None and data.get("INHERIT"):
+                parent = yaml.load((config_file.parent / data["INHERIT"]).read_text(encoding="utf-8"),
+                                   Loader=_TolerantLoader) or {}
+                nav = parent.get("nav")
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            return  # that language's build says what is wrong with its file
+        if nav:
+            self.navs[config_file.name] = nav
 
     @classmethod
     def from_options(cls, root: Path, site_url: str, options: dict) -> "Settings":

@@ -94,7 +94,13 @@ def positive_int(raw: Any, ctx: Context) -> int:
         raise Invalid(f"« {raw} » n'est pas un nombre entier", "écrivez le nombre en chiffres, par exemple 4")
     if raw < 1:
         raise Invalid(f"{raw} n'est pas un nombre positif", "le premier numéro est 1")
+    if raw > MAX_NUMBER:  # --- reliability --- (feeds order same-day issues by seconds: 1–9999 stays in the day)
+        raise Invalid(f"{raw} est trop grand (au plus {MAX_NUMBER})", "vérifiez le numéro : un bulletin a un numéro de 1 à 9999")
     return raw
+
+
+#: The largest issue number.
+MAX_NUMBER = 9999
 
 
 def boolean(raw: Any, ctx: Context) -> bool:

@@ -12,6 +12,8 @@ import datetime as dt
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.content.checks.capitals import check_pages
 from infopsoc.content.checks.links import check_links
+from infopsoc.content.checks.nav import check_nav
+from infopsoc.content.checks.paths import check_addresses, check_paths
 from infopsoc.content.checks.placeholders import check_placeholders
 from infopsoc.content.glossary import load_glossary
 from infopsoc.content.members import load_members
@@ -28,6 +30,11 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report = Report()
     root = settings.root
     day = on or checks_day()
+    # --- security --- a source that leads out of the repository is never read: those problems first
+    refused = check_paths(settings)
+    if refused:
+        report.extend(refused)
+        return Site(settings=settings, bulletins=[]), report
     bulletins, problems = load_bulletins(settings.path("bulletins_dir"), root, day)
     report.extend(problems)
     site = Site(settings=settings, bulletins=bulletins)
@@ -49,4 +56,6 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     # --- links ---  (last: links may point at any collection's generated pages)
     report.extend(check_links(site))
     report.extend(check_placeholders(site))
+    report.extend(check_addresses(site))
+    report.extend(check_nav(settings))  # --- reliability ---
     return site, report

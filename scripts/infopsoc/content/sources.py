@@ -7,6 +7,7 @@ remembers its line so that validation can point at it.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -143,13 +144,20 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         opening = "quoted scalar" in (exc.context or "")
         mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        return [Problem(rel, line, _explain_yaml(exc), _yaml_hint(exc))]
+        # --- reliability --- a quoted value that does not end where it should: YAML notices it lines
+        # later (a double-quoted value may span lines), the mistake is on the line the quote opens
+        quote = quote_problem(rel, yaml_text, upto=line - 1, first_line=2)
+        if quote is not None:
+            return [quote]
+        return [Problem(rel, line, _explain_yaml(exc, _line_text(yaml_text, line - 2)), _yaml_hint(exc))]
     # --- reliability ---
     except yaml.reader.ReaderError as exc:  # a control character (NUL, …) in the front matter
         line = yaml_text[: exc.position].count("\n") + 2
         return [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
     except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
         return [Problem(rel, 1, f"en-tête illisible ({exc})", "vérifiez la syntaxe de l'en-tête")]
+    except RecursionError:  # --- reliability --- thousands of nested lists or mappings
+        return [too_deep(rel)]
     if node is None:
         return [Problem(rel, 1, "l'en-tête est vide", "ajoutez les champs obligatoires entre les deux lignes « --- »")]
     if not isinstance(node, yaml.MappingNode):
@@ -167,14 +175,17 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         source.key_lines.setdefault(key, line)
     try:
         data = loader.construct_document(node)
+    except RecursionError:
+        return problems + [too_deep(rel)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]
     source.meta = {str(k): v for k, v in data.items()}
-    return problems
+    return problems + bidi_problems(rel, yaml_text, first_line=2)
 
 
-def _explain_yaml(exc: yaml.YAMLError) -> str:
+def _explain_yaml(exc: yaml.YAMLError, line_text: str = "") -> str:
+    """What is wrong, in French only (PyYAML's English words never reach staff)."""
     problem = getattr(exc, "problem", "") or ""
     context = getattr(exc, "context", "") or ""
     if "'\\t'" in problem or "tab" in problem:
@@ -185,7 +196,81 @@ def _explain_yaml(exc: yaml.YAMLError) -> str:
         return "guillemet non fermé dans l'en-tête"
     if "could not find expected ':'" in problem:
         return "ligne de l'en-tête sans « nom: valeur »"
-    return f"syntaxe de l'en-tête invalide ({problem or context})"
+    shown = f" : « {line_text.strip()[:80]} »" if line_text.strip() else ""
+    return f"syntaxe de l'en-tête invalide à cette ligne{shown}"
+
+
+def _line_text(text: str, index: int) -> str:
+    lines = text.split("\n")
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+# --- reliability --- (quotes in front matter: the usual typing mistakes, found on their own line)
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|[^\s#'"][^:#]*:\s+(?:-\s+)?)(["'])(.*)$""")
+
+
+def quote_problem(rel: str, yaml_text: str, *, upto: int, first_line: int) -> Problem | None:
+    """The first line (up to line index ``upto`` of ``yaml_text``) whose quoted value is not closed
+    on that line, or is followed by more text: where a YAML error about quotes comes from.
+
+    ``first_line`` is the file's line number of ``yaml_text``'s first line.
+    """
+    for index, line in enumerate(yaml_text.split("\n")[: upto + 1]):
+        found = _QUOTED_VALUE.match(line)
+        if not found:
+            continue
+        quote, rest = found.groups()
+        end = _closing_quote(rest, quote)
+        where = index + first_line
+        if end is None:
+            return Problem(rel, where, f"guillemet non fermé dans l'en-tête (la valeur commence par {quote} "
+                                       "mais ne se termine pas par le même signe sur cette ligne)",
+                           f"fermez la valeur par {quote} à la fin de la ligne")
+        after = rest[end + 1:].strip()
+        if after and not after.startswith("#"):
+            if quote == "'":
+                return Problem(rel, where, "apostrophe dans une valeur entre apostrophes : la valeur s'arrête à cette apostrophe",
+                               "entourez la valeur de guillemets droits (title: \"L'école\") ou doublez l'apostrophe (L''école)")
+            return Problem(rel, where, "texte après le guillemet fermant de la valeur",
+                           "entourez toute la valeur de guillemets, et écrivez \\\" pour un guillemet à l'intérieur")
+    return None
+
+
+def _closing_quote(rest: str, quote: str) -> int | None:
+    """The index in ``rest`` of the quote that closes a value opened by ``quote``, or None."""
+    index = 0
+    while index < len(rest):
+        ch = rest[index]
+        if quote == '"' and ch == "\\":
+            index += 2
+            continue
+        if ch == quote:
+            if quote == "'" and rest[index + 1:index + 2] == "'":  # '' is an apostrophe inside
+                index += 2
+                continue
+            return index
+        index += 1
+    return None
+
+
+# --- security --- (characters that change the direction of text: a title can be made to read
+# otherwise than it is written, « Trojan Source »)
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def bidi_problems(rel: str, text: str, *, first_line: int) -> list[Problem]:
+    """Every line of ``text`` holding a character that changes the direction of text."""
+    problems = []
+    for index, line in enumerate(text.split("\n")):
+        found = sorted({ch for ch in line if ch in BIDI_CONTROLS})
+        if found:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            problems.append(Problem(rel, index + first_line,
+                                    f"caractère invisible qui change le sens d'écriture du texte ({codes}) : "
+                                    "le texte affiché ne serait pas celui qui est écrit",
+                                    "supprimez ce caractère (souvent collé depuis un autre document) ; "
+                                    "retapez la ligne au besoin"))
+    return problems
 
 
 def _yaml_hint(exc: yaml.YAMLError) -> str:
@@ -201,8 +286,45 @@ def _yaml_hint(exc: yaml.YAMLError) -> str:
 
 
 # --- reliability ---
+def too_deep(rel: str) -> Problem:
+    return Problem(rel, None, "l'en-tête est imbriqué trop profondément (des listes dans des listes)",
+                   "un champ vaut un texte, une date ou une courte liste : simplifiez l'en-tête")
+
+
 UNPRINTABLE_HINT = "supprimez ce caractère (souvent collé depuis un traitement de texte ou un PDF)"
 
 
 def unprintable(exc: "yaml.reader.ReaderError") -> str:
     return f"caractère invisible interdit (code {exc.character:#06x})"
+
+
+# --- security --- (sources are read from inside the repository only)
+def outside_repository(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read as a source (French), or None.
+
+    A symbolic link is followed to its end: a target outside ``root`` (``/etc/passwd``), a loop or a
+    missing target is refused, so that no file of the build machine is ever published.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13: a loop of symbolic links
+        return "lien symbolique en boucle"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "lien symbolique en boucle"
+        if path.is_symlink():
+            return "lien symbolique vers un fichier qui n'existe pas"
+        return None  # not there: the caller says so in its own words
+    if not real.is_relative_to(root.resolve()):
+        return f"lien symbolique vers un fichier hors du dépôt ({real})"
+    return None
+
+
+def refused_source(path: Path, root: Path) -> Problem | None:
+    """The problem of a source that :func:`outside_repository` refuses."""
+    reason = outside_repository(path, root)
+    if reason is None:
+        return None
+    return Problem(relative_name(path, root), None, reason,
+                   "le site ne publie que des fichiers du dépôt : remplacez le lien par une copie du fichier, "
+                   "ou supprimez-le")

@@ -68,6 +68,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from infopsoc.content.bulletins import Bulletin, published
+from infopsoc.content.checks.raw_html import clean as allowed_html
 from infopsoc.core.html import is_web_only
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix, with_slash
@@ -248,7 +249,7 @@ def _entry_data(b: Bulletin, rendered: str | None, home: str, lang: str,
     if rendered is None:
         content = f"<p>{html.escape(b.summary)}</p>"
     else:
-        content = clean_html(rendered, url)
+        content = clean_html(allowed_html(rendered), url)  # --- security --- (the site's one allow-list)
     return _EntryData(
         id=entry_id(b),
         title=_xml_text(t["feed_item_title"].format(label=b.label(lang), title=b.title)),

@@ -26,7 +26,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from infopsoc.content.checks.raw_html import violations
 from infopsoc.content.site import Settings, Site, load_site
+from infopsoc.content.sources import refused_source
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
@@ -39,7 +41,7 @@ from infopsoc.outputs.pdf import warm_up
 from infopsoc.plugin import render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 from infopsoc.plugin.dirty import ChangeTracker
-from infopsoc.plugin.material import repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.plugin.material import escaped_meta, repair_material_html, repair_material_script, tooltips_within_budget
 from infopsoc.plugin.pdf_step import PdfStep, pdf_wanted
 from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
 from infopsoc.render.glossary_pages import glossary_pages
@@ -85,6 +87,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
+        settings.navs = {Path(config.config_file_path).name: config.nav} if config.nav else {}  # this language's menu
         if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
             self.rendered = {}
         pdf_enabled = pdf_wanted(self.config.pdf, self.is_serve)
@@ -123,6 +126,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.site is not None
         report = Report()
+        # --- security --- (a file of the project that leads out of it is refused, never published)
+        report.extend(refused_files(files, self.site.settings.root))
         # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
         served, dropped = language_view([f.src_uri for f in files], self.config.lang)
         for src_uri in dropped:
@@ -186,6 +191,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         assert self.site is not None
+        page.meta = escaped_meta(page.meta)  # --- security --- (Material prints it as HTML)
         # --- glossary ---
         if self.glossary_markdown is not None:
             self.glossary_markdown.set_page(page.file.src_uri, page.meta)
@@ -203,6 +209,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         return expanded
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict))  # --- security ---
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
@@ -371,3 +378,24 @@ def _project_path(file: File, root: Path) -> str:
 def _collision(existing: File, src_uri: str, root: Path) -> Problem:
     return Problem(_project_path(existing, root), None, f"cette page porte la même adresse qu'une page générée ({src_uri})",
                    "renommez ou déplacez la page écrite à la main")
+
+
+# --- security ---
+def refused_files(files: Files, root: Path) -> list[Problem]:
+    """Drop from ``files`` the project's files (not MkDocs' or Material's) that lead out of the project."""
+    problems = []
+    for file in list(files):
+        path = Path(file.abs_src_path) if file.abs_src_path else None
+        if path is not None and path.is_relative_to(root) and (problem := refused_source(path, root)):
+            files.remove(file)
+            problems.append(problem)
+    return problems
+
+
+def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
+    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
+    report = Report()
+    for _line, message in violations(html):
+        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (infopsoc check le situe)",
+                           "error" if strict else "warning"))
+    return report

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import markupsafe
+
 # The drawer and search toggles are checkboxes with autocomplete="off" (not allowed on a checkbox).
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
 # A section's label in the navigation gets tabindex="" (an empty string is no integer).
@@ -67,3 +69,16 @@ def tooltips_within_budget(html: str, limit: int = TOOLTIP_LIMIT) -> str:
         return match.group(1) + ", ".join(features) + "]"
 
     return _CONFIG_FEATURES.sub(without_tooltips, html, count=1)
+
+
+# --- security ---
+def escaped_meta(meta: dict) -> dict:
+    """A page's front matter as Material's templates need it.
+
+    MkDocs' template environment does not autoescape: Material prints ``page.meta.title`` and
+    ``page.meta.description`` (in ``<title>``, ``<meta>``, the header, the navigation, the search
+    index) as HTML. Every text value is made escaped text here, once, at the boundary: a
+    :class:`markupsafe.Markup`, which Jinja prints as is and which ``| e`` does not escape twice,
+    so that ``Les "balises" et la <Loi 120>`` is shown exactly as typed.
+    """
+    return {key: markupsafe.escape(value) if isinstance(value, str) else value for key, value in meta.items()}

@@ -21,6 +21,7 @@ from itertools import groupby
 from typing import Callable
 
 import jinja2
+import markupsafe
 
 from infopsoc.content.bulletins import Bulletin
 from infopsoc.content.model import Site
@@ -32,7 +33,8 @@ from infopsoc.core.problems import Problem
 from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
 from infopsoc.render.glossary_markdown import TermUsage
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# what Python-Markdown unescapes (it shows « \~ » as typed: ~ is left alone)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|])")
 
 
 def md_escape(value: object) -> str:
@@ -47,14 +49,16 @@ def relative(from_uri: str, to_uri: str) -> str:
 
 _env = jinja2.Environment(
     loader=jinja2.PackageLoader("infopsoc.render", "templates"),
-    autoescape=False,
+    # --- security --- HTML templates (the fragments) autoescape every value; Markdown templates escape
+    # theirs as Markdown (| md), and their front matter as JSON (| tojson)
+    autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
     keep_trailing_newline=True,
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
 _env.filters["md"] = md_escape
-_env.filters["e"] = lambda v: html.escape(str(v), quote=True)
+_env.filters["e"] = markupsafe.escape  # escaped once, even where autoescaping applies
 # `tojson` writes front-matter values. By default it escapes an emoji as a UTF-16
 # surrogate pair ("\ud83c\udf89"), which MkDocs' YAML loader refuses: the whole
 # front matter is then silently dropped. Keep non-ASCII characters as they are.

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from infopsoc.content.checks.raw_html import check_raw_html
 from infopsoc.content.model import Site
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
 from infopsoc.core.urls import INDEX_PAGES
 
-FORBIDDEN_TAGS = ("script", "iframe", "object", "embed")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif"}
 
 
@@ -99,8 +99,6 @@ REFERENCE = re.compile(r"(!?)\[" + _LABEL + r"\]\[([^\[\]\n]*)\]")
 DEFINITION = re.compile(r"^ {0,3}\[([^\]^\n][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 FOOTNOTE_DEF = re.compile(r"^[ \t]*\[\^([^\]\s]+)\]:", re.M)
-RAW_TAG = re.compile(r"<\s*(" + "|".join(FORBIDDEN_TAGS) + r")\b", re.I)
-RAW_IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
 
 
 def _label_key(label: str) -> str:
@@ -136,6 +134,9 @@ def check_text(doc: Text, targets: Targets, front_matter: bool = False) -> list[
         label = match.group(3) or match.group(2)
         if label.startswith("^") or match.group(2).startswith("^"):
             continue
+        defined = definitions.get(_label_key(label))
+        if match.group(1) and defined and urlsplit(defined.group(2).strip("<>")).netloc:  # --- security ---
+            url(defined.group(2), True, match.start())  # ![x][ref]: an image from another host
         if _label_key(label) not in definitions:
             problems.append(Problem(doc.rel, line_at(match.start()),
                                     f"le lien « [{match.group(2)}][{match.group(3)}] » renvoie à la référence "
@@ -158,18 +159,8 @@ def check_text(doc: Text, targets: Targets, front_matter: bool = False) -> list[
                                     f"ajoutez « [^{name}] » à l'endroit du texte qu'elle précise, ou supprimez la note",
                                     "warning"))
 
-    for match in RAW_IMG.finditer(masked):
-        # raw HTML is not rewritten by MkDocs (relative to the page's URL, not its file):
-        # only an image from another host is looked at
-        if urlsplit(match.group(1).strip()).netloc:
-            url(match.group(1), True, match.start())
-    if doc.bulletin:
-        for match in RAW_TAG.finditer(masked):
-            tag = match.group(1).lower()
-            problems.append(Problem(doc.rel, line_at(match.start()),
-                                    f"balise HTML « <{tag}> » interdite dans un bulletin",
-                                    "un bulletin est du texte : retirez la balise "
-                                    "(pour une vidéo ou un document, mettez plutôt un lien)"))
+    # --- security --- raw HTML: the site's one allow-list (raw_html.py), in bulletins and pages alike
+    problems += check_raw_html(doc.rel, masked, doc.first_line)
     return problems
 
 
@@ -186,7 +177,10 @@ def check_url(raw: str, image: bool, doc: Text, targets: Targets, line: int) -> 
     if scheme == "javascript":
         return Problem(doc.rel, line, f"{what} « {url} » exécute du code", "retirez ce lien : le site n'en accepte pas")
     if scheme or parts.netloc:
-        if image and (scheme in ("http", "https", "") and parts.netloc):
+        if image and not parts.netloc:  # --- security --- file:, data:, … : nothing the site holds
+            return Problem(doc.rel, line, f"l'image « {url} » n'est pas un fichier du site ({scheme}:)",
+                           "enregistrez l'image dans content/images/ et liez-la par un chemin relatif")
+        if image and parts.netloc:
             return Problem(doc.rel, line, f"l'image « {url} » est chargée depuis un autre site",
                            "le site ne fait aucune requête vers un autre hôte : enregistrez l'image dans "
                            "content/images/ et liez-la par un chemin relatif")

@@ -25,6 +25,7 @@ import markupsafe
 import tinyhtml5
 
 from infopsoc.content.bulletins import Bulletin
+from infopsoc.content.checks.raw_html import clean as allowed_html
 from infopsoc.core.html import is_web_only, remove_keeping_tail
 from infopsoc.core.i18n import HTML_LANG, strings
 
@@ -112,7 +113,7 @@ def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str,
     """The complete print document of one bulletin, from its rendered HTML."""
     lang = lang or bulletin.lang
     t = strings(lang)
-    body, sections = print_body(rendered)
+    body, sections = print_body(allowed_html(rendered))  # --- security --- (the site's one allow-list)
     page_url = site_url + bulletin.url
     date_text = bulletin.date.format(lang)
     created = bulletin.date.first_day().isoformat() + "T00:00:00Z"

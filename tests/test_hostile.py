@@ -1,0 +1,246 @@
+"""Hostile or careless content and disk states (issue 19): the output folder, symbolic links.
+
+Each case runs the real ``infopsoc`` command and asserts the French message, the exit code, that no
+traceback reaches the user, and that ``site/`` and the sources are as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Tree:
+    tree = populate(Tree(tmp_path_factory.mktemp("hostile") / "project"))
+    subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
+    result = run_infopsoc(tree.root, "build")
+    assert result.returncode == 0, result.stderr
+    return tree
+
+
+def _no_traceback(result) -> str:
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-3000:]
+    return output
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith((".site-build-", ".site-old")))
+
+
+# --- the output folder: never one that holds anything else -----------------------------------
+
+@pytest.mark.parametrize("site_dir, expected", [
+    (".", "c'est le dossier du projet"),
+    ("..", "un dossier qui contient le projet"),
+    ("bulletins", "ce dossier contient des sources du site (bulletins)"),
+    ("content", "ce dossier contient des sources du site (content)"),
+    ("content/images", "ce dossier contient des sources du site (content)"),
+    (".git", "ce dossier contient des sources du site (.git)"),
+    ("theme", "ce dossier contient des sources du site (le thème)"),
+    ("data", "ce dossier contient des sources du site (data)"),
+])
+def test_an_output_folder_that_holds_the_project_or_its_sources_is_refused(built, site_dir, expected):
+    before = tree_snapshot(built.root)
+    result = run_infopsoc(built.root, "build", "--site-dir", site_dir)
+    output = _no_traceback(result)
+    assert result.returncode == 1
+    assert expected in output
+    assert "choisissez un dossier" in output
+    assert tree_snapshot(built.root) == before
+
+
+def test_an_output_folder_that_is_not_a_site_is_never_replaced(built, tmp_path):
+    documents = tmp_path / "documents"
+    (documents / "lettre.txt").parent.mkdir()
+    (documents / "lettre.txt").write_text("précieux", encoding="utf-8")
+    result = run_infopsoc(built.root, "build", "--site-dir", str(documents))
+    output = _no_traceback(result)
+    assert result.returncode == 1
+    assert "n'est pas vide et ne contient pas un site construit par infopsoc" in output
+    assert (documents / "lettre.txt").read_text(encoding="utf-8") == "précieux"
+    assert sorted(p.name for p in documents.iterdir()) == ["lettre.txt"]
+
+
+def test_a_file_as_output_folder_is_refused(built, tmp_path):
+    file = tmp_path / "site"
+    file.write_text("x", encoding="utf-8")
+    result = run_infopsoc(built.root, "build", "--site-dir", str(file))
+    assert result.returncode == 1
+    assert "ce n'est pas un dossier" in _no_traceback(result)
+    assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_a_new_site_has_the_permissions_of_the_umask(built, tmp_path):
+    target = tmp_path / "apercu"
+    result = run_infopsoc(built.root, "build", "--site-dir", str(target))
+    assert result.returncode == 0, result.stderr
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert _leftovers(tmp_path) == []
+
+
+def test_leftovers_of_a_killed_build_are_removed(built):
+    site = built.root / "site"
+    killed = built.root / ".site-build-abc123"
+    (killed / "assets").mkdir(parents=True)
+    (killed / "assets" / "gros.js").write_bytes(b"x" * 1000)
+    old = built.root / ".site-old"
+    old.mkdir()
+    result = run_infopsoc(built.root, "build")
+    assert result.returncode == 0, result.stderr
+    assert _leftovers(built.root) == []
+    assert (site / "index.html").is_file()
+
+
+def test_a_read_only_site_is_replaced_without_a_traceback(built):
+    site = built.root / "site"
+    for current, dirs, files in os.walk(site):
+        for name in files:
+            os.chmod(Path(current) / name, 0o444)
+        os.chmod(current, 0o555)
+    try:
+        result = run_infopsoc(built.root, "build")
+    finally:
+        for path in [built.root / ".site-old", site]:
+            if path.exists():
+                for current, dirs, files in os.walk(path):
+                    os.chmod(current, 0o755)
+    output = _no_traceback(result)
+    assert result.returncode == 0, output
+    assert (site / "index.html").is_file()
+    assert _leftovers(built.root) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_an_output_folder_that_cannot_be_written_is_a_french_message(built, tmp_path):
+    locked = tmp_path / "verrouille"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = run_infopsoc(built.root, "build", "--site-dir", str(locked / "site"))
+    finally:
+        locked.chmod(0o755)
+    output = _no_traceback(result)
+    assert result.returncode == 1
+    assert "pas le droit d'écrire dans" in output
+    assert list(locked.iterdir()) == []
+
+
+def test_two_builds_at_once_in_one_folder_both_succeed(built):
+    results = []
+
+    def build():
+        results.append(run_infopsoc(built.root, "build"))
+
+    threads = [threading.Thread(target=build) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        _no_traceback(result)
+    assert any("une autre construction est en cours" in r.stderr for r in results)
+    assert _leftovers(built.root) == []
+    assert (built.root / "site" / "index.html").is_file()
+
+
+# --- symbolic links: the sources come from the repository only ----------------------------------
+
+SECRET = "racine:x:0:0:secret-de-la-machine\n"
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    secret = tmp_path / "hors-depot" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text(SECRET, encoding="utf-8")
+    return secret
+
+
+LINKS = {
+    "content/passwd.txt": "content/passwd.txt: lien symbolique vers un fichier hors du dépôt",
+    "content/images/photo.png": "content/images/photo.png: lien symbolique vers un fichier hors du dépôt",
+    "content/secret.md": "content/secret.md: lien symbolique vers un fichier hors du dépôt",
+    "bulletins/info-psoc-02.md": "bulletins/info-psoc-02.md: lien symbolique vers un fichier hors du dépôt",
+    "glossary/cisss.md": "glossary/cisss.md: lien symbolique vers un fichier hors du dépôt",
+    "timeline/1990-x.md": "timeline/1990-x.md: lien symbolique vers un fichier hors du dépôt",
+    "theme/assets/secret.css": "theme/assets/secret.css: lien symbolique vers un fichier hors du dépôt",
+    "data/membres.yml": "data/membres.yml: lien symbolique vers un fichier hors du dépôt",
+}
+
+
+@pytest.mark.parametrize("rel", list(LINKS))
+def test_a_link_out_of_the_repository_is_refused_by_check_and_build(tmp_path, outside, rel):
+    tree = populate(Tree(tmp_path / "project"))
+    outside.write_text(bulletin_text(2, "Secret", "2017-11") if rel.endswith(".md") else SECRET, encoding="utf-8")
+    link = tree.root / rel
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.exists():
+        link.unlink()
+    link.symlink_to(outside)
+    sources = tree_snapshot(tree.root)
+    for command in ("check", "build"):
+        result = run_infopsoc(tree.root, command)
+        output = _no_traceback(result)
+        assert result.returncode == 1, output
+        assert LINKS[rel] in output
+        assert "remplacez le lien par une copie du fichier" in output
+    assert not (tree.root / "site").exists()
+    assert tree_snapshot(tree.root) == sources
+
+
+def test_a_link_out_of_the_repository_never_reaches_the_site_even_past_the_checks(tmp_path, outside):
+    """The engine's own list of files is filtered too (plugin on_files), whatever loaded the site."""
+    from infopsoc.plugin.events import refused_files
+    from mkdocs.structure.files import File, Files
+
+    tree = populate(Tree(tmp_path / "project"))
+    (tree.root / "content/passwd.txt").symlink_to(outside)
+    docs = str(tree.root / "content")
+    files = Files([File("passwd.txt", docs, str(tree.root / "site"), True),
+                   File("index.md", docs, str(tree.root / "site"), True)])
+    problems = refused_files(files, tree.root)
+    assert [f.src_uri for f in files] == ["index.md"]
+    assert [p.format().split(" — ")[0] for p in problems] == [
+        f"content/passwd.txt: lien symbolique vers un fichier hors du dépôt ({outside})"]
+
+
+@pytest.mark.parametrize("make", ["file-loop", "folder-loop", "dangling"])
+def test_a_link_loop_or_a_dangling_link_is_a_french_message(tmp_path, make):
+    tree = populate(Tree(tmp_path / "project"))
+    content = tree.root / "content"
+    if make == "file-loop":
+        (content / "a.md").symlink_to(content / "b.md")
+        (content / "b.md").symlink_to(content / "a.md")
+        expected = "content/a.md: lien symbolique en boucle"
+    elif make == "folder-loop":
+        (content / "boucle").symlink_to(content / "boucle")
+        expected = "content/boucle: lien symbolique en boucle"
+    else:
+        (content / "manquant.png").symlink_to(content / "nulle-part.png")
+        expected = "content/manquant.png: lien symbolique vers un fichier qui n'existe pas"
+    for command in ("check", "build"):
+        result = run_infopsoc(tree.root, command)
+        output = _no_traceback(result)
+        assert result.returncode == 1, output
+        assert expected in output
+    assert not (tree.root / "site").exists()
+
+
+def test_a_link_inside_the_repository_is_fine(tmp_path):
+    tree = populate(Tree(tmp_path / "project"))
+    tree.write("content/images/logo.png", b"\x89PNG\r\n\x1a\n")
+    (tree.root / "content/logo-copie.png").symlink_to(tree.root / "content/images/logo.png")
+    result = run_infopsoc(tree.root, "check")
+    assert result.returncode == 0, result.stdout + result.stderr

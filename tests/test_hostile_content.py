@@ -1,0 +1,140 @@
+"""Careless content the build refuses is reported by ``check`` first, in French (issue 19)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
+
+CASES = {
+    "archive-taken": ("bulletins/index.md", bulletin_text(9, "Index", "2017-12"),
+                      "bulletins/index.md: ce fichier prend l'adresse d'une page générée (bulletins/index.md)"),
+    "glossary-taken": ("glossary/index.md", "---\nterm: INDEX\nexpansion: Tout\n---\nx\n",
+                       "glossary/index.md: ce fichier prend l'adresse d'une page générée (glossaire/index.md)"),
+    "feed-taken": ("content/rss.xml", "<rss/>", "content/rss.xml: ce fichier porte la même adresse qu'un fichier généré (rss.xml)"),
+    "pdf-taken": ("content/pdf/info-psoc-01.pdf", "%PDF-1.4",
+                  "content/pdf/info-psoc-01.pdf: ce fichier porte la même adresse qu'un fichier généré (pdf/info-psoc-01.pdf)"),
+    "huge-number": ("bulletins/info-psoc-02.md", bulletin_text(100000000000000000000, "Deux", "2017-11"),
+                    "bulletins/info-psoc-02.md:2: « number » : 100000000000000000000 est trop grand (au plus 9999)"),
+    "number-10000": ("bulletins/info-psoc-02.md", bulletin_text(10000, "Deux", "2017-11"),
+                     "« number » : 10000 est trop grand"),
+    "deep-yaml": ("bulletins/info-psoc-02.md", "---\nnumber: 2\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\nx\n",
+                  "bulletins/info-psoc-02.md: l'en-tête est imbriqué trop profondément"),
+    "deep-members": ("data/membres.yml", "- " * 3000 + "x\n", "data/membres.yml: "),
+    "file-image": ("content/autre.md", "# Autre\n\n![x](file:///etc/passwd.png)\n",
+                   "content/autre.md:3: l'image « file:///etc/passwd.png » n'est pas un fichier du site (file:)"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_check_reports_what_the_build_refuses(tmp_path, case):
+    rel, text, expected = CASES[case]
+    tree = populate(Tree(tmp_path / "project"))
+    tree.write(rel, text)
+    sources = tree_snapshot(tree.root)
+    for command in ("check", "build"):
+        result = run_infopsoc(tree.root, command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "Traceback" not in output, output[-3000:]
+        assert expected in output, output
+    assert not (tree.root / "site").exists()
+    assert tree_snapshot(tree.root) == sources
+
+
+# --- menus, aliases, direction characters, quotes (issue 19, « risks to settle ») ---------------
+
+NAV = "nav:\n  - Accueil: index.md\n"
+ENGLISH = ("expected", "while scanning", "while parsing", "scalar", "The following pages", "Aborted", "Error:")
+MORE_CASES = {
+    "page-outside-nav": (
+        {"mkdocs.yml": NAV, "content/hors-menu.md": "# Hors menu\n\nUne page.\n"},
+        "content/hors-menu.md: cette page n'est pas dans le menu (la liste « nav » de mkdocs.yml)"),
+    "english-page-outside-nav": (
+        {"mkdocs.yml": NAV, "content/hors-menu.en.md": "# Off the menu\n"},
+        "content/hors-menu.en.md: cette page n'est pas dans le menu"),
+    "alias-common-word": (
+        {"glossary/psoc.md": "---\nterm: PSOC\nexpansion: Programme\naliases:\n  - PSOCs\n  - les\n---\nLe programme.\n"},
+        "glossary/psoc.md:6: l'alias « les » est un mot courant"),
+    "alias-common-word-capitals": (
+        {"glossary/psoc.md": "---\nterm: PSOC\nexpansion: Programme\naliases: [De]\n---\nLe programme.\n"},
+        "glossary/psoc.md:4: l'alias « De » est un mot courant"),
+    "alias-one-letter": (
+        {"glossary/psoc.md": "---\nterm: PSOC\nexpansion: Programme\naliases:\n  - P\n---\nLe programme.\n"},
+        "glossary/psoc.md:5: l'alias « P » est trop court (au moins 2 lettres)"),
+    "bidi-title": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Bilan \u202egnp.exe", "2017-11")},
+        "bulletins/info-psoc-02.md:3: caractère invisible qui change le sens d'écriture du texte (U+202E)"),
+    "bidi-summary-isolate": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", summary="Résumé \u2067x\u2069.")},
+        "bulletins/info-psoc-02.md:5: caractère invisible qui change le sens d'écriture du texte (U+2067, U+2069)"),
+    "bidi-term": (
+        {"glossary/psoc.md": "---\nterm: PSOC\nexpansion: \"Programme \u202b\"\n---\nLe programme.\n"},
+        "glossary/psoc.md:3: caractère invisible qui change le sens d'écriture"),
+    "bidi-members": (
+        {"data/membres.yml": "- url: https://www.exemple.org/\n  name: \"TROC \u202ede l'exemple\"\n"},
+        "data/membres.yml:2: caractère invisible qui change le sens d'écriture"),
+    "quote-unclosed-then-more-fields": (
+        {"bulletins/info-psoc-02.md": '---\nnumber: 2\ntitle: "Deux\ndate: 2017-11\nsummary: "Résumé."\n---\nx\n'},
+        "bulletins/info-psoc-02.md:3: guillemet non fermé dans l'en-tête"),
+    "quote-unclosed-last-field": (
+        {"bulletins/info-psoc-02.md": '---\nnumber: 2\ndate: 2017-11\nsummary: "Résumé."\ntitle: "Deux\n---\nx\n'},
+        "bulletins/info-psoc-02.md:5: guillemet non fermé dans l'en-tête"),
+    "quote-apostrophe-inside": (
+        {"bulletins/info-psoc-02.md": "---\nnumber: 2\ntitle: 'L'école'\ndate: 2017-11\nsummary: Résumé.\n---\nx\n"},
+        "bulletins/info-psoc-02.md:3: apostrophe dans une valeur entre apostrophes"),
+    "quote-text-after": (
+        {"bulletins/info-psoc-02.md": '---\nnumber: 2\ntitle: "Les balises" et la suite\ndate: 2017-11\nsummary: Résumé.\n---\nx\n'},
+        "bulletins/info-psoc-02.md:3: texte après le guillemet fermant de la valeur"),
+    "quote-members": (
+        {"data/membres.yml": "- url: https://www.exemple.org/\n  name: \"TROC\n  region: Estrie\n- url: https://b.exemple.org/\n  name: \"B\"\n"},
+        "data/membres.yml:2: guillemet non fermé"),
+}
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory) -> Tree:
+    """A project with a built site/, the one every case starts from."""
+    tree = populate(Tree(tmp_path_factory.mktemp("previous") / "project"))
+    result = run_infopsoc(tree.root, "build")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return tree
+
+
+@pytest.mark.parametrize("case", list(MORE_CASES))
+def test_check_and_build_refuse_in_french_at_the_line(tmp_path, previous, case):
+    files, expected = MORE_CASES[case]
+    project = tmp_path / "project"
+    shutil.copytree(previous.root, project, symlinks=True)
+    for rel, text in files.items():
+        path = project / rel
+        if rel == "mkdocs.yml":
+            text = path.read_text(encoding="utf-8") + text
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    site = tree_snapshot(project / "site")
+    sources = tree_snapshot(project)
+    for command in ("check", "build"):
+        result = run_infopsoc(project, command)
+        output = result.stdout + result.stderr
+        assert result.returncode == 1, output
+        assert "Traceback" not in output, output[-3000:]
+        assert expected in output, output
+        assert not [word for word in ENGLISH if word in output], output
+    assert tree_snapshot(project / "site") == site
+    assert tree_snapshot(project) == sources
+
+
+def test_a_page_in_the_menu_and_good_aliases_pass(tmp_path, previous):
+    project = tmp_path / "project"
+    shutil.copytree(previous.root, project, symlinks=True)
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write(NAV + "  - Autre: autre.md\n")
+    (project / "content/autre.md").write_text("# Autre\n\nTexte.\n", encoding="utf-8")
+    (project / "content/autre.en.md").write_text("# Other\n\nText.\n", encoding="utf-8")
+    (project / "glossary/psoc.md").write_text("---\nterm: PSOC\nexpansion: Programme\naliases: [PSOCs, Programme PSOC]\n"
+                                              "---\nLe programme.\n", encoding="utf-8")
+    result = run_infopsoc(project, "check")
+    assert result.returncode == 0 and "Aucun problème trouvé." in result.stdout, result.stdout

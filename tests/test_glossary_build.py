@@ -190,7 +190,7 @@ def test_term_pages_list_bulletin_3(real_site):
     for slug in BULLETIN_3_TERMS:
         page = (real_site / f"glossaire/{slug}/index.html").read_text(encoding="utf-8")
         listing = page[page.index('id="dans-les-bulletins"'):]
-        assert '<a href="../../bulletins/info-psoc-03/">Info-PSOC no 3 — ' in listing, slug
+        assert '<a href="../../bulletins/info-psoc-03/">Info-PSOC no\u00a03 — ' in listing, slug
     loi = (real_site / "glossaire/loi-120/index.html").read_text(encoding="utf-8")
     assert "info-psoc-03" not in loi[loi.index('id="dans-les-bulletins"'):]
 

@@ -211,7 +211,7 @@ def test_a_shared_bulletin_shows_its_title_and_summary(real_site):
     source = (REPO / "bulletins/info-psoc-03.md").read_text(encoding="utf-8")
     summary = yaml.safe_load(source.split("---")[1])["summary"]
     assert meta["og:description"] == summary == meta["twitter:description"]
-    assert meta["og:title"].startswith("Info-PSOC no 3 — Révision de la brochure PSOC")
+    assert meta["og:title"].startswith("Info-PSOC no\u00a03 — Révision de la brochure PSOC")
 
 
 def test_page_without_description_falls_back_to_the_site_description(tree):

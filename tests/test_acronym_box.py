@@ -46,19 +46,7 @@ def box_entries(page: str) -> list[tuple[str, str]]:
     return entries
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    site = tmp_path_factory.mktemp("real") / "site"
-    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(site))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return site
+# real_site: conftest's (the real project built once per session, in a temporary copy)
 
 
 def test_issue_3_box_is_the_original_box(real_site):

@@ -14,7 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import REPO, bulletin_text
+from conftest import REPO, bulletin_text, french_punctuation
 from infopsoc.outputs import pdf
 from infopsoc.outputs.pdf import document, weasy
 from infopsoc.render.pdf_link import human_size
@@ -103,11 +103,12 @@ def test_real_bulletin_pages_are_us_letter_with_footer(real):
 def test_real_bulletin_metadata(real):
     _site, reader, _pages = real
     info = reader.metadata
-    assert info.title == f"Info-PSOC no 3 — {frontmatter.load(REPO / 'bulletins/info-psoc-03.md')['title']}"
+    title = frontmatter.load(REPO / 'bulletins/info-psoc-03.md')['title']
+    assert info.title == f"Info-PSOC no\u00a03 — {french_punctuation(title)}"
     assert info.author == "CTROC"
     text = SOURCE.read_text(encoding="utf-8")
     summary = re.search(r'^summary: "(.+)"$', text, re.MULTILINE).group(1)
-    assert info.subject == summary
+    assert info.subject == french_punctuation(summary)
     assert info["/Keywords"] == ("Révision de la brochure PSOC, Représentations politiques, "
                                  "Liens CTROC et TRPOCB, Engagez-vous pour le communautaire")
     assert info["/CreationDate"].startswith("D:201710")
@@ -120,7 +121,7 @@ def test_real_bulletin_metadata(real):
 def test_real_bulletin_outline_lists_the_sections(real):
     _site, reader, _pages = real
     outline = _outline(reader)
-    assert [title for depth, title in outline if depth == 0] == _source_sections()
+    assert [title for depth, title in outline if depth == 0] == [french_punctuation(s) for s in _source_sections()]
     assert (1, "Ce qui a été confirmé") in outline
 
 

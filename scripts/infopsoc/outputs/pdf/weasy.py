@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from infopsoc.content.checks.printable import coverage, printable, stylesheet_fonts
 from infopsoc.outputs.pdf.cache import Rendered, file_hash
-from infopsoc.outputs.pdf.document import PDF_VARIANT, PrintDocument
+from infopsoc.outputs.pdf.document import PDF_VARIANT, STYLESHEET, PrintDocument
 
 # WeasyPrint takes about a second to import: only a build that renders a PDF pays for it
 # (the worker processes preload it).
@@ -166,6 +167,30 @@ def _drop_shared_fonts() -> None:
     _fonts = None
 
 
+# --- characters the fonts cannot print ---------------------------------------------------------
+#
+# A character that none of the stylesheet's fonts holds would print as an empty box, and WeasyPrint
+# would warn in English (a strict build would stop). The PDF prints « \ufffd » in its place instead;
+# `infopsoc check` names the character, its file and line (content/checks/printable.py, same rule).
+
+def print_fonts_coverage(files: dict[str, str]) -> frozenset[int] | None:
+    """The code points the print stylesheet's fonts hold, from the site's files (None: no stylesheet)."""
+    local = files.get(STYLESHEET)
+    if local is None:
+        return None
+    fonts = stylesheet_fonts(STYLESHEET, Path(local).read_text(encoding="utf-8"))
+    return coverage(Path(files[path]) for path in fonts if path in files)
+
+
+def with_printable_text(html: str, covered: frozenset[int] | None) -> str:
+    """The print document with every character the fonts cannot print replaced, in the body only
+    (the head's title and description are the PDF's metadata, which needs no font)."""
+    if not covered:
+        return html
+    start = html.find("<body")
+    return html if start < 0 else html[:start] + printable(html[start:], covered)
+
+
 # --- rendering ---------------------------------------------------------------------------------
 
 
@@ -183,7 +208,8 @@ def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetch
             stylesheets: list | None = None, font_config=None) -> "weasyprint.document.Document":  # noqa: F821
     """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
     fetcher = fetcher or _site_fetcher_class()(site_url, files)
-    html = weasyprint_module().HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    text = with_printable_text(document.html, print_fonts_coverage(files))
+    html = weasyprint_module().HTML(string=text, base_url=document.base_url, url_fetcher=fetcher)
     return html.render(font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 

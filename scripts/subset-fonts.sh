@@ -9,7 +9,10 @@
 #   npm's @expo-google-fonts/noto-emoji (npm pack): Noto Emoji, the monochrome emoji font.
 # Or point NOTO_DIR at a folder of Noto .ttf files and NOTO_EMOJI at NotoEmoji-Regular.ttf.
 #
-# Run from the repository root, with the project's .venv (fontTools and brotli come with WeasyPrint):
+# WOFF (zlib), not WOFF2: WeasyPrint decodes each font once per process, and WOFF2's Brotli and glyph
+# transforms cost 3 s of pure Python for these fonts, WOFF 0.1 s (the files are 40 % larger, and
+# only the PDF reads them: WeasyPrint embeds the glyphs a PDF uses, nothing more).
+# Run from the repository root, with the project's .venv (fontTools comes with WeasyPrint):
 #   bash scripts/subset-fonts.sh
 set -euo pipefail
 OUT=theme/fonts
@@ -39,11 +42,11 @@ SYMBOLS="U+0020,U+00A0,U+2000-200F,U+2028-202F,U+205F-2060,U+2100-218F,U+2190-23
 text_font() {  # name
   "$SUBSET" "$NOTO_DIR/$1.ttf" --unicodes="$TEXT" \
     --layout-features='kern,liga,onum,lnum,pnum,tnum,frac,case,ccmp,locl,mark,mkmk' \
-    --flavor=woff2 --no-hinting --desubroutinize --output-file="$OUT/$1.woff2"
+    --flavor=woff --no-hinting --desubroutinize --output-file="$OUT/$1.woff"
 }
 symbol_font() {  # name
   "$SUBSET" "$NOTO_DIR/$1.ttf" --unicodes="$SYMBOLS" --layout-features='ccmp,liga' \
-    --flavor=woff2 --no-hinting --desubroutinize --output-file="$OUT/$1.woff2"
+    --flavor=woff --no-hinting --desubroutinize --output-file="$OUT/$1.woff"
 }
 
 for name in NotoSerif-Regular NotoSerif-Italic NotoSerif-Bold NotoSerif-BoldItalic NotoSans-Regular NotoSans-Bold; do
@@ -53,5 +56,5 @@ for name in NotoSansMath-Regular NotoSansSymbols-Regular NotoSansSymbols2-Regula
   symbol_font "$name"
 done
 "$SUBSET" "$NOTO_EMOJI" --unicodes='*' --layout-features='*' \
-  --flavor=woff2 --no-hinting --output-file="$OUT/NotoEmoji-Regular.woff2"
+  --flavor=woff --no-hinting --output-file="$OUT/NotoEmoji-Regular.woff"
 ls -l "$OUT"

@@ -271,15 +271,15 @@ def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_
     assert again.pdf == first.pdf == _fresh(document, site_url, files)  # ... with the same bytes
     # ... and the font files are still among the files the render depends on, for the cache
     assert again.deps == first.deps
-    assert {"fonts/NotoSerif-Regular.woff2", "fonts/NotoSans-Bold.woff2"} <= set(again.deps)
+    assert {"fonts/NotoSerif-Regular.woff", "fonts/NotoSans-Bold.woff"} <= set(again.deps)
 
     # a font file changes: a new configuration, a different PDF, a new hash in the record
-    other = tmp_path / "other.woff2"
-    other.write_bytes(Path(files["fonts/NotoSans-Regular.woff2"]).read_bytes())
-    changed = dict(files, **{"fonts/NotoSerif-Regular.woff2": str(other)})
+    other = tmp_path / "other.woff"
+    other.write_bytes(Path(files["fonts/NotoSans-Regular.woff"]).read_bytes())
+    changed = dict(files, **{"fonts/NotoSerif-Regular.woff": str(other)})
     swapped = pdf.render(document, site_url, changed)
     assert weasy._fonts is not fonts
-    assert swapped.deps["fonts/NotoSerif-Regular.woff2"] != first.deps["fonts/NotoSerif-Regular.woff2"]
+    assert swapped.deps["fonts/NotoSerif-Regular.woff"] != first.deps["fonts/NotoSerif-Regular.woff"]
     assert swapped.pdf != first.pdf and swapped.pdf == _fresh(document, site_url, changed)
 
 
@@ -288,7 +288,7 @@ def test_a_new_face_for_a_family_already_loaded_renders_on_fresh_fonts(tree):
     usual = pdf.render(document, site_url, files)
     fonts = weasy._fonts
     face = ('<style>@font-face { font-family: "IP Serif"; font-weight: 400; font-style: normal; '
-            'src: url(../../fonts/NotoSans-Regular.woff2) format("woff2"); }</style></head>')
+            'src: url(../../fonts/NotoSans-Regular.woff) format("woff2"); }</style></head>')
     odd = pdf.PrintDocument(document.slug, document.lang, document.html.replace("</head>", face), document.base_url)
     rendered = pdf.render(odd, site_url, files)
     assert weasy._fonts is not fonts and not rendered.warnings

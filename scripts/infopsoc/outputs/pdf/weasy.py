@@ -6,6 +6,7 @@ WeasyPrint's warnings returned with the PDF instead of logged.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import multiprocessing
@@ -48,7 +49,7 @@ def _site_fetcher_class():
     class SiteFetcher(URLFetcher):
         """Serves the addresses under ``site_url`` from local files; refuses every other address.
 
-        ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
+        ``files`` maps a path in the site (``fonts/x.woff``) to the file on disk. Every file served is
         recorded with its hash in ``fetched``, for the cache.
         """
 
@@ -77,13 +78,36 @@ def _site_fetcher_class():
             if local is None:
                 raise ValueError(f"fichier absent du site : {path}")
             data = Path(local).read_bytes()
-            self.fetched[path] = hashlib.sha256(data).hexdigest()
+            digest = self.fetched[path] = hashlib.sha256(data).hexdigest()
             mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            if path.endswith(".woff2"):
+            if data[:4] == b"wOFF":
+                data, mime = _sfnt_of_woff(digest, data), "font/ttf"
+            elif path.endswith(".woff2"):
                 mime = "font/woff2"
             return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
     return SiteFetcher
+
+
+_unwrapped: dict[str, bytes] = {}  # sha256 of a WOFF file -> its TrueType font, for this process
+
+
+def _sfnt_of_woff(digest: str, data: bytes) -> bytes:
+    """A WOFF font as the TrueType font it wraps, with its own timestamp.
+
+    WeasyPrint would unwrap it itself, but through fontTools' ``save``, which stamps the font with the
+    time of the build: the PDF's bytes would change from one build to the next. (The print fonts are
+    WOFF, not WOFF2: unwrapping them costs 0.1 s per process, WOFF2's Brotli and glyph transforms 3 s;
+    see scripts/subset-fonts.sh.)"""
+    if digest not in _unwrapped:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        font.flavor = font.flavorData = None
+        out = io.BytesIO()
+        font.save(out)
+        _unwrapped[digest] = out.getvalue()
+    return _unwrapped[digest]
 
 
 # --- fonts decoded once per process ------------------------------------------------------------

@@ -436,3 +436,16 @@ def test_the_real_feeds_announce_the_pdf_as_enclosure(real):
         assert enclosure.href == "https://www.ctroc.org/info-psoc/pdf/info-psoc-03.pdf"
         assert int(enclosure.length) == pdf.stat().st_size
         assert enclosure.type == "application/pdf"
+
+
+def test_weasyprints_messages_reach_staff_in_french(tree):
+    document, site_url, files = _one_document(tree)
+    twice = document.html.replace("<main>", '<main><p id="meme">Un.</p><p id="meme">Deux.</p>')
+    rendered = pdf.render(pdf.PrintDocument(document.slug, document.lang, twice, document.base_url), site_url, files)
+    assert rendered.warnings == ["l'ancre « meme » est définie deux fois : donnez un autre identifiant (ou titre)"
+                                 " à l'une des deux"]
+    assert weasy.in_french('.notdef glyph rendered for Unicode string unsupported by fonts: "𝄞" (U+1D11E)') == (
+        "le caractère « 𝄞 » (U+1D11E) n'a pas de glyphe dans les polices du PDF : remplacez-le par un caractère courant")
+    assert weasy.in_french("This row has more columns than the table, ignored 2 cells").startswith(
+        "une ligne d'un tableau a plus de colonnes que son en-tête (2 cellule(s)")
+    assert weasy.in_french("Something new").startswith("problème de mise en page du PDF (")

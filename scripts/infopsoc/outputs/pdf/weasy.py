@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
 import os
+import re
 import shutil
 import tempfile
 from functools import cache
@@ -219,13 +220,38 @@ def with_printable_text(html: str, covered: frozenset[int] | None) -> str:
 
 
 
+# WeasyPrint's messages, in English, as staff read them: what a bulletin's content can cause is said
+# in French; anything else is named a problem of the PDF's layout, WeasyPrint's words kept for the
+# person who maintains the site.
+_IN_FRENCH = [
+    (re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \((U\+[0-9A-F]+)\)$', re.S),
+     "le caractère « {0} » ({1}) n'a pas de glyphe dans les polices du PDF : remplacez-le par un caractère courant"),
+    (re.compile(r"^This row has more columns than the table, ignored (\d+) cells?$"),
+     "une ligne d'un tableau a plus de colonnes que son en-tête ({0} cellule(s) laissée(s) de côté) :"
+     " ajoutez la colonne à l'en-tête ou retirez la cellule en trop"),
+    (re.compile(r"^Anchor defined twice: '?(.*?)'?$"),
+     "l'ancre « {0} » est définie deux fois : donnez un autre identifiant (ou titre) à l'une des deux"),
+    (re.compile(r"^Failed to load image at '?(.*?)'?: (.*)$", re.S),
+     "l'image « {0} » n'a pas pu être lue : vérifiez son adresse et son format (PNG, JPEG, SVG)"),
+]
+
+
+def in_french(message: str) -> str:
+    """A WeasyPrint message as staff read it (see ``_IN_FRENCH``)."""
+    for pattern, text in _IN_FRENCH:
+        match = pattern.match(message.strip())
+        if match:
+            return text.format(*match.groups())
+    return f"problème de mise en page du PDF (pour la personne qui entretient le site, WeasyPrint dit : {message})"
+
+
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append(in_french(record.getMessage()))
 
 
 def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher=None,

@@ -449,3 +449,11 @@ def test_weasyprints_messages_reach_staff_in_french(tree):
     assert weasy.in_french("This row has more columns than the table, ignored 2 cells").startswith(
         "une ligne d'un tableau a plus de colonnes que son en-tête (2 cellule(s)")
     assert weasy.in_french("Something new").startswith("problème de mise en page du PDF (")
+
+
+def test_real_bulletin_acronym_box_is_whole_on_one_page(real):
+    _site, reader, _pages = real
+    pages = [page for page in _text(reader) if "ACRONYMES" in page.upper()]
+    assert len(pages) == 1  # a float would be cut at the foot of a page: the box is a block kept whole
+    for name in ("ACA :", "CISSS/CIUSSS :", "CTROC :", "MSSS :", "PRAC :", "PSOC :", "TRPOCB :"):
+        assert name.replace(" :", "\u00a0:") in pages[0] or name in pages[0], name

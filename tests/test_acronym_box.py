@@ -3,6 +3,7 @@ Info-PSOC #3 the box the October 2017 issue printed; CISSS and CIUSSS expanded o
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def box_entries(page: str) -> list[tuple[str, str]]:
     box = page[start:page.index("</div>", start)]
     entries = []
     for item in _ENTRY.findall(box):
-        text = _TAGS.sub("", item).replace("&#x27;", "'").replace("&amp;", "&")
+        text = html.unescape(_TAGS.sub("", item))
         names, _sep, expansion = text.partition("\u00a0: ")
         entries.append((names, expansion))
     return entries

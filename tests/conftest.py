@@ -28,6 +28,14 @@ TODAY = dt.date(2026, 11, 23)
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def french_punctuation(text: str) -> str:
+    """``text`` with the spaces before « : ; ! ? » and inside « guillemets » that French typography makes unbreakable: what a
+    title or summary typed with ordinary spaces looks like once printed (a model for expectations,
+    kept independent of core/typography.py, whose rules tests/test_typography.py checks one by one)."""
+    return (text.replace(" :", "\u00a0:").replace(" ;", "\u202f;").replace(" !", "\u202f!")
+            .replace(" ?", "\u202f?").replace("« ", "«\u00a0").replace(" »", "\u00a0»"))
+
+
 def bulletin_text(number=1, title="Titre", date="2017-10", summary="Résumé.", body="Texte du bulletin.", **extra) -> str:
     lines = ["---", f"number: {number}", f'title: "{title}"', f"date: {date}", f'summary: "{summary}"']
     for key, value in extra.items():

@@ -12,7 +12,7 @@ from conftest import REPO, bulletin_text
 
 
 def _archive_numbers(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"Info-PSOC no (\d+) ·", html)]
+    return [int(n) for n in re.findall(r"Info-PSOC no\s(\d+) ·", html)]
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_the_real_site_holds_the_whole_bulletin(real_site):
         "Une délégation de la TRPOCB a rencontré les fonctionnaires du MSSS le 19 octobre.",
         "nourrir la réflexion collective au sujet de son amélioration",
         "Un immense bravo à vous tous et toutes",
-        "Rappelons-nous que la Convention PSOC actuelle est le fruit de 18 mois",
+        "Rappelons-nous que la Convention PSOC actuelle est le fruit de 18\u00a0mois",  # « 18 mois »: no break
     ]:
         assert sentence in text
     assert html.count('class="footnote-ref"') >= 3

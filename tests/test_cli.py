@@ -47,7 +47,7 @@ def run(tree, *args: str):
 
 
 def _archive_numbers(html: str) -> list[int]:
-    return [int(n) for n in re.findall(r"Info-PSOC no (\d+) ·", html)]
+    return [int(n) for n in re.findall(r"Info-PSOC no\s(\d+) ·", html)]
 
 
 # --- new bulletin ---------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_new_term(project):
     source, problems = read_source(project.root / "glossary/regie-regionale.md", project.root)
     assert problems == []
     assert source.meta == {"term": "Régie régionale", "expansion": "Régie régionale de la santé",
-                           "see_also": [], "aliases": []}
+                           "kind": "sigle", "see_also": [], "aliases": []}
     assert "À compléter" in source.body
 
 
@@ -197,7 +197,8 @@ def test_new_term_and_event_pass_the_real_schemas(project):
     assert result.exit_code == 0, result.output
     lines = result.output.strip().split("\n")
     assert lines[-1] == "0 erreur, 2 avertissements."
-    assert lines[0].startswith("glossary/regie-regionale.md:7: avertissement : texte à compléter")
+    # term, expansion, kind, see_also, aliases: the placeholder is line 8
+    assert lines[0].startswith("glossary/regie-regionale.md:8: avertissement : texte à compléter")
     # the source's guidance is a comment on the « sources: » line (content/frontmatter.py): the placeholder is line 5
     assert lines[1].startswith("timeline/2017-10-un-evenement.md:5: avertissement : texte à compléter")
 

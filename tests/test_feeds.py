@@ -22,7 +22,7 @@ import frontmatter
 import pytest
 from lxml import etree
 
-from conftest import REPO, TODAY, Tree, bulletin_text
+from conftest import REPO, TODAY, Tree, bulletin_text, french_punctuation
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.outputs.feeds import FEED_ENTRIES, Enclosure, build_feeds, clean_html, entry_id, publication_time
 
@@ -34,7 +34,11 @@ TORONTO = ZoneInfo("America/Toronto")
 # A title and a text that XML, HTML and Markdown each want to change.
 TRICKY_TITLE = 'Budget & « priorités » < 2018 : l\'« essentiel », "vraiment" 🎉'
 TRICKY_SUMMARY = 'Les < 10 % & les « hausses » "réelles" 🎉.'
+# the same, as French typography prints them (no-break spaces: core/typography.py)
+TRICKY_TITLE_FR = 'Budget & «\u00a0priorités\u00a0» < 2018\u00a0: l\'«\u00a0essentiel\u00a0», "vraiment" 🎉'
+TRICKY_SUMMARY_FR = 'Les < 10\u00a0% & les «\u00a0hausses\u00a0» "réelles" 🎉.'
 TRICKY_TEXT = 'Le PSOC & les < 10 % : « hausses » "réelles" et l\'avenir 🎉.'
+TRICKY_TEXT_FR = 'Le PSOC & les < 10\u00a0%\u00a0: «\u00a0hausses\u00a0» "réelles" et l\'avenir 🎉.'
 
 UNSAFE_BODY = """\
 Voir le [numéro 3](info-psoc-03.md#revision-brochure-psoc) et la photo.
@@ -68,7 +72,9 @@ def _tricky_bulletin() -> str:
 
 
 def _fill(tree: Tree) -> Tree:
-    shutil.copy(REPO / "bulletins/info-psoc-03.md", tree.root / "bulletins/info-psoc-03.md")
+    # the real #3, without the list of its « Quelques acronymes » box (this tree has no glossary to explain them)
+    real = (REPO / "bulletins/info-psoc-03.md").read_text(encoding="utf-8")
+    tree.write("bulletins/info-psoc-03.md", re.sub(r"^acronyms:\n(?:  - .*\n)+", "", real, count=1, flags=re.M))
     tree.write("content/assets/images/photo.png", (REPO / "theme/assets/images/info-psoc-icon.png").read_bytes())
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05-02", body=UNSAFE_BODY,
                                                           topics=["Convention"]))
@@ -122,7 +128,7 @@ def test_feeds_parse_without_error_newest_first_without_drafts(built, name, vers
     feed = _parsed(built, name)
     assert feed.bozo is False, feed.get("bozo_exception")
     assert feed.version == version
-    assert [e.title.split(" — ")[0] for e in feed.entries] == [f"Info-PSOC no {n}" for n in (4, 3, 2, 1)]
+    assert [e.title.split(" — ")[0] for e in feed.entries] == [f"Info-PSOC no\u00a0{n}" for n in (4, 3, 2, 1)]
     assert b"Brouillon secret" not in (built.root / "site" / name).read_bytes()
 
 
@@ -130,7 +136,8 @@ def test_feeds_parse_without_error_newest_first_without_drafts(built, name, vers
 def test_info_psoc_3_is_listed_with_its_full_text(built, name):
     entry = next(e for e in _parsed(built, name).entries if e.id == "tag:ctroc.org,2017-10:info-psoc/fr/3")
     real = frontmatter.load(REPO / "bulletins/info-psoc-03.md")
-    assert entry.title == f"Info-PSOC no 3 — {real['title']}"
+    # as printed in French: no-break spaces before « : », thin ones before « ! », in « no 3 »
+    assert entry.title == "Info-PSOC no\u00a03 — " + french_punctuation(real["title"])
     assert entry.link == SITE_URL + "bulletins/info-psoc-03/"
     assert [t.term for t in entry.tags] == ["Révision de la brochure PSOC", "Représentations politiques",
                                           "Liens CTROC et TRPOCB", "Engagez-vous pour le communautaire"]
@@ -141,7 +148,7 @@ def test_info_psoc_3_is_listed_with_its_full_text(built, name):
         "Par ce bulletin, la Coalition des Tables régionales",
         "Une délégation de la TRPOCB a rencontré les fonctionnaires du MSSS le 19 octobre.",
         "nourrir la réflexion collective au sujet de son amélioration",
-        "Rappelons-nous que la Convention PSOC actuelle est le fruit de 18 mois",
+        "Rappelons-nous que la Convention PSOC actuelle est le fruit de 18\u00a0mois",  # « 18 mois »: no break
         "Pour rejoindre et suivre la CTROC",
         "La brochure n’a fait l’objet d’aucune révision majeure depuis sa création en 1973",  # last footnote
     ]:
@@ -196,15 +203,15 @@ def _as_text(detail) -> str:
 def test_a_bulletin_with_markup_characters_and_emoji_comes_through_intact(built):
     for name in ("rss.xml", "atom.xml"):
         entry = next(e for e in _parsed(built, name).entries if e.id.endswith("/fr/4"))
-        assert entry.title == f"Info-PSOC no 4 — {TRICKY_TITLE}"
-        assert _as_text(entry.summary_detail) == TRICKY_SUMMARY
+        assert entry.title == f"Info-PSOC no\u00a04 — {TRICKY_TITLE_FR}"
+        assert _as_text(entry.summary_detail) == TRICKY_SUMMARY_FR
         assert [t.term for t in entry.tags] == ["Budget & « priorités »"]
         content = lxml.html.fragment_fromstring(entry.content[0].value, create_parent="div")
-        assert content.text_content().strip() == TRICKY_TEXT
+        assert content.text_content().strip() == TRICKY_TEXT_FR
     # the page itself kept its front matter (an emoji once made MkDocs drop it) and
     # shows no footnotes placeholder (Markdown leaves one when there is no footnote)
     page = built.read("bulletins/info-psoc-04/index.html")
-    assert lxml.html.fromstring(page).findtext(".//title") == f"Info-PSOC no 4 — {TRICKY_TITLE} - Info-PSOC"
+    assert lxml.html.fromstring(page).findtext(".//title") == f"Info-PSOC no\u00a04 — {TRICKY_TITLE_FR} - Info-PSOC"
     assert "Footnotes Go Here" not in page
 
 

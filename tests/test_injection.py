@@ -39,14 +39,14 @@ def _page(site, rel):
 
 def test_a_bulletin_title_and_summary_are_text_in_every_place_of_its_page(site):
     page = _page(site, "bulletins/info-psoc-02/index.html")
-    assert page.findtext(".//title") == f"Info-PSOC no 2 — {TITLE} - Info-PSOC"
+    assert page.findtext(".//title") == f"Info-PSOC no\u00a02 — {TITLE} - Info-PSOC"
     assert page.xpath("string(//meta[@name='description']/@content)") == SUMMARY
-    assert page.xpath("string(//meta[@property='og:title']/@content)") == f"Info-PSOC no 2 — {TITLE}"
+    assert page.xpath("string(//meta[@property='og:title']/@content)") == f"Info-PSOC no\u00a02 — {TITLE}"
     assert page.xpath("string(//meta[@property='og:description']/@content)") == SUMMARY
     assert page.xpath("string(//article//h1)").strip().removesuffix("¶") == TITLE
     assert page.xpath("string(//p[@class='ip-summary'])") == SUMMARY
     header_title = page.xpath("string(//*[contains(@class,'md-header__topic')][last()])").strip()
-    assert header_title == f"Info-PSOC no 2 — {TITLE}"
+    assert header_title == f"Info-PSOC no\u00a02 — {TITLE}"
     _nothing_injected(page)
 
 
@@ -76,7 +76,7 @@ def test_the_search_index_holds_the_title_as_escaped_text(site):
     for title in titles:
         assert "<script" not in title and "<Loi" not in title
         assert lxml_html.fragment_fromstring(title, create_parent="div").text_content() in (
-            f"Info-PSOC no 2 — {TITLE}", TITLE)
+            f"Info-PSOC no\u00a02 — {TITLE}", TITLE)
 
 
 @pytest.mark.parametrize("feed", ["rss.xml", "atom.xml"])

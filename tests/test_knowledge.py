@@ -15,7 +15,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import REPO
+from conftest import REPO, french_punctuation
 
 from infopsoc.content.members import load_members
 
@@ -210,8 +210,8 @@ def test_a_shared_bulletin_shows_its_title_and_summary(real_site):
     meta = parse(read(real_site, "bulletins/info-psoc-03")).meta
     source = (REPO / "bulletins/info-psoc-03.md").read_text(encoding="utf-8")
     summary = yaml.safe_load(source.split("---")[1])["summary"]
-    assert meta["og:description"] == summary == meta["twitter:description"]
-    assert meta["og:title"].startswith("Info-PSOC no 3 — Révision de la brochure PSOC")
+    assert meta["og:description"] == french_punctuation(summary) == meta["twitter:description"]
+    assert meta["og:title"].startswith("Info-PSOC no\u00a03 — Révision de la brochure PSOC")
 
 
 def test_page_without_description_falls_back_to_the_site_description(tree):

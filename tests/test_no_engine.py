@@ -96,8 +96,8 @@ def test_the_feeds_are_made_without_the_engine(without_engine):
     for name in ("rss.xml", "atom.xml"):
         parsed = feedparser.parse(feeds[name].encode("utf-8"))
         assert not parsed.bozo, parsed.bozo_exception
-        assert [e.title for e in parsed.entries] == ["Info-PSOC no 2 — Une rencontre d'information au ministère",
-                                                     "Info-PSOC no 1 — Premier numéro : le PSOC en bref"]
+        assert [e.title for e in parsed.entries] == ["Info-PSOC no\u00a02 — Une rencontre d'information au ministère",
+                                                     "Info-PSOC no\u00a01 — Premier numéro\u00a0: le PSOC en bref"]
         content = parsed.entries[0].content[0].value
         assert "Ce qui a été confirmé" in content  # the rendered HTML, not the summary
         assert '<abbr title="Table régionale d\'organismes communautaires">TROC</abbr>' in content  # the glossary marked it

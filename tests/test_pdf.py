@@ -14,7 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import REPO, bulletin_text
+from conftest import REPO, bulletin_text, french_punctuation
 from infopsoc.outputs import pdf
 from infopsoc.outputs.pdf import document, weasy
 from infopsoc.render.pdf_link import human_size
@@ -103,11 +103,12 @@ def test_real_bulletin_pages_are_us_letter_with_footer(real):
 def test_real_bulletin_metadata(real):
     _site, reader, _pages = real
     info = reader.metadata
-    assert info.title == f"Info-PSOC no 3 — {frontmatter.load(REPO / 'bulletins/info-psoc-03.md')['title']}"
+    title = frontmatter.load(REPO / 'bulletins/info-psoc-03.md')['title']
+    assert info.title == f"Info-PSOC no\u00a03 — {french_punctuation(title)}"
     assert info.author == "CTROC"
     text = SOURCE.read_text(encoding="utf-8")
     summary = re.search(r'^summary: "(.+)"$', text, re.MULTILINE).group(1)
-    assert info.subject == summary
+    assert info.subject == french_punctuation(summary)
     assert info["/Keywords"] == ("Révision de la brochure PSOC, Représentations politiques, "
                                  "Liens CTROC et TRPOCB, Engagez-vous pour le communautaire")
     assert info["/CreationDate"].startswith("D:201710")
@@ -120,7 +121,7 @@ def test_real_bulletin_metadata(real):
 def test_real_bulletin_outline_lists_the_sections(real):
     _site, reader, _pages = real
     outline = _outline(reader)
-    assert [title for depth, title in outline if depth == 0] == _source_sections()
+    assert [title for depth, title in outline if depth == 0] == [french_punctuation(s) for s in _source_sections()]
     assert (1, "Ce qui a été confirmé") in outline
 
 
@@ -270,15 +271,15 @@ def test_fonts_are_decoded_once_per_process_and_still_guard_the_cache(tree, tmp_
     assert again.pdf == first.pdf == _fresh(document, site_url, files)  # ... with the same bytes
     # ... and the font files are still among the files the render depends on, for the cache
     assert again.deps == first.deps
-    assert {"fonts/NotoSerif-Regular.woff2", "fonts/NotoSans-Bold.woff2"} <= set(again.deps)
+    assert {"fonts/NotoSerif-Regular.woff", "fonts/NotoSans-Bold.woff"} <= set(again.deps)
 
     # a font file changes: a new configuration, a different PDF, a new hash in the record
-    other = tmp_path / "other.woff2"
-    other.write_bytes(Path(files["fonts/NotoSans-Regular.woff2"]).read_bytes())
-    changed = dict(files, **{"fonts/NotoSerif-Regular.woff2": str(other)})
+    other = tmp_path / "other.woff"
+    other.write_bytes(Path(files["fonts/NotoSans-Regular.woff"]).read_bytes())
+    changed = dict(files, **{"fonts/NotoSerif-Regular.woff": str(other)})
     swapped = pdf.render(document, site_url, changed)
     assert weasy._fonts is not fonts
-    assert swapped.deps["fonts/NotoSerif-Regular.woff2"] != first.deps["fonts/NotoSerif-Regular.woff2"]
+    assert swapped.deps["fonts/NotoSerif-Regular.woff"] != first.deps["fonts/NotoSerif-Regular.woff"]
     assert swapped.pdf != first.pdf and swapped.pdf == _fresh(document, site_url, changed)
 
 
@@ -287,7 +288,7 @@ def test_a_new_face_for_a_family_already_loaded_renders_on_fresh_fonts(tree):
     usual = pdf.render(document, site_url, files)
     fonts = weasy._fonts
     face = ('<style>@font-face { font-family: "IP Serif"; font-weight: 400; font-style: normal; '
-            'src: url(../../fonts/NotoSans-Regular.woff2) format("woff2"); }</style></head>')
+            'src: url(../../fonts/NotoSans-Regular.woff) format("woff2"); }</style></head>')
     odd = pdf.PrintDocument(document.slug, document.lang, document.html.replace("</head>", face), document.base_url)
     rendered = pdf.render(odd, site_url, files)
     assert weasy._fonts is not fonts and not rendered.warnings
@@ -435,3 +436,24 @@ def test_the_real_feeds_announce_the_pdf_as_enclosure(real):
         assert enclosure.href == "https://www.ctroc.org/info-psoc/pdf/info-psoc-03.pdf"
         assert int(enclosure.length) == pdf.stat().st_size
         assert enclosure.type == "application/pdf"
+
+
+def test_weasyprints_messages_reach_staff_in_french(tree):
+    document, site_url, files = _one_document(tree)
+    twice = document.html.replace("<main>", '<main><p id="meme">Un.</p><p id="meme">Deux.</p>')
+    rendered = pdf.render(pdf.PrintDocument(document.slug, document.lang, twice, document.base_url), site_url, files)
+    assert rendered.warnings == ["l'ancre « meme » est définie deux fois : donnez un autre identifiant (ou titre)"
+                                 " à l'une des deux"]
+    assert weasy.in_french('.notdef glyph rendered for Unicode string unsupported by fonts: "𝄞" (U+1D11E)') == (
+        "le caractère « 𝄞 » (U+1D11E) n'a pas de glyphe dans les polices du PDF : remplacez-le par un caractère courant")
+    assert weasy.in_french("This row has more columns than the table, ignored 2 cells").startswith(
+        "une ligne d'un tableau a plus de colonnes que son en-tête (2 cellule(s)")
+    assert weasy.in_french("Something new").startswith("problème de mise en page du PDF (")
+
+
+def test_real_bulletin_acronym_box_is_whole_on_one_page(real):
+    _site, reader, _pages = real
+    pages = [page for page in _text(reader) if "ACRONYMES" in page.upper()]
+    assert len(pages) == 1  # a float would be cut at the foot of a page: the box is a block kept whole
+    for name in ("ACA :", "CISSS/CIUSSS :", "CTROC :", "MSSS :", "PRAC :", "PSOC :", "TRPOCB :"):
+        assert name.replace(" :", "\u00a0:") in pages[0] or name in pages[0], name

@@ -187,7 +187,7 @@ def new_bulletin(root: Path, folder: Path, title: str, today: dt.date,
 # --- glossary term --------------------------------------------------------------
 
 def term_text(term: str, expansion: str) -> str:
-    meta = {"term": term, "expansion": expansion, "see_also": [], "aliases": []}
+    meta = {"term": term, "expansion": expansion, "kind": "sigle", "see_also": [], "aliases": []}
     return dump(meta, describe(TERM_SCHEMA)) + (
         f"{PLACEHOLDER} : la définition, en quelques phrases écrites pour une personne qui découvre le milieu :"
         " ce que c'est, son rôle dans le PSOC. Les faits viennent des documents de la CTROC.\n")

@@ -23,6 +23,10 @@ SCHEMA = Schema(
         Field("summary", text, required=True, example='summary: "Ce numéro fait le point sur…"'),
         Field("topics", text_list, default=list, example="topics: [Représentations politiques]",
               hint="facultatif, par exemple : [Révision de la brochure PSOC, Représentations politiques]"),
+        # the « Quelques acronymes » box as the issue printed it; without it, the acronyms the issue uses
+        Field("acronyms", text_list, default=list, example="acronyms: [ACA, CISSS/CIUSSS, PSOC]",
+              hint="facultatif : l'encadré « Quelques acronymes » tel que le numéro l'imprime, dans l'ordre"
+                   " (sinon : les sigles que le numéro emploie, de A à Z)"),
         Field("draft", boolean, default=False, example="draft: true",
               hint="brouillon : visible dans l'aperçu seulement ; retirez la ligne pour publier"),
     ],
@@ -38,6 +42,7 @@ class Bulletin:
     date: PartialDate
     summary: str
     topics: list[str]
+    acronyms: list[str]
     draft: bool
     body: str
     source: Source = field(repr=False)
@@ -70,6 +75,7 @@ class Bulletin:
             "date_text": self.date.format(self.lang),
             "summary": self.summary,
             "topics": self.topics,
+            "acronyms": self.acronyms,
             "draft": self.draft,
             "body_line": self.source.body_line,
         }

@@ -33,6 +33,8 @@ def kind_of(field: _schema.Field) -> str:
     if convert in known:
         return known[convert]
     name = getattr(convert, "__qualname__", "")
+    if name.startswith("choice."):
+        return "text"
     if name.startswith("partial_date."):
         return "date"
     if name == "source_list":

@@ -1,7 +1,9 @@
 """The glossary: one ``glossary/<slug>.md`` per acronym or term of the sector.
 
-Front matter: ``term`` (as written, « CISSS »), ``expansion``, optional
-``see_also`` (names of other terms) and ``aliases`` (other spellings, plurals).
+Front matter: ``term`` (as written, « CISSS »), ``expansion``, ``kind`` (``sigle``:
+an acronym, shown in a bulletin's « Quelques acronymes » box; ``terme``: a word of
+the sector, explained in the text and on its page only), optional ``see_also``
+(names of other terms) and ``aliases`` (other spellings, plurals).
 The Markdown body is the definition. :meth:`Glossary.resolve` is the one way
 every other part of the project turns a name into a term.
 
@@ -20,17 +22,26 @@ from pathlib import Path
 from typing import Iterable
 
 from infopsoc.content.collection import check_translations, load_folder
-from infopsoc.content.schema import Field, Schema, text, text_list
+from infopsoc.content.schema import Field, Schema, choice, text, text_list
 from infopsoc.content.sources import Source
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.core.problems import Problem
 from infopsoc.core.urls import page_url, term_uri
+
+#: ``kind``: an acronym (« CISSS », « PSOC ») or a term of the sector (« reddition de comptes »).
+SIGLE, TERME = "sigle", "terme"
+KINDS = (SIGLE, TERME)
+kind = choice(KINDS, "écrivez kind: sigle pour un sigle (CISSS, PSOC), kind: terme pour un mot du milieu"
+                     " (reddition de comptes)")
+
 
 SCHEMA = Schema(
     "un terme du glossaire",
     [
         Field("term", text, required=True, example="term: CISSS"),
         Field("expansion", text, required=True, example='expansion: "Centre intégré de santé et de services sociaux"'),
+        Field("kind", kind, default=lambda: SIGLE, example="kind: sigle",
+              hint="sigle (CISSS, PSOC : dans l'encadré « Quelques acronymes ») ou terme (un mot du milieu)"),
         Field("see_also", text_list, default=list, example="see_also: [CIUSSS, PSOC]",
               hint="facultatif : d'autres termes du glossaire, par exemple [PSOC, CTROC]"),
         Field("aliases", text_list, default=list, example="aliases: [CISSS/CIUSSS]",
@@ -65,6 +76,7 @@ class Term:
     lang: str
     term: str
     expansion: str
+    kind: str
     see_also: list[str]
     aliases: list[str]
     body: str
@@ -78,6 +90,11 @@ class Term:
     @property
     def url(self) -> str:
         return page_url(term_uri(self.slug))
+
+    @property
+    def is_acronym(self) -> bool:
+        """An acronym (``kind: sigle``), listed in the « Quelques acronymes » box."""
+        return self.kind == SIGLE
 
     @property
     def names(self) -> list[str]:
@@ -101,6 +118,7 @@ class Term:
             "lang": self.lang,
             "term": self.term,
             "expansion": self.expansion,
+            "kind": self.kind,
             "see_also": self.see_also,
             "aliases": self.aliases,
         }
@@ -157,10 +175,28 @@ class Glossary:
         """Every name of every language, as written."""
         return {name for names in self._names.values() for name in names}
 
+    def acronym_box(self, listed: list[str], used: Iterable[str], lang: str = DEFAULT_LANGUAGE) -> list[list[Term]]:
+        """The entries of a bulletin's « Quelques acronymes » box, in order.
+
+        ``listed``: the box as the issue printed it (its ``acronyms`` field), each entry a
+        name or names joined by « / » (« CISSS/CIUSSS »: one entry, two acronyms).
+        Without it, the acronyms (``kind: sigle``) among ``used`` (slugs), A–Z; terms of the
+        sector are explained in the text and on their pages, not in the box.
+        """
+        if listed:
+            entries = [[self.resolve(part, lang) for part in box_parts(name)] for name in listed]
+            return [[t for t in entry if t is not None] for entry in entries if all(entry)]
+        return [[t] for t in self.pick(used, lang) if t.is_acronym]
+
     def suggest(self, name: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
         names = list(self._names.get(lang, {}))
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
         return close[0] if close else None
+
+
+def box_parts(name: str) -> list[str]:
+    """The acronyms one entry of a box names: « CISSS/CIUSSS » → CISSS, CIUSSS."""
+    return [part.strip() for part in name.split("/") if part.strip()]
 
 
 # --- loading and checks ---------------------------------------------------------
@@ -256,4 +292,27 @@ def _check_see_also(items: list[Term], glossary: Glossary) -> list[Problem]:
                     else f"créez glossary/… pour « {name} » ou retirez-le de see_also")
             problems.append(Problem(term.source.rel, item_line(term.source, "see_also", index),
                                     f"« see_also » : le terme « {name} » n'existe pas dans le glossaire", hint))
+    return problems
+
+
+def check_acronym_boxes(bulletins: Iterable, glossary: Glossary) -> list[Problem]:
+    """Each name of a bulletin's ``acronyms`` is an acronym (``kind: sigle``) of the glossary."""
+    problems = []
+    for bulletin in bulletins:
+        for index, name in enumerate(bulletin.acronyms):
+            for part in box_parts(name):
+                term = glossary.resolve(part, bulletin.lang)
+                line = item_line(bulletin.source, "acronyms", index)
+                if term is None:
+                    close = glossary.suggest(part, bulletin.lang)
+                    hint = (f"vouliez-vous écrire « {close} » ?" if close
+                            else f"ajoutez « {part} » au glossaire (make new-term) ou retirez-le de la liste")
+                    problems.append(Problem(bulletin.source.rel, line,
+                                            f"« acronyms » : « {part} » n'est pas dans le glossaire", hint))
+                elif not term.is_acronym:
+                    problems.append(Problem(
+                        bulletin.source.rel, line,
+                        f"« acronyms » : « {part} » est un terme du milieu, pas un sigle ({term.source.rel})",
+                        "l'encadré « Quelques acronymes » ne liste que des sigles : retirez-le de la liste,"
+                        " ou écrivez kind: sigle dans le fichier du glossaire si c'en est un"))
     return problems

@@ -122,6 +122,18 @@ def text_list(raw: Any, ctx: Context) -> list[str]:
     return values
 
 
+def choice(values: tuple[str, ...], hint: str = ""):
+    """One of ``values`` (case ignored); ``convert.choices`` lists them for the editor."""
+    def convert(raw: Any, ctx: Context) -> str:
+        value = text(raw, ctx).casefold()
+        if value not in values:
+            raise Invalid(f"« {raw} » n'est " + " ".join(f"ni « {v} »" for v in values),
+                          hint or f"écrivez l'une de ces valeurs : {', '.join(values)}")
+        return value
+    convert.choices = tuple(values)  # type: ignore[attr-defined]
+    return convert
+
+
 def partial_date(*, max_future_days: int | None = 366, precisions=("year", "month", "day")):
     def convert(raw: Any, ctx: Context) -> PartialDate:
         try:

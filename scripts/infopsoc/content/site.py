@@ -15,7 +15,8 @@ from infopsoc.content.checks.links import check_links
 from infopsoc.content.checks.nav import check_nav
 from infopsoc.content.checks.paths import check_addresses, check_paths
 from infopsoc.content.checks.placeholders import check_placeholders
-from infopsoc.content.glossary import load_glossary
+from infopsoc.content.checks.printable import check_printable
+from infopsoc.content.glossary import check_acronym_boxes, load_glossary
 from infopsoc.content.members import load_members
 from infopsoc.content.model import Settings, Site
 from infopsoc.content.timeline import check_references, load_timeline
@@ -41,6 +42,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     # --- glossary ---
     site.glossary, problems = load_glossary(settings.path("glossary_dir"), root, day)
     report.extend(problems)
+    report.extend(check_acronym_boxes(bulletins, site.glossary))
     # --- timeline ---
     site.timeline, problems = load_timeline(settings.path("timeline_dir"), root, day)
     report.extend(problems)
@@ -58,4 +60,5 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(check_placeholders(site))
     report.extend(check_addresses(site))
     report.extend(check_nav(settings))  # --- reliability ---
+    report.extend(check_printable(site))
     return site, report

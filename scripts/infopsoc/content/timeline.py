@@ -18,7 +18,7 @@ from babel.dates import format_interval, get_month_names
 from infopsoc.content.collection import check_translations, load_folder
 from infopsoc.content.schema import Context, Field, Invalid, Schema, partial_date, text, text_list
 from infopsoc.content.sources import Source
-from infopsoc.core.dates import LOCALES, PartialDate
+from infopsoc.core.dates import LOCALES, PartialDate, ordinal_first
 from infopsoc.core.i18n import strings
 from infopsoc.core.problems import Problem
 
@@ -96,7 +96,7 @@ class Event:
             # CLDR has no interval with full month names: « 18–19 octobre 2017 », « October 18–19, 2017 »
             month = get_month_names("wide", locale=LOCALES[lang])[start.month]
             return strings(lang)["day_interval"].format(
-                start=start.day, end=end.day, month=month, year=start.year)
+                start=ordinal_first(str(start.day), start.day, lang), end=end.day, month=month, year=start.year)
         if start.precision == end.precision and start.precision != "day":
             skeleton = {"year": "y", "month": "yMMMM"}[start.precision]
             return format_interval(start.first_day(), end.first_day(), skeleton, locale=LOCALES[lang])

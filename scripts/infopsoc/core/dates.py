@@ -93,7 +93,14 @@ def _format(date: PartialDate, lang: str) -> str:
         return str(date.year)
     if date.precision == "month":
         return format_skeleton("yMMMM", date.first_day(), locale=locale)
-    return format_date(date.first_day(), format="long", locale=locale)
+    return ordinal_first(format_date(date.first_day(), format="long", locale=locale), date.day, lang)
+
+
+def ordinal_first(text: str, day: int | None, lang: str) -> str:
+    """French writes the first day of a month « 1er » (« 1er avril 2018 »), never « 1 avril »."""
+    if lang == "fr" and day == 1:
+        return re.sub(r"^1(?!\d)", "1er", text)
+    return text
 
 
 def dating_day() -> dt.date:

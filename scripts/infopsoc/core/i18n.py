@@ -5,13 +5,15 @@ Templates never hold user-facing text of their own: they ask this catalogue.
 
 from __future__ import annotations
 
+from infopsoc.core.typography import for_language
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 HTML_LANG = {"fr": "fr-CA", "en": "en-CA"}
 
 CATALOGUE: dict[str, dict[str, str]] = {
     "fr": {
-        "bulletin_label": "Info-PSOC no {number}",
+        "bulletin_label": "Info-PSOC no\u00a0{number}",
         "archive_title": "Tous les bulletins",
         "archive_intro": "Les numéros d'Info-PSOC, du plus récent au plus ancien.",
         "archive_years": "Aller à l'année",
@@ -37,6 +39,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_bulletins": "Dans les bulletins",
         "in_bulletins_none": "Aucun bulletin publié n'emploie encore ce terme.",
         "acronyms_box": "Quelques acronymes",
+        "box_separator": "\u00a0: ",
         # --- timeline ---
         "timeline_title": "Chronologie du PSOC",
         "timeline_intro": "Les grandes étapes du Programme de soutien aux organismes communautaires, de 1973 à aujourd'hui, d'après les documents de la CTROC.",
@@ -109,6 +112,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "in_bulletins": "In the bulletins",
         "in_bulletins_none": "No published bulletin uses this term yet.",
         "acronyms_box": "Some acronyms",
+        "box_separator": ": ",
         # --- timeline ---
         "timeline_title": "PSOC timeline",
         "timeline_intro": "The milestones of the Programme de soutien aux organismes communautaires, from 1973 to today, from the CTROC's documents.",
@@ -156,10 +160,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
+# French words are printed with French typography (« Sources : », « no 3 »), wherever they land:
+# Markdown pages, HTML templates, feeds, PDFs, the command line.
+_TYPESET = {lang: {key: for_language(lang)(value) for key, value in words.items()} for lang, words in CATALOGUE.items()}
+
+
 def strings(lang: str) -> dict[str, str]:
     """The catalogue for ``lang``, falling back to French for a missing key."""
-    base = dict(CATALOGUE[DEFAULT_LANGUAGE])
-    base.update(CATALOGUE.get(lang, {}))
+    base = dict(_TYPESET[DEFAULT_LANGUAGE])
+    base.update(_TYPESET.get(lang, {}))
     return base
 
 

@@ -53,6 +53,7 @@ FIELD_LABELS = {
     "aliases": "Autres graphies", "end": "Fin de la période", "sources": "Sources", "terms": "Termes en cause",
     "body": "Texte", "description": "Description (partage)", "url": "Adresse du site", "name": "Nom",
     "region": "Région", "bulletin": "Bulletin", "citation": "Autre document",
+    "kind": "Sorte (sigle ou terme)", "acronyms": "Encadré « Quelques acronymes »",
 }
 EXTRA_HINTS = {
     ("bulletins", "number"): "proposé : le prochain numéro libre ; le fichier s'appellera info-psoc-NN.md. "
@@ -93,6 +94,10 @@ def _field(collection: str, field: Field, next_number: int | None) -> dict[str, 
         out.update(widget="number", value_type="int", min=1)
         if field.name == "number" and next_number is not None:
             out["default"] = next_number
+    elif kind == "text" and getattr(field.convert, "choices", None):
+        out.update(widget="select", options=list(field.convert.choices))
+        if field.default is not None:
+            out["default"] = field.default() if callable(field.default) else field.default
     elif kind == "text":
         out["widget"] = "text" if field.name in ("summary", "expansion") else "string"
     elif kind == "date":

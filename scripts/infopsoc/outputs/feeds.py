@@ -69,6 +69,7 @@ from lxml import etree
 
 from infopsoc.content.bulletins import Bulletin, published
 from infopsoc.content.checks.raw_html import clean as allowed_html
+from infopsoc.core.typography import for_language
 from infopsoc.core.html import is_web_only
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix, with_slash
@@ -245,17 +246,18 @@ class _EntryData:
 def _entry_data(b: Bulletin, rendered: str | None, home: str, lang: str,
                 enclosure: EnclosureHook | None) -> _EntryData:
     t = strings(lang)
+    typo = for_language(lang)  # front-matter text does not go through Markdown
     url = urljoin(home, b.url)
     if rendered is None:
-        content = f"<p>{html.escape(b.summary)}</p>"
+        content = f"<p>{html.escape(typo(b.summary))}</p>"
     else:
         content = clean_html(allowed_html(rendered), url)  # --- security --- (the site's one allow-list)
     return _EntryData(
         id=entry_id(b),
-        title=_xml_text(t["feed_item_title"].format(label=b.label(lang), title=b.title)),
+        title=_xml_text(t["feed_item_title"].format(label=b.label(lang), title=typo(b.title))),
         url=url,
         published=publication_time(b),
-        summary=_xml_text(b.summary),
+        summary=_xml_text(typo(b.summary)),
         content=_xml_text(content),
         topics=tuple(_xml_text(topic) for topic in b.topics),
         enclosure=enclosure(b) if enclosure else None,

@@ -47,6 +47,7 @@ from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term
 from infopsoc.render.glossary_pages import glossary_pages
 from infopsoc.render.languages import alternates, hreflang_links, language_view
 from infopsoc.render.pages import expand_directives, fill_fragments, generate_pages
+from infopsoc.render.typography import with_typography
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
 
@@ -114,7 +115,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         usage_cache = self._cache_root(settings) / "glossary-usage.json"
         self.usage = term_usage(self.site, self.config.lang, extensions, config.mdx_configs, usage_cache)
         self.glossary_markdown = GlossaryExtension(self.site.glossary.terms(self.config.lang))
-        config.markdown_extensions = [*extensions, self.glossary_markdown]
+        config.markdown_extensions = with_typography([*extensions, self.glossary_markdown], self.config.lang)
         # --- performance --- (pages converted by an earlier build, reused: render_cache.py)
         self.render_cache = render_cache.RenderCache(
             render_cache.context_fingerprint(config, self.site.glossary.terms(self.config.lang)))

@@ -98,9 +98,9 @@ class PdfStep:
         if report.warnings:
             lines = [f"  {slug} : {message}" for slug, message in report.warnings]
             if strict:
-                raise PluginError("WeasyPrint a signalé des problèmes dans les PDF :\n" + "\n".join(lines))
+                raise PluginError("Des PDF ont des problèmes (bulletin : problème) :\n" + "\n".join(lines))
             for line in lines:
-                log.warning("WeasyPrint :" + line)
+                log.warning("PDF :" + line)
         for slug, (path, url) in sorted(self._late_pages.items()):
             page = Path(path)
             page.write_text(self._with_link(page.read_text(encoding="utf-8"), slug, url), encoding="utf-8")

@@ -15,6 +15,7 @@ from infopsoc.content.glossary import Term
 from infopsoc.content.model import Site
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import strings
+from infopsoc.core.typography import for_language
 from infopsoc.core.urls import GLOSSARY_INDEX_URI as INDEX_URI
 from infopsoc.render.glossary_markdown import TermUsage
 from infopsoc.render.pages import GeneratedPage, fragment_marker, href, relative, remembered, render
@@ -61,7 +62,7 @@ def _term_page(site: Site, term: Term, lang: str, usage: TermUsage) -> Generated
     # « Dans les bulletins » may list every issue: a fragment (see pages.py)
     fragments = {}
     if bulletins:
-        fragments["bulletins"] = render("term-bulletins.html.j2", bulletins=bulletins, lang=lang,
+        fragments["bulletins"] = render("term-bulletins.html.j2", bulletins=bulletins, lang=lang, typo=for_language(lang),
                                         link=lambda b: href(term.src_uri, b.src_uri))
     content = render(
         "glossary-term.md.j2",

@@ -30,6 +30,7 @@ from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
+from infopsoc.core.typography import for_language
 from infopsoc.core.urls import ARCHIVE_URI, TIMELINE_URI, bulletin_uri, cross_href, href, relpath
 from infopsoc.render.glossary_markdown import TermUsage
 
@@ -102,13 +103,13 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
         newer = bulletins[i - 1] if i > 0 else None
         older = bulletins[i + 1] if i + 1 < len(bulletins) else None
         # --- glossary ---
-        acronyms = site.glossary.pick(usage.terms_of(bulletin.slug), lang)
+        acronyms = site.glossary.acronym_box(bulletin.acronyms, usage.terms_of(bulletin.slug), lang)
         # --- timeline ---
         events = citing(timeline, bulletin.slug)
         # --- performance --- (the preview regenerates every page after each save)
         key = ("bulletin", lang, bulletin.source.rel, fingerprint(bulletin.source.text),
                *((b.slug, b.number) if b else None for b in (older, newer)),
-               tuple((t.slug, t.term, t.expansion) for t in acronyms),
+               tuple(tuple((t.slug, t.term, t.expansion) for t in entry) for entry in acronyms),
                tuple((e.source.rel, fingerprint(e.source.text)) for e in events))
         pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
     pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
@@ -154,11 +155,13 @@ def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, 
     fragments = {}
     # --- glossary --- (« Quelques acronymes »: a fragment, see the module's docstring)
     if acronyms:
+        # a fragment is put in after conversion: French typography is applied to it here
         fragments["acronyms"] = render("acronyms.html.j2", acronyms=acronyms, t=strings(lang),
-                                       link=lambda term: href(here, term.src_uri))
+                                       typo=for_language(lang), link=lambda term: href(here, term.src_uri))
     content = render(
         "bulletin.md.j2",
         b=b,
+        typo=for_language(lang),
         events=events or [],
         timeline_link=lambda e: f"{relative(here, TIMELINE_URI)}#{e.anchor}",
         t=strings(lang),

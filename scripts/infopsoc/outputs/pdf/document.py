@@ -28,6 +28,7 @@ from infopsoc.content.bulletins import Bulletin
 from infopsoc.content.checks.raw_html import clean as allowed_html
 from infopsoc.core.html import is_web_only, remove_keeping_tail
 from infopsoc.core.i18n import HTML_LANG, strings
+from infopsoc.core.typography import for_language
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "assets/stylesheets/print-bulletin.css"
@@ -92,7 +93,8 @@ def _code_fingerprint() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).parent
     core = here.parent.parent / "core"
-    for path in (*sorted(here.glob("*.py")), *sorted(here.glob("*.j2")), core / "i18n.py", core / "html.py"):
+    for path in (*sorted(here.glob("*.py")), *sorted(here.glob("*.j2")), core / "i18n.py", core / "html.py",
+                 core / "typography.py"):
         digest.update(path.name.encode())
         digest.update(path.read_bytes() if path.is_file() else b"")
     return digest.hexdigest()
@@ -113,6 +115,7 @@ def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str,
     """The complete print document of one bulletin, from its rendered HTML."""
     lang = lang or bulletin.lang
     t = strings(lang)
+    typo = for_language(lang)  # the front matter's text does not go through Markdown: typeset here
     body, sections = print_body(allowed_html(rendered))  # --- security --- (the site's one allow-list)
     page_url = site_url + bulletin.url
     date_text = bulletin.date.format(lang)
@@ -121,7 +124,9 @@ def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str,
         b=bulletin,
         t=t,
         html_lang=HTML_LANG.get(lang, lang),
-        title=f"{bulletin.label(lang)} — {bulletin.title}",
+        title=f"{bulletin.label(lang)} — {typo(bulletin.title)}",
+        heading=typo(bulletin.title),
+        summary=typo(bulletin.summary),
         author=author,
         keywords=", ".join(topic.replace(",", " ") for topic in bulletin.topics),
         created=created,

@@ -6,20 +6,23 @@ WeasyPrint's warnings returned with the PDF instead of logged.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mimetypes
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
 import os
+import re
 import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from infopsoc.content.checks.printable import coverage, printable, stylesheet_fonts
 from infopsoc.outputs.pdf.cache import Rendered, file_hash
-from infopsoc.outputs.pdf.document import PDF_VARIANT, PrintDocument
+from infopsoc.outputs.pdf.document import PDF_VARIANT, STYLESHEET, PrintDocument
 
 # WeasyPrint takes about a second to import: only a build that renders a PDF pays for it
 # (the worker processes preload it).
@@ -47,7 +50,7 @@ def _site_fetcher_class():
     class SiteFetcher(URLFetcher):
         """Serves the addresses under ``site_url`` from local files; refuses every other address.
 
-        ``files`` maps a path in the site (``fonts/x.woff2``) to the file on disk. Every file served is
+        ``files`` maps a path in the site (``fonts/x.woff``) to the file on disk. Every file served is
         recorded with its hash in ``fetched``, for the cache.
         """
 
@@ -76,13 +79,36 @@ def _site_fetcher_class():
             if local is None:
                 raise ValueError(f"fichier absent du site : {path}")
             data = Path(local).read_bytes()
-            self.fetched[path] = hashlib.sha256(data).hexdigest()
+            digest = self.fetched[path] = hashlib.sha256(data).hexdigest()
             mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            if path.endswith(".woff2"):
+            if data[:4] == b"wOFF":
+                data, mime = _sfnt_of_woff(digest, data), "font/ttf"
+            elif path.endswith(".woff2"):
                 mime = "font/woff2"
             return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
     return SiteFetcher
+
+
+_unwrapped: dict[str, bytes] = {}  # sha256 of a WOFF file -> its TrueType font, for this process
+
+
+def _sfnt_of_woff(digest: str, data: bytes) -> bytes:
+    """A WOFF font as the TrueType font it wraps, with its own timestamp.
+
+    WeasyPrint would unwrap it itself, but through fontTools' ``save``, which stamps the font with the
+    time of the build: the PDF's bytes would change from one build to the next. (The print fonts are
+    WOFF, not WOFF2: unwrapping them costs 0.1 s per process, WOFF2's Brotli and glyph transforms 3 s;
+    see scripts/subset-fonts.sh.)"""
+    if digest not in _unwrapped:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+        font.flavor = font.flavorData = None
+        out = io.BytesIO()
+        font.save(out)
+        _unwrapped[digest] = out.getvalue()
+    return _unwrapped[digest]
 
 
 # --- fonts decoded once per process ------------------------------------------------------------
@@ -166,8 +192,57 @@ def _drop_shared_fonts() -> None:
     _fonts = None
 
 
+# --- characters the fonts cannot print ---------------------------------------------------------
+#
+# A character that none of the stylesheet's fonts holds would print as an empty box, and WeasyPrint
+# would warn in English (a strict build would stop). The PDF prints « \ufffd » in its place instead;
+# `infopsoc check` names the character, its file and line (content/checks/printable.py, same rule).
+
+def print_fonts_coverage(files: dict[str, str]) -> frozenset[int] | None:
+    """The code points the print stylesheet's fonts hold, from the site's files (None: no stylesheet)."""
+    local = files.get(STYLESHEET)
+    if local is None:
+        return None
+    fonts = stylesheet_fonts(STYLESHEET, Path(local).read_text(encoding="utf-8"))
+    return coverage(Path(files[path]) for path in fonts if path in files)
+
+
+def with_printable_text(html: str, covered: frozenset[int] | None) -> str:
+    """The print document with every character the fonts cannot print replaced, in the body only
+    (the head's title and description are the PDF's metadata, which needs no font)."""
+    if not covered:
+        return html
+    start = html.find("<body")
+    return html if start < 0 else html[:start] + printable(html[start:], covered)
+
+
 # --- rendering ---------------------------------------------------------------------------------
 
+
+
+# WeasyPrint's messages, in English, as staff read them: what a bulletin's content can cause is said
+# in French; anything else is named a problem of the PDF's layout, WeasyPrint's words kept for the
+# person who maintains the site.
+_IN_FRENCH = [
+    (re.compile(r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \((U\+[0-9A-F]+)\)$', re.S),
+     "le caractère « {0} » ({1}) n'a pas de glyphe dans les polices du PDF : remplacez-le par un caractère courant"),
+    (re.compile(r"^This row has more columns than the table, ignored (\d+) cells?$"),
+     "une ligne d'un tableau a plus de colonnes que son en-tête ({0} cellule(s) laissée(s) de côté) :"
+     " ajoutez la colonne à l'en-tête ou retirez la cellule en trop"),
+    (re.compile(r"^Anchor defined twice: '?(.*?)'?$"),
+     "l'ancre « {0} » est définie deux fois : donnez un autre identifiant (ou titre) à l'une des deux"),
+    (re.compile(r"^Failed to load image at '?(.*?)'?: (.*)$", re.S),
+     "l'image « {0} » n'a pas pu être lue : vérifiez son adresse et son format (PNG, JPEG, SVG)"),
+]
+
+
+def in_french(message: str) -> str:
+    """A WeasyPrint message as staff read it (see ``_IN_FRENCH``)."""
+    for pattern, text in _IN_FRENCH:
+        match = pattern.match(message.strip())
+        if match:
+            return text.format(*match.groups())
+    return f"problème de mise en page du PDF (pour la personne qui entretient le site, WeasyPrint dit : {message})"
 
 
 class _Capture(logging.Handler):
@@ -176,14 +251,15 @@ class _Capture(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        self.messages.append(in_french(record.getMessage()))
 
 
 def lay_out(document: PrintDocument, site_url: str, files: dict[str, str], fetcher=None,
             stylesheets: list | None = None, font_config=None) -> "weasyprint.document.Document":  # noqa: F821
     """The laid-out pages (WeasyPrint's boxes), before any PDF is written."""
     fetcher = fetcher or _site_fetcher_class()(site_url, files)
-    html = weasyprint_module().HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    text = with_printable_text(document.html, print_fonts_coverage(files))
+    html = weasyprint_module().HTML(string=text, base_url=document.base_url, url_fetcher=fetcher)
     return html.render(font_config=font_config, stylesheets=stylesheets, pdf_variant=PDF_VARIANT)
 
 

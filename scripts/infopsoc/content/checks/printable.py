@@ -1,0 +1,114 @@
+"""Characters the PDF cannot print: a bulletin's text checked against the print fonts.
+
+The print stylesheet names the fonts the PDF embeds (``@font-face … url(…)``: text, symbols,
+emoji, see ``theme/fonts/README.md``). A character of a bulletin (title, summary, topics, text)
+that none of them holds cannot be printed: the web page and the feeds show it (the reader's device
+has fonts), the PDF prints :data:`REPLACEMENT` in its place (:func:`printable`, applied by
+``outputs/pdf/weasy.py``), and ``infopsoc check`` warns, naming the file, the line, the character
+and its code, in French. It never stops publishing.
+
+One rule for both (:func:`is_unprintable`), one reading of the fonts (:func:`coverage`).
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import re
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from infopsoc.content.model import Site
+from infopsoc.core.problems import Problem
+
+PRINT_STYLESHEET = "theme/assets/stylesheets/print-bulletin.css"
+#: what the PDF prints for a character no print font holds (« � », in the text fonts)
+REPLACEMENT = "\ufffd"
+_FONT_URL = re.compile(r"@font-face\s*{[^}]*?url\(\s*['\"]?([^'\")]+\.(?:woff2?|ttf|otf))['\"]?\s*\)", re.S)
+# shaping marks, not glyphs of their own: joiners, variation selectors, directional marks, tag characters
+_INVISIBLE = (frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+              | {chr(c) for c in range(0xFE00, 0xFE10)} | {chr(c) for c in range(0xE0020, 0xE0080)})
+
+
+def font_urls(stylesheet_text: str) -> list[str]:
+    """The font files a stylesheet's ``@font-face`` rules name (as written: relative URLs)."""
+    return _FONT_URL.findall(stylesheet_text)
+
+
+def stylesheet_fonts(stylesheet_path: str, stylesheet_text: str) -> list[str]:
+    """The fonts of a stylesheet as paths of the same tree (``assets/stylesheets/x.css`` with
+    ``url(../../fonts/a.woff2)`` gives ``fonts/a.woff2``)."""
+    folder = posixpath.dirname(stylesheet_path)
+    return [posixpath.normpath(posixpath.join(folder, url)) for url in font_urls(stylesheet_text)]
+
+
+@functools.lru_cache(maxsize=32)
+def _cmap(path: str, stamp: tuple[int, int]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # a dependency of WeasyPrint, read here for its character maps
+
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap() or {})
+
+
+def coverage(font_files: Iterable[Path]) -> frozenset[int]:
+    """The code points the given font files hold together (each file read once per process
+    while it is unchanged)."""
+    covered: set[int] = set()
+    for path in font_files:
+        path = Path(path)
+        if path.is_file():
+            stat = path.stat()
+            covered |= _cmap(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
+    return frozenset(covered)
+
+
+def print_coverage(root: Path) -> frozenset[int] | None:
+    """The code points the PDF fonts of the project at ``root`` hold (None: no print stylesheet)."""
+    stylesheet = root / PRINT_STYLESHEET
+    if not stylesheet.is_file():
+        return None
+    return coverage((stylesheet.parent / url).resolve() for url in font_urls(stylesheet.read_text(encoding="utf-8")))
+
+
+def is_unprintable(ch: str, covered: frozenset[int]) -> bool:
+    """A character that would print as an empty box: visible, and in none of the fonts."""
+    if ord(ch) in covered or ch in _INVISIBLE or ch.isspace():
+        return False
+    return unicodedata.category(ch) not in ("Cc", "Cf")
+
+
+def printable(text: str, covered: frozenset[int]) -> str:
+    """``text`` with :data:`REPLACEMENT` for each character the fonts cannot print."""
+    if text.isascii():
+        return text
+    return "".join(REPLACEMENT if is_unprintable(ch, covered) else ch for ch in text)
+
+
+def unprintable(text: str, covered: frozenset[int]) -> list[tuple[int, str]]:
+    """(line, character) of each character no print font holds, first occurrence only."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.isascii():
+            continue
+        for ch in line:
+            if ch not in found and is_unprintable(ch, covered):
+                found[ch] = number
+    return [(line, ch) for ch, line in found.items()]
+
+
+def check_printable(site: Site) -> list[Problem]:
+    covered = print_coverage(site.settings.root)
+    if not covered:
+        return []
+    problems = []
+    for b in site.bulletins:
+        for line, ch in unprintable(b.source.text, covered):
+            name = unicodedata.name(ch, "").lower()
+            problems.append(Problem(
+                b.source.rel, line,
+                f"le caractère « {ch} » (U+{ord(ch):04X}{', ' + name if name else ''}) n'a pas de glyphe dans les polices du PDF",
+                f"la page web et les fils l'affichent ; dans le PDF, le signe « {REPLACEMENT} » le remplace."
+                " Remplacez-le par un caractère courant si le PDF doit le montrer",
+                "warning"))
+    return problems

@@ -131,9 +131,13 @@ def for_index(html: str, document: Document, site: Site, lang: str) -> str | Non
     article.set("data-pagefind-body", "")
     for element in article.xpath(_EXCLUDED):
         element.drop_tree()
-    for kicker in article.xpath(_with_class("ip-kicker")):
-        kicker.set("data-pagefind-meta", "kicker")
     heading = next(iter(article.iter("h1")), None)
+    # the page's own kicker (a bulletin's number and date, « Glossaire ») comes before its title;
+    # the archive's cards have theirs after it
+    order = {element: n for n, element in enumerate(article.iter())}
+    for kicker in article.xpath(_with_class("ip-kicker"))[:1]:
+        if heading is None or order[kicker] < order[heading]:
+            kicker.set("data-pagefind-meta", "kicker")
     if heading is not None:
         heading.set("data-pagefind-meta", "title")
     terms = site.glossary.terms(document.lang)

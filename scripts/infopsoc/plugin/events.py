@@ -34,6 +34,7 @@ from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.problems import Problem, Report
 from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, root_url
+from infopsoc.outputs import search
 from infopsoc.outputs.admin import write_admin
 from infopsoc.outputs.export import glossary_export
 from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
@@ -231,6 +232,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
         env.globals["infopsoc_alternates"] = self._alternates
         env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
+        # --- search --- (the header's form, the search page)
+        env.globals["infopsoc_search"] = search.ui_settings(self.config.lang)
         # --- pdf --- (the PDFs still rendering are waited for at the end of the build: on_post_build)
         self.pdf.all_converted(self.rendered, files)
         return env
@@ -327,6 +330,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- editor --- (/admin/, beside the French site only)
         if self.config.lang == DEFAULT_LANGUAGE:
             write_admin(site_dir, self.site, dict(self.config.editor), list(config.extra_css))
+        # --- search --- (last: it reads the written pages; not in serve, which has no index)
+        if not self.is_serve:
+            try:
+                found = search.index_language(site_dir, self.site, self.config.lang)
+            except search.SearchIndexError as error:
+                raise PluginError(str(error)) from None
+            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s)")
         # --- performance ---
         if self.render_cache is not None:
             log.info(f"Pages : {self.render_cache.converted} converties, "

@@ -325,3 +325,18 @@ def tree_snapshot(folder: Path) -> dict[str, str]:
             else:
                 found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+# --- search --- (tests/test_search.py and the tests that read what a page puts in the index)
+def search_index_pages(bundle: Path) -> dict[str, dict]:
+    """The pages of a Pagefind bundle (``site/pagefind``), by address: each fragment file is gzip,
+    a signature, then the page as JSON (``url``, ``content``, ``meta``)."""
+    import gzip
+    import json
+
+    pages = {}
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{"):])
+        pages[page["url"]] = page
+    return pages

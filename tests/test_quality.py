@@ -39,6 +39,8 @@ PAGES = {
     "en-term": "en/glossaire/psoc/",
     "en-timeline": "en/chronologie/",
     "en-knowledge": "en/le-psoc/",
+    "recherche": "recherche/",  # --- search --- (no words: nothing of the index is fetched)
+    "en-search": "en/recherche/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 # The site's published address: its own host in production, answered locally here.
@@ -224,7 +226,7 @@ def test_keyboard_reaches_search_switcher_pdf_and_footnotes(server, open_page):
     page, _ = open_page(f"{server.origin}/{PAGES['bulletin']}", server.origin)
     stops = tab_through(page)
     labels = [(s["cls"], s["href"], s["label"]) for s in stops]
-    assert any("md-search__input" in cls for cls, _, _ in labels), labels
+    assert any("ip-search-form__input" in cls for cls, _, _ in labels), labels  # --- search ---
     assert any(label.startswith("Version imprimable (PDF") and href.endswith(".pdf") for _, href, label in labels), labels
     assert any(href.startswith("#fn:") for _, href, _ in labels), labels  # a footnote call
     assert any(href.startswith("#fnref") for _, href, _ in labels), labels  # back from the note

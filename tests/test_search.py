@@ -8,7 +8,6 @@ small project, the results accessible at 390 px, the index the same byte for byt
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import subprocess
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Tree, bulletin_text
+from conftest import REPO, Tree, bulletin_text, search_index_pages
 from site_checks import AXE_JS, CHROMIUM, CHROMIUM_ARGS, LocalServer, RequestWatch, axe_violations, tab_through
 
 from infopsoc.core.urls import SEARCH_BUNDLE
@@ -232,15 +231,7 @@ def test_the_header_form_searches_without_script(browser, server):
 
 # --- the index ----------------------------------------------------------------------------
 
-def indexed(bundle: Path) -> dict[str, dict]:
-    """The pages of a Pagefind bundle, by address (its fragments: gzip, a signature, JSON)."""
-    pages = {}
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes())
-        data = data[data.index(b"{"):]
-        page = json.loads(data)
-        pages[page["url"]] = page
-    return pages
+indexed = search_index_pages
 
 
 def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):

@@ -50,8 +50,9 @@ _KEPT = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pag
 SYNONYM_WEIGHT = "0.5"
 #: the weight of a term's name on its own page
 TERM_TITLE_WEIGHT = "10"
-#: left out of the index: what Material's search skipped (the « Quelques acronymes » box, whose
-#: words the glossary adds with a low weight), permalinks, the PDF link, the page's dates
+#: left out of the index: what Material's search skipped (``data-search-exclude``: lists of other
+#: pages, the « Quelques acronymes » box, whose words the glossary adds with a low weight),
+#: permalinks, the PDF link, the page's dates
 def _with_class(name: str) -> str:
     """An XPath to the elements under the current one that have the class ``name``."""
     return f'.//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
@@ -130,7 +131,8 @@ def for_index(html: str, document: Document, site: Site, lang: str) -> str | Non
     article = found[0]
     article.set("data-pagefind-body", "")
     for element in article.xpath(_EXCLUDED):
-        element.drop_tree()
+        if element.getparent() is not None:
+            _drop_section(element)
     heading = next(iter(article.iter("h1")), None)
     # the page's own kicker (a bulletin's number and date, « Glossaire ») comes before its title;
     # the archive's cards have theirs after it
@@ -155,6 +157,19 @@ def for_index(html: str, document: Document, site: Site, lang: str) -> str | Non
         extra.text = " · ".join(words)
         article.append(extra)
     return lxml.html.tostring(tree, encoding="unicode")
+
+
+def _drop_section(element) -> None:
+    """Drop an element; for a heading, its whole section too, as Material's search did for
+    ``data-search-exclude`` (an archive card, « Dans les bulletins », the glossary's letters)."""
+    level = int(element.tag[1]) if re.fullmatch(r"h[1-6]", str(element.tag)) else None
+    if level is not None:
+        sibling = element.getnext()
+        while sibling is not None and not (re.fullmatch(r"h[1-6]", str(sibling.tag)) and int(sibling.tag[1]) <= level):
+            following = sibling.getnext()
+            sibling.drop_tree()
+            sibling = following
+    element.drop_tree()
 
 
 def glossary_words(article, terms: Iterable) -> list[str]:

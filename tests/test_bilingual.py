@@ -110,7 +110,7 @@ def test_hreflang_pairs_are_reciprocal_on_every_page(real):
             assert other.is_file(), url
             assert _hreflang(other) == links, (page, other)
     terms = len(list((REPO / "glossary").glob("*.en.md")))
-    assert checked == 2 * (4 + 3 + terms)  # content pages, generated indexes, glossary terms
+    assert checked == 2 * (5 + 3 + terms)  # content pages (the search page too), generated indexes, glossary terms
 
 
 def test_sitemaps_declare_the_alternates(real):

@@ -12,9 +12,13 @@ events), then measures, in one run, each figure against its reference:
 5. `serve`: saving a bulletin -> the page served with the new text
 6. peak memory of the full build
 7. Lighthouse per page kind (when `lighthouse` and Chromium are available)
+8. search, in Chromium (`--only search` runs this part alone, e.g. at `--bulletins 1000`): bytes a
+   page fetches before any search, bytes and time of a first search, index build time
+                                        vs  Material's search (lunr) on the same pages
 
 Prints a table and writes it as JSON to bench-results.json (git-ignored).
 Usage: python scripts/bench.py [--bulletins 300] [--repeat 2] [--keep] [--out bench-results.json]
+       python scripts/bench.py --only search --bulletins 1000
 """
 
 from __future__ import annotations
@@ -149,7 +153,7 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
 
     # The bare tree: the same Markdown as plain pages, the same mkdocs.yml minus our plugin.
     docs = bare / "docs"
-    shutil.copytree(REPO / "content", docs, ignore=shutil.ignore_patterns("*.en.md"))  # French build
+    shutil.copytree(REPO / "content", docs, ignore=shutil.ignore_patterns("*.en.md", "recherche.md"))  # French build
     # Material's own templates with our assets (CSS, fonts, images): the overrides that need the
     # plugin (language switcher, feeds, meta, sitemap with hreflang) are part of what ours costs.
     shutil.copytree(REPO / "theme" / "assets", bare / "theme" / "assets")
@@ -157,6 +161,8 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
     shutil.copy(REPO / "theme" / "partials" / "logo.html", bare / "theme" / "partials" / "logo.html")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - infopsoc:\n(?:    .*\n|\s*\n)+", "", config, flags=re.MULTILINE)
+    # --- search --- the reference keeps Material's own search (lunr), which ours replaced
+    config = re.sub(r"^plugins:\n", "plugins:\n  - search\n", config, count=1, flags=re.MULTILINE)
     config = re.sub(r"^extra:\n  alternate: true\n", "", config, flags=re.MULTILINE)
     config = config.replace("docs_dir: content", "docs_dir: docs")
     config += "\nnot_in_nav: |\n  /bulletins/\n  /glossaire/\n  /chronologie/\n"
@@ -478,6 +484,127 @@ def site_weight(site: Path) -> dict:
 
 # --- the run -----------------------------------------------------------------------------------
 
+# --- search ------------------------------------------------------------------------------------
+
+SEARCH_QUERY = "financement"   # a word of every synthetic bulletin's vocabulary
+SEARCH_PAGE = "bulletins/info-psoc-150/"
+_INDEX_LINE = re.compile(r"Recherche : (\d+) pages indexées \((\d+) ko, ([\d.]+) s\)")
+
+
+def _gzip_size(data: bytes) -> int:
+    import gzip
+
+    return len(gzip.compress(data, 6))
+
+
+def search_figures(ours_site: Path, bare_site: Path) -> dict:
+    """In Chromium: what a bulletin fetches of the search before any search, then what a first
+    search fetches and how long it takes to show results; ours (Pagefind) and Material's (lunr).
+    Sizes are raw and gzip-compressed (GitHub Pages compresses)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from site_checks import CHROMIUM, CHROMIUM_ARGS, LocalServer  # the tests' server and flags
+    from playwright.sync_api import sync_playwright
+
+    def watch(page, marks: tuple[str, ...]) -> list:
+        seen = []
+        page.on("response", lambda r: any(m in r.url for m in marks) and seen.append(r))
+        return seen
+
+    def sizes(responses) -> dict:
+        bodies = [r.body() for r in responses]
+        return {"files": len(bodies), "bytes": sum(map(len, bodies)), "gzip": sum(map(_gzip_size, bodies))}
+
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            with LocalServer(ours_site) as ours:
+                page = browser.new_page(viewport={"width": 390, "height": 900})
+                seen = watch(page, ("/pagefind/",))
+                page.goto(f"{ours.origin}/{SEARCH_PAGE}")
+                page.wait_for_load_state("networkidle")
+                before = sizes(seen)
+                page.goto(f"{ours.origin}/recherche/")
+                page.wait_for_load_state("networkidle")
+                seen.clear()
+                start = time.perf_counter()
+                page.fill("#ip-search-input", SEARCH_QUERY)
+                page.press("#ip-search-input", "Enter")
+                page.wait_for_selector(".ip-search__result")
+                elapsed = time.perf_counter() - start
+                page.wait_for_load_state("networkidle")
+                found["ours"] = {"before": before, "first": sizes(seen), "seconds": elapsed,
+                                 "status": page.text_content("#ip-search-status")}
+                page.close()
+            with LocalServer(bare_site) as bare:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                seen = watch(page, ("/search/", "search_index.json"))
+                page.goto(f"{bare.origin}/{SEARCH_PAGE}")
+                page.wait_for_load_state("networkidle")
+                before = sizes(seen)  # Material fetches its whole index with every page
+                start = time.perf_counter()
+                page.click("label[for=__search]")
+                page.fill("input.md-search__input", SEARCH_QUERY)
+                page.wait_for_selector(".md-search-result__item")
+                elapsed = time.perf_counter() - start
+                found["bare"] = {"before": before, "first": sizes(seen), "seconds": elapsed}
+                page.close()
+        finally:
+            browser.close()
+    return found
+
+
+def search_rows(bulletins: int, figures: dict, build_output: str, bare_site: Path) -> list[dict]:
+    ours, bare = figures["ours"], figures["bare"]
+    kb = lambda n: f"{n / 1024:.0f} kB"  # noqa: E731
+    index = _INDEX_LINE.findall(build_output)
+    index_s = sum(float(seconds) for _, _, seconds in index)
+    bare_index = bare_site / "search" / "search_index.json"
+    rows = [
+        {"figure": f"search, {bulletins} bulletins: bytes before any search (a bulletin page)",
+         "value": f"{kb(ours['before']['bytes'])} ({ours['before']['files']} files)",
+         "reference": f"Material {kb(bare['before']['bytes'])} raw, {kb(bare['before']['gzip'])} gzip",
+         "ratio": "", "goal": "no index bytes", "met": ours["before"]["files"] == 0},
+        {"figure": f"search, {bulletins} bulletins: first search « {SEARCH_QUERY} »",
+         "value": f"{kb(ours['first']['bytes'])} raw, {kb(ours['first']['gzip'])} gzip ({ours['first']['files']} files)",
+         "reference": f"Material {kb(bare['first']['bytes'])} raw, {kb(bare['first']['gzip'])} gzip (already fetched)",
+         "ratio": "", "goal": "≤ 150 kB transferred at 1000 bulletins",
+         "met": ours["first"]["gzip"] <= 150 * 1024 if bulletins >= 1000 else None},
+        {"figure": f"search, {bulletins} bulletins: time to first results (Chromium, local)",
+         "value": f"{ours['seconds'] * 1000:.0f} ms", "reference": f"Material {bare['seconds'] * 1000:.0f} ms",
+         "ratio": "", "goal": "", "met": None},
+        {"figure": f"search, {bulletins} bulletins: index build (French site)",
+         "value": f"{index_s:.1f} s, " + " + ".join(f"{size} kB" for _, size, _ in index),
+         "reference": f"Material: inside its build, index {kb(bare_index.stat().st_size)}" if bare_index.is_file() else "",
+         "ratio": "", "goal": "", "met": None},
+    ]
+    return rows
+
+
+def search_only(args) -> None:
+    """The search rows alone: generate, build ours (without PDFs) and the bare reference once, measure."""
+    began = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-search-"))
+    try:
+        tree = generate(root, args.bulletins, args.terms, args.events)
+        env = dict(ENV, INFOPSOC_PDF="0")
+        ours = run([sys.executable, "-m", "infopsoc.cli", "-f", str(tree["ours"] / "mkdocs.yml"), "build",
+                    "--site-dir", str(root / "site")], cwd=tree["ours"], env=env)
+        mkdocs_build(tree["bare"], root / "site-bare")
+        figures = search_figures(root / "site", root / "site-bare")
+        rows = search_rows(args.bulletins, figures, ours["output"], root / "site-bare")
+        results = {"bulletins": args.bulletins, "rows": rows, "raw": figures, "build_s": ours["seconds"],
+                   "total_s": time.perf_counter() - began}
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(table(results))
+        print(f"durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+    finally:
+        if args.keep:
+            print(f"dossier conservé : {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bulletins", type=int, default=300)
@@ -487,6 +614,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench-results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf")
+    parser.add_argument("--only", choices=["search"], help="run one part alone (search: its rows only)")
     parser.add_argument("--weasy-step", type=int, default=3,
                         help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
     parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)
@@ -495,6 +623,9 @@ def main() -> None:
         print("RESULT " + json.dumps(pdf_part(args.pdf_part, args.repeat, args.weasy_step)))
         return
     skip = set(filter(None, args.skip.split(",")))
+    if args.only == "search":
+        search_only(args)
+        return
     began = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-"))
     step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731

@@ -26,6 +26,7 @@ own, ``theme/assets/javascripts/infopsoc-search.js``).
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -180,12 +181,25 @@ def glossary_words(article, terms: Iterable) -> list[str]:
         title = (abbr.get("title") or "").strip()
         if title:
             words.add(title)
-    text = fold(article.text_content())
-    for term in terms:
-        expansion = fold(term.expansion)
-        if expansion and re.search(rf"(?<!\w){re.escape(expansion)}(?!\w)", text):
-            words.update(term.names)
+    pattern, names = _expansions(tuple((tuple(term.names), term.expansion) for term in terms))
+    if pattern is not None:
+        for found in pattern.finditer(fold(article.text_content())):
+            words.update(names[found.group(0)])
     return sorted(words, key=lambda word: (fold(word), word))
+
+
+@functools.lru_cache(maxsize=8)
+def _expansions(terms: tuple) -> tuple[re.Pattern | None, dict[str, list[str]]]:
+    """One pattern for every folded expansion of a glossary (longest first), and their terms' names:
+    a page's text is read once, whatever the size of the glossary."""
+    names: dict[str, list[str]] = {}
+    for term_names, expansion in terms:
+        if fold(expansion):
+            names.setdefault(fold(expansion), []).extend(term_names)
+    if not names:
+        return None, names
+    choices = "|".join(re.escape(e) for e in sorted(names, key=lambda e: (-len(e), e)))
+    return re.compile(rf"(?<!\w)(?:{choices})(?!\w)"), names
 
 
 # --- the index ---------------------------------------------------------------------------

@@ -111,8 +111,12 @@ def bulletin_body(number: int, terms: list[str], marker: str = "") -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# the first issue's year: 1996, or earlier for an archive too large to end before today (--bulletins 1000)
+_FIRST_YEAR = [1996]
+
+
 def _bulletin_meta(number: int) -> dict:
-    year, month = 1996 + (number - 1) // 12, (number - 1) % 12 + 1
+    year, month = _FIRST_YEAR[0] + (number - 1) // 12, (number - 1) % 12 + 1
     return {"title": f"Bulletin synthétique numéro {number}", "date": f"{year}-{month:02d}",
             "summary": f"Résumé du numéro {number} : consultation, financement et représentations."}
 
@@ -124,6 +128,7 @@ def slug_of(number: int) -> str:
 def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
     """The project tree (ours) and the bare tree (same Markdown, no plugin); returns a description."""
     ours, bare = root / "ours", root / "bare"
+    _FIRST_YEAR[0] = min(1996, 2024 - (n_bulletins - 1) // 12)
     for name in ("content", "data", "theme", "glossary"):
         shutil.copytree(REPO / name, ours / name)
     shutil.copy(REPO / "mkdocs.yml", ours / "mkdocs.yml")

@@ -340,3 +340,22 @@ def search_index_pages(bundle: Path) -> dict[str, dict]:
         page = json.loads(data[data.index(b"{"):])
         pages[page["url"]] = page
     return pages
+
+
+# --- browser --- one Chromium for the whole session, shared by test_quality.py and test_search.py
+# (Playwright's sync API cannot run two at once in one process)
+@pytest.fixture(scope="session")
+def browser():
+    from site_checks import AXE_JS, CHROMIUM, CHROMIUM_ARGS
+
+    if not (CHROMIUM.is_file() and AXE_JS.is_file()):
+        message = "Chromium (/usr/bin/chromium) ou axe-core (npm) manque : lancez `make test` (npm ci) ou `.ci/run`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

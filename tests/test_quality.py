@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import GOLDEN_SITE, REPO
-from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, LinkChecker, LocalServer,
+from site_checks import (VNU_JAR, LinkChecker, LocalServer,
                          RequestWatch, axe_violations, cookies_set, foreign_resources,
                          foreign_resources_in_feed, foreign_resources_in_site, invisible_focus,
                          tab_through, vnu_errors)
@@ -61,15 +61,7 @@ def java_vnu():
     _need(VNU_JAR.is_file() and shutil.which("java") is not None, "vnu.jar (npm) ou Java")
 
 
-@pytest.fixture(scope="session")
-def browser():
-    _need(CHROMIUM.is_file() and AXE_JS.is_file(), "Chromium (/usr/bin/chromium) ou axe-core (npm)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# the browser fixture (one Chromium per session) is in conftest.py
 
 
 @pytest.fixture(scope="session")

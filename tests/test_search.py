@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Tree, bulletin_text, search_index_pages
-from site_checks import AXE_JS, CHROMIUM, CHROMIUM_ARGS, LocalServer, RequestWatch, axe_violations, tab_through
+from site_checks import AXE_JS, CHROMIUM, LocalServer, RequestWatch, axe_violations, tab_through
 
 from infopsoc.core.urls import SEARCH_BUNDLE
 
@@ -67,17 +67,6 @@ def real_site(tmp_path_factory) -> Path:
                             cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

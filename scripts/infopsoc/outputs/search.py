@@ -27,6 +27,8 @@ own, ``theme/assets/javascripts/infopsoc-search.js``).
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import json
 import re
 import shutil
 import subprocess
@@ -41,11 +43,14 @@ from typing import Iterable
 import lxml.html
 
 from infopsoc.content.model import Site
+from infopsoc.core import memo
+from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
-#: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed)
-_KEPT = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
+#: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed; the search
+#: page's script asks Pagefind to search without its web worker, pagefind-worker.js)
+_KEPT = re.compile(r"^(pagefind\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
                    r"|wasm\.{lang}\.pagefind|(index|fragment|filter)/.+)$")
 #: the weight of the glossary's words added to a page (Pagefind's default is 1; a title, 7)
 SYNONYM_WEIGHT = "0.5"
@@ -59,6 +64,8 @@ def _with_class(name: str) -> str:
     return f'.//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
 
 
+#: where Material's page puts its article (one per page)
+_ARTICLE = '<article class="md-content__inner'
 _EXCLUDED = " | ".join([".//*[@data-search-exclude]", *map(_with_class, ("headerlink", "ip-pdf-link", "md-source-file"))])
 
 
@@ -66,14 +73,20 @@ _EXCLUDED = " | ".join([".//*[@data-search-exclude]", *map(_with_class, ("header
 class IndexReport:
     pages: int          # pages in the index
     bytes: int          # size of the bundle on disk
-    seconds: float      # Pagefind's time, reading included
+    seconds: float      # the time the build spent on it: the copies, and waiting for Pagefind
+    reused: bool = False  # the previous build's index, for the same pages (start_index)
 
 
 def fold(text: str) -> str:
     """Text without case or accents, with single spaces (what Pagefind compares, roughly)."""
     decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return " ".join(_MARKS.sub("", decomposed).casefold().split())
+
+
+#: the accents and other marks that Latin letters take (the Unicode blocks of combining diacritical
+#: marks): one compiled pattern over a page's text, not a Python test per character (which was a
+#: third of the index's time at 1 000 bulletins)
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -123,13 +136,15 @@ def _untranslated(site_dir: Path, site: Site, lang: str) -> list[Document]:
     return found
 
 
-def for_index(html: str, document: Document, site: Site, lang: str) -> str | None:
-    """The copy of a built page that Pagefind reads; None for a page without an article."""
-    tree = lxml.html.document_fromstring(html)
-    found = tree.xpath(_with_class("md-content__inner").replace(".//*", "//article"))
-    if not found:
+def for_index(html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> str | None:
+    """The copy of a built page that Pagefind reads: its article alone, in a bare document (the
+    menus, header and footer are never indexed: Pagefind need not read them); None for a page
+    without an article. ``terms``: the glossary of the page's language, when the caller has it."""
+    start = html.find(_ARTICLE)
+    end = html.rfind("</article>")
+    if start < 0 or end < start:
         return None
-    article = found[0]
+    article = lxml.html.fragment_fromstring(html[start:end + len("</article>")])
     article.set("data-pagefind-body", "")
     for element in article.xpath(_EXCLUDED):
         if element.getparent() is not None:
@@ -143,7 +158,7 @@ def for_index(html: str, document: Document, site: Site, lang: str) -> str | Non
             kicker.set("data-pagefind-meta", "kicker")
     if heading is not None:
         heading.set("data-pagefind-meta", "title")
-    terms = site.glossary.terms(document.lang)
+    terms = site.glossary.terms(document.lang) if terms is None else terms
     own = {page_url(term.src_uri) for term in terms}
     if heading is not None and document.url.lstrip("/") in own:
         heading.set("data-pagefind-weight", TERM_TITLE_WEIGHT)
@@ -157,7 +172,8 @@ def for_index(html: str, document: Document, site: Site, lang: str) -> str | Non
         extra.set("data-pagefind-weight", SYNONYM_WEIGHT)
         extra.text = " · ".join(words)
         article.append(extra)
-    return lxml.html.tostring(tree, encoding="unicode")
+    body = lxml.html.tostring(article, encoding="unicode")
+    return f'<!DOCTYPE html>\n<html lang="{document.lang}"><head><meta charset="utf-8"></head><body>{body}</body></html>\n'
 
 
 def _drop_section(element) -> None:
@@ -204,32 +220,142 @@ def _expansions(terms: tuple) -> tuple[re.Pattern | None, dict[str, list[str]]]:
 
 # --- the index ---------------------------------------------------------------------------
 
-def index_language(site_dir: Path, site: Site, lang: str) -> IndexReport:
-    """Index ``lang``'s built folder into ``<folder>/pagefind/``, replacing an earlier index.
+def index_language(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> IndexReport:
+    """Index ``lang``'s built folder into ``<folder>/pagefind/``, replacing an earlier index
+    (``start_index``, then waiting for it). Raises ``SearchIndexError`` when Pagefind fails."""
+    return start_index(site_dir, site, lang, cache_dir).finish()
 
-    The copies made for the index are written to a temporary folder, at their pages' places, and
-    Pagefind's command reads them there (its Python interface waits a tenth of a second for each
-    page: 100 s at 1 000 bulletins). Raises ``SearchIndexError`` when Pagefind fails.
+
+def start_index(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> "IndexJob":
+    """Make the copies of ``lang``'s pages that Pagefind reads, and start Pagefind on them without
+    waiting (the build goes on meanwhile: the PDFs, the feeds); ``IndexJob.finish`` waits.
+
+    The copies are written at their pages' places in a folder that Pagefind's command reads (its
+    Python interface waits a tenth of a second for each page: 100 s at 1 000 bulletins). With a
+    ``cache_dir`` (the build's ``.cache/search``) the folder is kept between builds: a page whose
+    article, address and glossary are unchanged keeps its copy without being read again, and when
+    no copy changed at all the index of the previous build is reused (Pagefind gives the same
+    pages the same index, byte for byte); otherwise Pagefind indexes every copy again.
     """
-    start = time.perf_counter()
-    bundle = site_dir / SEARCH_BUNDLE
-    if (bundle / "pagefind-entry.json").is_file():
-        shutil.rmtree(bundle)  # an earlier index of ours (a build into the same folder)
-    count = 0
-    with tempfile.TemporaryDirectory(prefix="infopsoc-search-") as scratch:
-        for document in documents(site_dir, site, lang):
-            html = for_index(document.path.read_text(encoding="utf-8"), document, site, lang)
-            if html is None:
-                continue
-            target = Path(scratch, document.url.strip("/"), "index.html")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
-            count += 1
-        command = [sys.executable, "-m", "pagefind", "--site", scratch, "--output-path", str(bundle),
+    return IndexJob(site_dir, site, lang, cache_dir)
+
+
+class IndexJob:
+    """One language's index being made (see ``start_index``)."""
+
+    def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
+        self.start = time.perf_counter()
+        self.spent = 0.0
+        self.bundle = site_dir / SEARCH_BUNDLE
+        self.lang = lang
+        self.reused = False
+        self.process: subprocess.Popen | None = None
+        self._scratch = None
+        if (self.bundle / "pagefind-entry.json").is_file():
+            shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
+        if cache_dir is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="infopsoc-search-")
+            folder, self.saved = Path(self._scratch.name), None
+        else:
+            folder, self.saved = cache_dir / lang / "pages", cache_dir / lang / "bundle"
+        self.manifest_file = None if cache_dir is None else cache_dir / lang / "manifest.json"
+        manifest = _read_manifest(self.manifest_file)
+        self.pages, self.key = _prepare(site_dir, site, lang, folder, manifest.get("pages", {}))
+        if self.saved is not None and manifest.get("bundle") == self.key and (self.saved / "pagefind-entry.json").is_file():
+            shutil.copytree(self.saved, self.bundle)
+            self.reused = True
+            self._remember(self.key)
+            self.spent = time.perf_counter() - self.start
+            return
+        self._remember(None)  # the copies are written; the kept index no longer matches them
+        command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(self.bundle),
                    "--force-language", lang, "--silent"]
-        done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind n'a pas pu indexer le site ({lang}) : {done.stderr.strip() or done.stdout.strip()}")
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.spent = time.perf_counter() - self.start
+
+    def finish(self) -> IndexReport:
+        """Wait for Pagefind, keep only what a reader's browser uses, remember the index."""
+        waiting = time.perf_counter()
+        try:
+            if self.process is not None:
+                out, err = self.process.communicate()
+                if self.process.returncode != 0:
+                    raise SearchIndexError(f"Pagefind n'a pas pu indexer le site ({self.lang}) : {err.strip() or out.strip()}")
+                _prune(self.bundle, self.lang)
+                if self.saved is not None:
+                    shutil.rmtree(self.saved, ignore_errors=True)
+                    shutil.copytree(self.bundle, self.saved)
+                self._remember(self.key)
+        finally:
+            self.cancel()
+        size = sum(p.stat().st_size for p in self.bundle.rglob("*") if p.is_file())
+        return IndexReport(len(self.pages), size, self.spent + time.perf_counter() - waiting, self.reused)
+
+    def _remember(self, bundle: str | None) -> None:
+        """Write the cache's manifest: each copy's fingerprints, and which set the kept index is of."""
+        if self.manifest_file is not None:
+            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
+            pages = {url: [source, copy] for url, (source, copy) in self.pages.items()}
+            self.manifest_file.write_text(json.dumps({"pages": pages, "bundle": bundle}, sort_keys=True), encoding="utf-8")
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs (the build failed meanwhile) and drop the temporary copies."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        if self._scratch is not None:
+            self._scratch.cleanup()
+            self._scratch = None
+
+
+def _read_manifest(path: Path | None) -> dict:
+    """What the previous build left in the cache (``{}`` when nothing usable is there)."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) else {}
+
+
+def _prepare(site_dir: Path, site: Site, lang: str, folder: Path, known: dict) -> tuple[dict, str]:
+    """Write into ``folder`` the copy of each page of the index (``for_index``), remove the copies
+    of pages gone; a page whose source is unchanged since ``known`` keeps its copy. Returns
+    ``{address: (source fingerprint, copy fingerprint)}`` and the fingerprint of the whole set."""
+    glossaries = {code: site.glossary.terms(code) for code in LANGUAGES}
+    context = {code: fingerprint(memo.code_version(), _pagefind_version(), lang, code,
+                                 *(f"{t.src_uri}\t{t.expansion}\t{chr(31).join(t.names)}" for t in terms))
+               for code, terms in glossaries.items()}
+    pages: dict[str, tuple[str, str]] = {}
+    for document in documents(site_dir, site, lang):
+        html = document.path.read_text(encoding="utf-8")
+        start, end = html.find(_ARTICLE), html.rfind("</article>")
+        source = fingerprint(context[document.lang], document.url, html[start:end] if 0 <= start < end else "")
+        target = folder / document.url.strip("/") / "index.html"
+        earlier = known.get(document.url)
+        if earlier and earlier[0] == source and target.is_file():
+            pages[document.url] = (source, earlier[1])
+            continue
+        copy = for_index(html, document, site, lang, glossaries[document.lang])
+        if copy is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(copy, encoding="utf-8")
+        pages[document.url] = (source, fingerprint(copy))
+    # the copies of pages that are no longer in the index (a page removed, now a draft)
+    kept = {folder / url.strip("/") / "index.html" for url in pages}
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        if path.is_file() and path not in kept:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return pages, fingerprint(_pagefind_version(), lang, *(f"{url}\t{copy}" for url, (_, copy) in sorted(pages.items())))
+
+
+def _prune(bundle: Path, lang: str) -> None:
+    """Remove what Pagefind writes that a reader's browser never fetches (its ready-made interfaces)."""
     kept = _KEPT.pattern.replace("{lang}", re.escape(lang))
     for path in sorted(bundle.rglob("*"), reverse=True):
         rel = path.relative_to(bundle).as_posix()
@@ -237,8 +363,14 @@ def index_language(site_dir: Path, site: Site, lang: str) -> IndexReport:
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    return IndexReport(count, size, time.perf_counter() - start)
+
+
+@functools.cache
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 class SearchIndexError(RuntimeError):

@@ -309,6 +309,32 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
+        # --- search --- (every page is written: Pagefind indexes them while the PDFs finish;
+        # not in serve, which has no index)
+        index = None if self.is_serve else search.start_index(site_dir, self.site, self.config.lang,
+                                                                self._cache_dir("search"))
+        try:
+            self._finish_outputs(config, site_dir)
+        except BaseException:
+            if index is not None:
+                index.cancel()
+            raise
+        if index is not None:
+            try:
+                found = index.finish()
+            except search.SearchIndexError as error:
+                raise PluginError(str(error)) from None
+            again = " ; index de la construction précédente repris" if found.reused else ""
+            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s){again}")
+        # --- performance ---
+        if self.render_cache is not None:
+            log.info(f"Pages : {self.render_cache.converted} converties, "
+                     f"{self.render_cache.reused} reprises de la construction précédente")
+        memo.save(self._memo_file(self.site.settings))
+
+    def _finish_outputs(self, config, site_dir: Path) -> None:
+        """What on_post_build makes besides the search index: the PDFs, feeds, exports."""
+        assert self.site is not None
         # --- pdf --- (first: the feeds announce the PDFs with their sizes)
         self.pdf.finish(site_dir, strict=config.strict)
         # --- feeds --- (the PDFs are their enclosures)
@@ -330,18 +356,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- editor --- (/admin/, beside the French site only)
         if self.config.lang == DEFAULT_LANGUAGE:
             write_admin(site_dir, self.site, dict(self.config.editor), list(config.extra_css))
-        # --- search --- (last: it reads the written pages; not in serve, which has no index)
-        if not self.is_serve:
-            try:
-                found = search.index_language(site_dir, self.site, self.config.lang)
-            except search.SearchIndexError as error:
-                raise PluginError(str(error)) from None
-            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s)")
-        # --- performance ---
-        if self.render_cache is not None:
-            log.info(f"Pages : {self.render_cache.converted} converties, "
-                     f"{self.render_cache.reused} reprises de la construction précédente")
-        memo.save(self._memo_file(self.site.settings))
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

@@ -22,7 +22,7 @@
   var bundle = new URL(form.getAttribute("data-bundle"), window.location.href);
   var root = new URL("../", bundle);                         // this language's home
   var defaultRoot = new URL(form.getAttribute("data-default-root") || "./", root);  // the French site's
-  var PAGE = 10;
+  var PAGE = 5;        // results shown at a time: each one fetches its page's fragment (~4 kB)
   var engine = null;   // a promise of Pagefind's module, made at the first search
   var asked = 0;       // the number of the latest search: older answers are dropped
   var found = [];      // the results of the latest search
@@ -36,7 +36,9 @@
   function pagefind() {
     if (!engine) {
       engine = import(new URL("pagefind.js", bundle).href).then(function (module) {
-        return Promise.resolve(module.options({ baseUrl: "/", excerptLength: 24 })).then(function () {
+        // noWorker: Pagefind searches in this page rather than in a worker (a second script of
+        // 41 kB, and one more round trip before the first results on a slow link)
+        return Promise.resolve(module.options({ baseUrl: "/", excerptLength: 24, noWorker: true })).then(function () {
           return module;
         });
       });

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Tree, bulletin_text, search_index_pages
+from conftest import REPO, Tree, bulletin_text, run_infopsoc, search_index_pages
 from site_checks import AXE_JS, CHROMIUM, LocalServer, RequestWatch, axe_violations, tab_through
 
 from infopsoc.core.urls import SEARCH_BUNDLE
@@ -59,17 +61,6 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory) -> Path:
-    """The real project, built with the real command (without PDFs: they are not searched)."""
-    site = tmp_path_factory.mktemp("search") / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
-    result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)],
-                            cwd=REPO, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
-
-@pytest.fixture(scope="module")
 def server(real_site):
     with LocalServer(real_site) as running:
         yield running
@@ -95,7 +86,7 @@ class Reader:
         page.press("#ip-search-input", "Enter")
         page.wait_for_function("q => { const s = document.getElementById('ip-search-status').textContent;"
                                " return s.includes(q) || /disponible|available/.test(s); }", arg=query)
-        while page.is_visible(".ip-search__more"):  # every result, ten at a time
+        while page.is_visible(".ip-search__more"):  # every result, five at a time
             count = len(page.query_selector_all(".ip-search__result"))
             page.click(".ip-search__more")
             page.wait_for_function(f"() => document.querySelectorAll('.ip-search__result').length > {count}")
@@ -230,9 +221,9 @@ def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
     assert "/recherche/" not in french and "/recherche/" not in english
     assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
     assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
-    # only what a reader's browser uses is published
+    # only what a reader's browser uses is published: not Pagefind's interfaces, nor its web worker
     names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
-    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js")) for name in names), names
+    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js", "worker.js")) for name in names), names
 
 
 def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
@@ -270,6 +261,7 @@ def test_the_index_is_the_same_byte_for_byte(tree: Tree):
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le MSSS, le msss, le Msss."))
     bundles = []
     for seed in ("1", "2"):
+        shutil.rmtree(tree.root / ".cache", ignore_errors=True)  # the second build must not reuse the first's
         site = tree.root / f"site-{seed}"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", PYTHONHASHSEED=seed)
         result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)],
@@ -278,3 +270,43 @@ def test_the_index_is_the_same_byte_for_byte(tree: Tree):
         bundle = site / SEARCH_BUNDLE
         bundles.append({p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()})
     assert len(bundles[0]) > 5 and bundles[0] == bundles[1]
+
+
+def _bundle(site: Path) -> dict[str, bytes]:
+    bundle = site / SEARCH_BUNDLE
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
+    """The index kept in .cache/search is reused when no page of the index changed, and only then;
+    what a build with the cache publishes is what a build without it publishes, byte for byte."""
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le mot azurite."))
+
+    def build(name: str) -> tuple[Path, bool]:
+        site = tree.root / name
+        result = run_infopsoc(tree.root, "build", "--site-dir", str(site))
+        assert result.returncode == 0, result.stdout + result.stderr
+        lines = re.findall(r"Recherche : .*", result.stdout + result.stderr)
+        assert len(lines) == 1, lines
+        return site, "repris" in lines[0]
+
+    first, reused = build("site-1")
+    assert not reused
+    again, reused = build("site-2")
+    assert reused and _bundle(again) == _bundle(first)
+    # one page changed, one added: Pagefind runs again, on every page
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le mot béryl."))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deux", "2017-11-18", body="Le mot cinabre."))
+    changed, reused = build("site-3")
+    assert not reused
+    pages = search_index_pages(changed / SEARCH_BUNDLE)
+    assert "béryl" in pages["/bulletins/info-psoc-01/"]["content"]
+    assert "azurite" not in json.dumps(pages, ensure_ascii=False)
+    assert "/bulletins/info-psoc-02/" in pages
+    shutil.rmtree(tree.root / ".cache")
+    fresh, reused = build("site-4")
+    assert not reused and _bundle(fresh) == _bundle(changed)
+    # a page removed leaves the index
+    (tree.root / "bulletins/info-psoc-02.md").unlink()
+    removed, reused = build("site-5")
+    assert not reused and "/bulletins/info-psoc-02/" not in search_index_pages(removed / SEARCH_BUNDLE)

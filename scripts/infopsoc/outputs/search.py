@@ -18,10 +18,15 @@ for the index (the pages on disk are not changed):
   it comes first for its acronym;
 - on the English site, the French bulletins that have no translation, marked as French.
 
-Pages are added one at a time in the order of their paths, so that the same pages give the same
-index, byte for byte (``check_reproducible`` in the tests and the benchmark). Only the files the
-reader's browser uses are kept: Pagefind's own ready-made interfaces are removed (the site has its
-own, ``theme/assets/javascripts/infopsoc-search.js``).
+Pagefind gives the same pages the same index, byte for byte (test_search, test_reproducible).
+Only the files the reader's browser uses are kept: Pagefind's own ready-made interfaces and its
+web worker are removed (the site has its own interface, ``theme/assets/javascripts/infopsoc-search.js``,
+which searches without the worker).
+
+What it costs the build (``start_index``): the copies are kept in ``.cache/search/<lang>/`` and a
+page is read again only when its article, address or glossary changed; when no copy changed, the
+previous build's index is copied back; otherwise Pagefind runs over every copy, started before the
+PDFs are waited for, so that the two overlap.
 """
 
 from __future__ import annotations

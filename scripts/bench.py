@@ -581,7 +581,7 @@ def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, li
                          "reference": f"Material {kb(bare['before']['bytes'])} raw, {kb(bare['before']['gzip'])} gzip",
                          "ratio": "", "goal": "no index bytes", "met": ours["before"]["files"] == 0})
         each = ours["first"]["each"]
-        parts = {"script": each.get("pagefind.js", 0), "wasm": sum(v for k, v in each.items() if k.startswith("wasm.")),
+        parts = {"scripts": each.get("pagefind.js", 0) + each.get("pagefind-worker.js", 0), "wasm": sum(v for k, v in each.items() if k.startswith("wasm.")),
                  "meta": sum(v for k, v in each.items() if k.endswith((".pf_meta", "entry.json"))),
                  "index": sum(v for k, v in each.items() if k.startswith("index/")),
                  "fragments": sum(v for k, v in each.items() if k.startswith("fragment/"))}

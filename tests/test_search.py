@@ -221,9 +221,9 @@ def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
     assert "/recherche/" not in french and "/recherche/" not in english
     assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
     assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
-    # only what a reader's browser uses is published: not Pagefind's interfaces, nor its web worker
+    # only what a reader's browser uses is published: not Pagefind's ready-made interfaces
     names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
-    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js", "worker.js")) for name in names), names
+    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js")) for name in names), names
 
 
 def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):

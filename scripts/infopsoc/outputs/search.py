@@ -19,9 +19,8 @@ for the index (the pages on disk are not changed):
 - on the English site, the French bulletins that have no translation, marked as French.
 
 Pagefind gives the same pages the same index, byte for byte (test_search, test_reproducible).
-Only the files the reader's browser uses are kept: Pagefind's own ready-made interfaces and its
-web worker are removed (the site has its own interface, ``theme/assets/javascripts/infopsoc-search.js``,
-which searches without the worker).
+Only the files the reader's browser uses are kept: Pagefind's own ready-made interfaces are
+removed (the site has its own interface, ``theme/assets/javascripts/infopsoc-search.js``).
 
 What it costs the build (``start_index``): the copies are kept in ``.cache/search/<lang>/`` and a
 page is read again only when its article, address or glossary changed; when no copy changed, the
@@ -53,9 +52,8 @@ from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
-#: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed; the search
-#: page's script asks Pagefind to search without its web worker, pagefind-worker.js)
-_KEPT = re.compile(r"^(pagefind\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
+#: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed)
+_KEPT = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
                    r"|wasm\.{lang}\.pagefind|(index|fragment|filter)/.+)$")
 #: the weight of the glossary's words added to a page (Pagefind's default is 1; a title, 7)
 SYNONYM_WEIGHT = "0.5"
@@ -356,7 +354,9 @@ def _prepare(site_dir: Path, site: Site, lang: str, folder: Path, known: dict) -
             path.unlink()
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return pages, fingerprint(_pagefind_version(), lang, *(f"{url}\t{copy}" for url, (_, copy) in sorted(pages.items())))
+    # the index of these copies, as this code keeps it (_KEPT) and this Pagefind makes it
+    return pages, fingerprint(memo.code_version(), _pagefind_version(), lang,
+                              *(f"{url}\t{copy}" for url, (_, copy) in sorted(pages.items())))
 
 
 def _prune(bundle: Path, lang: str) -> None:

@@ -337,7 +337,7 @@ def _prepare(site_dir: Path, site: Site, lang: str, folder: Path, known: dict) -
         source = fingerprint(context[document.lang], document.url, html[start:end] if 0 <= start < end else "")
         target = folder / document.url.strip("/") / "index.html"
         earlier = known.get(document.url)
-        if earlier and earlier[0] == source and target.is_file():
+        if isinstance(earlier, list) and len(earlier) == 2 and earlier[0] == source and target.is_file():
             pages[document.url] = (source, earlier[1])
             continue
         copy = for_index(html, document, site, lang, glossaries[document.lang])

@@ -90,6 +90,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
         settings.navs = {Path(config.config_file_path).name: config.nav} if config.nav else {}  # this language's menu
+        settings.not_in_nav = [getattr(p, "pattern", "") or "" for p in config.not_in_nav.patterns] if config.not_in_nav else []
         if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
             self.rendered = {}
         pdf_enabled = pdf_wanted(self.config.pdf, self.is_serve)

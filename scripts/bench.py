@@ -12,9 +12,15 @@ events), then measures, in one run, each figure against its reference:
 5. `serve`: saving a bulletin -> the page served with the new text
 6. peak memory of the full build
 7. Lighthouse per page kind (when `lighthouse` and Chromium are available)
+8. search, in Chromium (`--only search` runs this part alone, e.g. at `--bulletins 1000`): bytes a
+   page fetches before any search, bytes and time of a first search (the worst case, a word of
+   every bulletin, and an acronym of one bulletin in seven), builds without PDFs with an empty
+   cache, unchanged and after editing one bulletin, Lighthouse on the search page
+                                        vs  Material's search (lunr) on the same pages
 
 Prints a table and writes it as JSON to bench-results.json (git-ignored).
 Usage: python scripts/bench.py [--bulletins 300] [--repeat 2] [--keep] [--out bench-results.json]
+       python scripts/bench.py --only search --bulletins 1000
 """
 
 from __future__ import annotations
@@ -107,8 +113,12 @@ def bulletin_body(number: int, terms: list[str], marker: str = "") -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# the first issue's year: 1996, or earlier for an archive too large to end before today (--bulletins 1000)
+_FIRST_YEAR = [1996]
+
+
 def _bulletin_meta(number: int) -> dict:
-    year, month = 1996 + (number - 1) // 12, (number - 1) % 12 + 1
+    year, month = _FIRST_YEAR[0] + (number - 1) // 12, (number - 1) % 12 + 1
     return {"title": f"Bulletin synthétique numéro {number}", "date": f"{year}-{month:02d}",
             "summary": f"Résumé du numéro {number} : consultation, financement et représentations."}
 
@@ -120,6 +130,7 @@ def slug_of(number: int) -> str:
 def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
     """The project tree (ours) and the bare tree (same Markdown, no plugin); returns a description."""
     ours, bare = root / "ours", root / "bare"
+    _FIRST_YEAR[0] = min(1996, 2024 - (n_bulletins - 1) // 12)
     for name in ("content", "data", "theme", "glossary"):
         shutil.copytree(REPO / name, ours / name)
     shutil.copy(REPO / "mkdocs.yml", ours / "mkdocs.yml")
@@ -149,7 +160,7 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
 
     # The bare tree: the same Markdown as plain pages, the same mkdocs.yml minus our plugin.
     docs = bare / "docs"
-    shutil.copytree(REPO / "content", docs, ignore=shutil.ignore_patterns("*.en.md"))  # French build
+    shutil.copytree(REPO / "content", docs, ignore=shutil.ignore_patterns("*.en.md", "recherche.md"))  # French build
     # Material's own templates with our assets (CSS, fonts, images): the overrides that need the
     # plugin (language switcher, feeds, meta, sitemap with hreflang) are part of what ours costs.
     shutil.copytree(REPO / "theme" / "assets", bare / "theme" / "assets")
@@ -157,6 +168,8 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
     shutil.copy(REPO / "theme" / "partials" / "logo.html", bare / "theme" / "partials" / "logo.html")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"^  - infopsoc:\n(?:    .*\n|\s*\n)+", "", config, flags=re.MULTILINE)
+    # --- search --- the reference keeps Material's own search (lunr), which ours replaced
+    config = re.sub(r"^plugins:\n", "plugins:\n  - search\n", config, count=1, flags=re.MULTILINE)
     config = re.sub(r"^extra:\n  alternate: true\n", "", config, flags=re.MULTILINE)
     config = config.replace("docs_dir: content", "docs_dir: docs")
     config += "\nnot_in_nav: |\n  /bulletins/\n  /glossaire/\n  /chronologie/\n"
@@ -366,7 +379,7 @@ CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-netw
                 "--disable-domain-reliability --no-pings")
 
 
-def lighthouse(site: Path) -> dict:
+def lighthouse(site: Path, pages: dict[str, str] | None = None) -> dict:
     """Lighthouse (mobile, its default simulated slow 4G and 4x CPU) per page kind; otherwise why not.
 
     The site is served as GitHub Pages serves it (the publish workflow's host): compressed with gzip.
@@ -389,7 +402,7 @@ def lighthouse(site: Path) -> dict:
         deadline = time.time() + 20
         while fetch(f"http://127.0.0.1:{port}/") is None and time.time() < deadline:
             time.sleep(0.2)
-        for kind, rel in LIGHTHOUSE_PAGES.items():
+        for kind, rel in (pages or LIGHTHOUSE_PAGES).items():
             runs = []
             for attempt in range(2):
                 out = site.parent / f"lighthouse-{kind}-{attempt}.json"
@@ -478,6 +491,185 @@ def site_weight(site: Path) -> dict:
 
 # --- the run -----------------------------------------------------------------------------------
 
+# --- search ------------------------------------------------------------------------------------
+
+SEARCH_QUERY = "financement"   # a word of every synthetic bulletin's vocabulary
+SEARCH_PAGE = "bulletins/info-psoc-150/"
+_INDEX_LINE = re.compile(r"Recherche : (\d+) pages indexées \((\d+) ko, ([\d.]+) s\)")
+
+
+def _gzip_size(data: bytes) -> int:
+    import gzip
+
+    return len(gzip.compress(data, 6))
+
+
+def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -> dict:
+    """In Chromium: what a bulletin fetches of the search before any search, then what a first
+    search fetches and how long it takes to show results (each query in a fresh page: nothing
+    cached); ours (Pagefind) and Material's (lunr, the first query). Sizes are raw and
+    gzip-compressed (GitHub Pages compresses)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from site_checks import CHROMIUM, CHROMIUM_ARGS, LocalServer  # the tests' server and flags
+    from playwright.sync_api import sync_playwright
+
+    def watch(page, marks: tuple[str, ...]) -> list:
+        seen = []
+        page.on("response", lambda r: any(m in r.url for m in marks) and seen.append(r))
+        return seen
+
+    def sizes(responses) -> dict:
+        bodies = [(r.url, r.body()) for r in responses]
+        return {"files": len(bodies), "bytes": sum(len(b) for _, b in bodies),
+                "gzip": sum(_gzip_size(b) for _, b in bodies),
+                "each": {re.sub(r"\?.*$", "", url.split("/pagefind/")[-1]): _gzip_size(b) for url, b in bodies}}
+
+    found = {"ours": {}}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            with LocalServer(ours_site) as ours:
+                for query in queries:
+                    context = browser.new_context(viewport={"width": 390, "height": 900})
+                    page = context.new_page()
+                    seen = watch(page, ("/pagefind/",))
+                    page.goto(f"{ours.origin}/{SEARCH_PAGE}")
+                    page.wait_for_load_state("networkidle")
+                    before = sizes(seen)
+                    page.goto(f"{ours.origin}/recherche/")
+                    page.wait_for_load_state("networkidle")
+                    seen.clear()
+                    start = time.perf_counter()
+                    page.fill("#ip-search-input", query)
+                    page.press("#ip-search-input", "Enter")
+                    page.wait_for_selector(".ip-search__result")
+                    elapsed = time.perf_counter() - start
+                    page.wait_for_load_state("networkidle")
+                    found["ours"][query] = {"before": before, "first": sizes(seen), "seconds": elapsed,
+                                            "status": page.text_content("#ip-search-status")}
+                    context.close()
+            with LocalServer(bare_site) as bare:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                seen = watch(page, ("/search/", "search_index.json"))
+                page.goto(f"{bare.origin}/{SEARCH_PAGE}")
+                page.wait_for_load_state("networkidle")
+                before = sizes(seen)  # Material fetches its whole index with every page
+                start = time.perf_counter()
+                page.click("input.md-search__input")  # in the header at this width
+                page.keyboard.type(queries[0])
+                try:  # lunr builds its index in a worker first: slow at this size
+                    page.wait_for_selector(".md-search-result__item", timeout=180_000)
+                    elapsed = time.perf_counter() - start
+                except Exception as exc:  # a row that says so, not a failed run
+                    elapsed = float("nan")
+                    found["bare_error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+                found["bare"] = {"before": before, "first": sizes(seen), "seconds": elapsed}
+                page.close()
+        finally:
+            browser.close()
+    return found
+
+
+def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, lighthouse_scores: dict) -> list[dict]:
+    bare = figures["bare"]
+    kb = lambda n: f"{n / 1024:.0f} kB"  # noqa: E731
+    rows = []
+    for n, (query, ours) in enumerate(figures["ours"].items()):
+        if n == 0:
+            rows.append({"figure": f"search, {bulletins} bulletins: bytes before any search (a bulletin page)",
+                         "value": f"{kb(ours['before']['bytes'])} ({ours['before']['files']} files)",
+                         "reference": f"Material {kb(bare['before']['bytes'])} raw, {kb(bare['before']['gzip'])} gzip",
+                         "ratio": "", "goal": "no index bytes", "met": ours["before"]["files"] == 0})
+        each = ours["first"]["each"]
+        parts = {"scripts": each.get("pagefind.js", 0) + each.get("pagefind-worker.js", 0), "wasm": sum(v for k, v in each.items() if k.startswith("wasm.")),
+                 "meta": sum(v for k, v in each.items() if k.endswith((".pf_meta", "entry.json"))),
+                 "index": sum(v for k, v in each.items() if k.startswith("index/")),
+                 "fragments": sum(v for k, v in each.items() if k.startswith("fragment/"))}
+        detail = ", ".join(f"{name} {kb(size)}" for name, size in parts.items())
+        rows.append({"figure": f"search, {bulletins} bulletins: first search « {query} » ({ours['status']})",
+                     "value": f"{kb(ours['first']['bytes'])} raw, {kb(ours['first']['gzip'])} gzip "
+                              f"({ours['first']['files']} files: {detail})",
+                     "reference": f"Material {kb(bare['first']['bytes'])} raw, {kb(bare['first']['gzip'])} gzip (already fetched)"
+                     if n == 0 else "",
+                     "ratio": "", "goal": "≤ 150 kB transferred at 1000 bulletins",
+                     "met": ours["first"]["gzip"] <= 150 * 1024 if bulletins >= 1000 else None})
+        rows.append({"figure": f"search, {bulletins} bulletins: time to first results « {query} » (Chromium, local)",
+                     "value": f"{ours['seconds'] * 1000:.0f} ms",
+                     "reference": f"Material {bare['seconds'] * 1000:.0f} ms" if n == 0 else "",
+                     "ratio": "", "goal": "", "met": None})
+    bare_index = bare_site / "search" / "search_index.json"
+    for name, label in (("cold", "first build (empty cache)"), ("cached", "full build, nothing changed"),
+                        ("edited", "rebuild after editing one bulletin")):
+        found = _INDEX_LINE.findall(builds[name]["output"])
+        reused = bool(re.search(r"Recherche : .*index de la construction précédente repris", builds[name]["output"]))
+        index = (f"index {float(found[-1][2]):.1f} s{' (reused)' if reused else ''}, {found[-1][1]} kB"
+                 if found else "no index line")
+        ratio = builds[name]["seconds"] / builds["bare"]
+        goal = {"cached": 1.15, "edited": 1.2}.get(name)
+        rows.append({"figure": f"search, {bulletins} bulletins: {label}, without PDFs",
+                     "value": f"{builds[name]['seconds']:.1f} s ({index})",
+                     "reference": f"bare Material {builds['bare']:.1f} s (lunr index {kb(bare_index.stat().st_size)})"
+                     if bare_index.is_file() else f"bare Material {builds['bare']:.1f} s",
+                     "ratio": f"{ratio:.2f}×", "goal": f"≤ {goal}×" if goal else "",
+                     "met": ratio <= goal if goal else None})
+    for kind, scores in lighthouse_scores.items():
+        ok = isinstance(scores, dict) and "error" not in scores
+        rows.append({"figure": f"Lighthouse {kind}", "value": " / ".join(f"{k} {v}" for k, v in scores.items()) if ok
+                     else str(scores.get("error", scores))[:200], "reference": "", "ratio": "",
+                     "goal": "perf ≥ 95, others 100",
+                     "met": ok and scores.get("performance", 0) >= 95 and all(v == 100 for k, v in scores.items() if k != "performance")})
+    return rows
+
+
+def search_only(args) -> None:
+    """The search rows alone: generate; build ours (without PDFs) with an empty cache, again
+    unchanged, again after editing one bulletin; the bare reference twice (best kept); measure
+    two first searches in Chromium and Lighthouse on the search page."""
+    began = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-search-"))
+    step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731
+    try:
+        tree = generate(root, args.bulletins, args.terms, args.events)
+        env = dict(ENV, INFOPSOC_PDF="0")
+        ours_build = lambda: run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # noqa: E731
+                                  str(tree["ours"] / "mkdocs.yml"), "--site-dir", str(root / "site")],
+                                 cwd=tree["ours"], env=env)
+        builds = {}
+        step("construction, cache vide")
+        builds["cold"] = ours_build()
+        step("construction, rien de changé")
+        builds["cached"] = ours_build()
+        step("reconstruction après modification d'un bulletin")
+        edited = tree["ours"] / "bulletins" / f"{slug_of(args.bulletins // 2)}.md"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("## Section 2", "Paragraphe ajouté.\n\n## Section 2", 1),
+                          encoding="utf-8")
+        builds["edited"] = ours_build()
+        step("Material nue (deux fois, la meilleure gardée)")
+        builds["bare"] = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(2))
+        step("recherches dans Chromium")
+        queries = (SEARCH_QUERY, tree["synthetic_terms"][0])
+        figures = search_figures(root / "site", root / "site-bare", queries)
+        step("Lighthouse")
+        try:
+            scores = lighthouse(root / "site", {"search": "recherche/", "search-results": f"recherche/?q={SEARCH_QUERY}"})
+        except Exception as exc:  # a benchmark row, not a failure of the run
+            scores = {"all": {"error": f"{type(exc).__name__}: {exc}"}}
+        if "error" in scores:
+            scores = {"all": scores}
+        rows = search_rows(args.bulletins, figures, builds, root / "site-bare", scores)
+        results = {"bulletins": args.bulletins, "rows": rows, "raw": figures,
+                   "builds": {k: (v if isinstance(v, float) else v["seconds"]) for k, v in builds.items()},
+                   "total_s": time.perf_counter() - began}
+        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(table(results))
+        print(f"durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+    finally:
+        if args.keep:
+            print(f"dossier conservé : {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bulletins", type=int, default=300)
@@ -487,6 +679,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench-results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf")
+    parser.add_argument("--only", choices=["search"], help="run one part alone (search: its rows only)")
     parser.add_argument("--weasy-step", type=int, default=3,
                         help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
     parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)
@@ -495,6 +688,9 @@ def main() -> None:
         print("RESULT " + json.dumps(pdf_part(args.pdf_part, args.repeat, args.weasy_step)))
         return
     skip = set(filter(None, args.skip.split(",")))
+    if args.only == "search":
+        search_only(args)
+        return
     began = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-"))
     step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731

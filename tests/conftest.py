@@ -325,3 +325,37 @@ def tree_snapshot(folder: Path) -> dict[str, str]:
             else:
                 found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+# --- search --- (tests/test_search.py and the tests that read what a page puts in the index)
+def search_index_pages(bundle: Path) -> dict[str, dict]:
+    """The pages of a Pagefind bundle (``site/pagefind``), by address: each fragment file is gzip,
+    a signature, then the page as JSON (``url``, ``content``, ``meta``)."""
+    import gzip
+    import json
+
+    pages = {}
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        page = json.loads(data[data.index(b"{"):])
+        pages[page["url"]] = page
+    return pages
+
+
+# --- browser --- one Chromium for the whole session, shared by test_quality.py and test_search.py
+# (Playwright's sync API cannot run two at once in one process)
+@pytest.fixture(scope="session")
+def browser():
+    from site_checks import AXE_JS, CHROMIUM, CHROMIUM_ARGS
+
+    if not (CHROMIUM.is_file() and AXE_JS.is_file()):
+        message = "Chromium (/usr/bin/chromium) ou axe-core (npm) manque : lancez `make test` (npm ci) ou `.ci/run`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -10,11 +10,12 @@ import yaml
 
 import pytest
 
-from conftest import REPO, Tree, populate
+from conftest import REPO, Tree, populate, search_index_pages
 from infopsoc.cli import scaffold
 from infopsoc.content import bulletins, glossary, members, timeline
 from infopsoc.content.frontmatter import describe, dump
 from infopsoc.core.dates import PartialDate
+from infopsoc.core.urls import SEARCH_BUNDLE
 from infopsoc.outputs import admin
 from infopsoc.content.sources import YamlLoader as _Loader
 
@@ -82,8 +83,10 @@ def test_the_editor_is_served_from_the_site_and_kept_out_of_search_sitemap_and_f
     for src in re.findall(r'src="([^"]+)"', page):
         assert "//" not in src and (admin_dir / src).is_file(), src  # no CDN: every script is in the site
     assert (admin_dir / "decap-cms.js").stat().st_size > 1_000_000
-    for rel in ("sitemap.xml", "rss.xml", "atom.xml", "search/search_index.json"):
+    for rel in ("sitemap.xml", "rss.xml", "atom.xml"):
         assert "admin" not in (site / rel).read_text(encoding="utf-8"), rel
+    indexed = search_index_pages(site / SEARCH_BUNDLE)  # the search (Pagefind's index)
+    assert indexed and not any("admin" in url for url in indexed), sorted(indexed)
     for html in site.rglob("*.html"):  # no public page loads any of the editor's code
         if admin_dir not in html.parents:
             assert "decap" not in html.read_text(encoding="utf-8").lower(), html

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import re
 import subprocess
@@ -14,7 +16,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO, bulletin_text, copy_project
+from conftest import REPO, bulletin_text, copy_project, search_index_pages
 from infopsoc.cli import main
 from infopsoc.core.urls import cross_href, root_url
 from infopsoc.core.i18n import split_uri
@@ -73,10 +75,10 @@ def _hreflang(page: Path) -> dict[str, str]:
 def test_english_home_is_english(real):
     html = (real / "en/index.html").read_text(encoding="utf-8")
     assert re.search(r'<html lang="en-CA"', html)
-    assert 'placeholder="Search"' in html  # Material's interface in English
+    assert 'aria-label="Search this site"' in html  # the header's search form, in English
     assert "Understanding the PSOC" in html
     french = (real / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<html lang="fr-CA"', french) and 'placeholder="Rechercher"' in french
+    assert re.search(r'<html lang="fr-CA"', french) and 'aria-label="Rechercher dans le site"' in french
 
 
 def test_switcher_goes_to_the_same_page_and_back(real):
@@ -108,7 +110,7 @@ def test_hreflang_pairs_are_reciprocal_on_every_page(real):
             assert other.is_file(), url
             assert _hreflang(other) == links, (page, other)
     terms = len(list((REPO / "glossary").glob("*.en.md")))
-    assert checked == 2 * (4 + 3 + terms)  # content pages, generated indexes, glossary terms
+    assert checked == 2 * (5 + 3 + terms)  # content pages (the search page too), generated indexes, glossary terms
 
 
 def test_sitemaps_declare_the_alternates(real):
@@ -131,10 +133,11 @@ def test_english_archive_marks_french_only_bulletins(real):
 
 
 def test_per_language_search_and_feeds(real):
-    assert (real / "search/search_index.json").is_file() and (real / "en/search/search_index.json").is_file()
-    english = (real / "en/search/search_index.json").read_text(encoding="utf-8")
-    assert '"lang":["en"]' in english.replace(" ", "")
-    assert "Understanding the PSOC" in english and "Understanding the PSOC" not in (real / "search/search_index.json").read_text(encoding="utf-8")
+    french, english = search_index_pages(real / "pagefind"), search_index_pages(real / "en/pagefind")
+    english_text = json.dumps(english, ensure_ascii=False)
+    assert "Understanding the PSOC" in english_text
+    assert "Understanding the PSOC" not in json.dumps(french, ensure_ascii=False)
+    assert (real / "en/pagefind/wasm.en.pagefind").is_file() and (real / "pagefind/wasm.fr.pagefind").is_file()
     import feedparser
 
     feed = feedparser.parse((real / "en/rss.xml").read_bytes())

@@ -15,7 +15,7 @@ golden tree, then review and commit its diff with the change::
 
 Kept: the HTML pages, the feeds, the sitemaps and ``glossaire.json`` of both languages. Left out:
 what is copied rather than made (Material's and the theme's assets, the fonts), the search index
-(large, and checked by test_knowledge.py) and ``sitemap.xml.gz`` (``sitemap.xml``, compressed).
+(Pagefind's ``pagefind/``: binary, and checked by test_search.py and test_knowledge.py) and ``sitemap.xml.gz`` (``sitemap.xml``, compressed).
 """
 
 from __future__ import annotations
@@ -28,11 +28,12 @@ from pathlib import Path
 import pytest
 
 from conftest import GOLDEN_SITE as GOLDEN, fixture_project, run_infopsoc
+from infopsoc.core.urls import SEARCH_BUNDLE
 
 UPDATE = os.environ.get("INFOPSOC_UPDATE_GOLDEN") == "1"
 EPOCH = "1508328000"  # 2017-10-18 12:00 UTC: the sitemap's <lastmod>
 KEPT_SUFFIXES = (".html", ".xml", ".json")
-LEFT_OUT_FOLDERS = {"assets", "search", "fonts"}
+LEFT_OUT_FOLDERS = {"assets", SEARCH_BUNDLE, "fonts"}
 DIFF_LINES = 80  # per file: enough to read a change, not a whole page
 
 

@@ -134,6 +134,8 @@ def test_a_page_in_the_menu_and_good_aliases_pass(tmp_path, previous):
         config.write(NAV + "  - Autre: autre.md\n")
     (project / "content/autre.md").write_text("# Autre\n\nTexte.\n", encoding="utf-8")
     (project / "content/autre.en.md").write_text("# Other\n\nText.\n", encoding="utf-8")
+    # a page that not_in_nav names (mkdocs.yml's: the search page) stays out of the menu, as meant
+    (project / "content/recherche.md").write_text("# Recherche\n", encoding="utf-8")
     (project / "glossary/psoc.md").write_text("---\nterm: PSOC\nexpansion: Programme\naliases: [PSOCs, Programme PSOC]\n"
                                               "---\nLe programme.\n", encoding="utf-8")
     result = run_infopsoc(project, "check")

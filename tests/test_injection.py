@@ -1,7 +1,7 @@
 """Front matter injected into pages (issue 19): every value is shown exactly as typed, everywhere.
 
 One real build (PDF included) of a tree whose bulletin and term carry HTML-looking text; the pages
-are parsed as a browser would (html5 parser), the feeds by feedparser, the search index as JSON and
+are parsed as a browser would (html5 parser), the feeds by feedparser, the search index (and the search page, in Chromium) and
 the PDF read back with pypdf: each holds the text, nothing of it became markup.
 """
 
@@ -13,7 +13,8 @@ import feedparser
 import pytest
 from lxml import html as lxml_html
 
-from conftest import Tree, populate
+from conftest import REPO, Tree, populate, search_index_pages
+from infopsoc.core.urls import SEARCH_BUNDLE
 
 TITLE = 'Les "balises" et la <Loi 120> & <script>alert(1)</script>'
 SUMMARY = 'Résumé "><img src=x onerror=alert(2)> & fin'
@@ -30,6 +31,7 @@ def site(tmp_path_factory):
     tree.write("bulletins/info-psoc-02.md", f"---\nnumber: 2\ntitle: {_yaml(TITLE)}\ndate: 2017-11-02\n"
                                            f"summary: {_yaml(SUMMARY)}\n---\n\nLe texte.\n")
     tree.write("glossary/cisss.md", f"---\nterm: CISSS\nexpansion: {_yaml(EXPANSION)}\n---\nLa définition.\n")
+    tree.write("content/recherche.md", (REPO / "content/recherche.md").read_text(encoding="utf-8"))
     return tree.build(pdf=True)
 
 
@@ -69,14 +71,24 @@ def _nothing_injected(page) -> None:
     assert page.xpath("//*[@onerror or @onmouseover]") == []
 
 
-def test_the_search_index_holds_the_title_as_escaped_text(site):
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    titles = [d["title"] for d in index["docs"] if d["location"].startswith("bulletins/info-psoc-02/")]
-    assert titles, "the bulletin is indexed"
-    for title in titles:
-        assert "<script" not in title and "<Loi" not in title
-        assert lxml_html.fragment_fromstring(title, create_parent="div").text_content() in (
-            f"Info-PSOC no\u00a02 — {TITLE}", TITLE)
+def test_the_search_holds_and_shows_the_title_as_text(site, browser):
+    """Pagefind's index (outputs/search.py) holds the title as text, and the search page shows the
+    title and the excerpt as text: nothing of them becomes an element."""
+    from site_checks import LocalServer
+
+    page = search_index_pages(site / SEARCH_BUNDLE)["/bulletins/info-psoc-02/"]
+    assert page["meta"]["title"] == TITLE and TITLE in page["content"]
+    with LocalServer(site) as local:
+        tab = browser.new_page()
+        try:
+            tab.goto(f"{local.origin}/recherche/?q=balises")
+            tab.wait_for_selector(".ip-search__result")
+            result = tab.query_selector(".ip-search__result")
+            assert result.query_selector(".ip-search__title a").text_content() == TITLE
+            assert "la <Loi 120> &" in result.query_selector(".ip-search__excerpt").text_content()
+            assert tab.query_selector_all(".ip-search__list img, .ip-search__list script, .ip-search__list loi") == []
+        finally:
+            tab.close()
 
 
 @pytest.mark.parametrize("feed", ["rss.xml", "atom.xml"])

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from conftest import REPO, french_punctuation
+from conftest import REPO, french_punctuation, search_index_pages
 
 from infopsoc.content.members import load_members
 
@@ -159,22 +159,16 @@ def test_members_directive_without_a_data_file_is_an_error(tree):
 # --- search -----------------------------------------------------------------------
 
 def _search(site: Path, query: str) -> list[str]:
-    """Pages (not sections) whose indexed title or text holds every word of the query."""
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    words = [w.lower() for w in separator.split(query) if w]
-    pages: list[str] = []
-    for doc in index["docs"]:
-        haystack = (doc["title"] + " " + doc["text"]).lower()
-        page = doc["location"].split("#", 1)[0]
-        if all(w in haystack for w in words) and page not in pages:
-            pages.append(page)
-    return pages
+    """Pages whose indexed title or text (Pagefind's index, outputs/search.py) holds every word of
+    the query, as written (tests/test_search.py searches in the browser, accents and stems included)."""
+    words = query.lower().split()
+    return [url.lstrip("/") for url, page in search_index_pages(site / "pagefind").items()
+            if all(w in (page["meta"].get("title", "") + " " + page["content"]).lower() for w in words)]
 
 
 def test_search_index_is_french(real_site):
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["fr"]
+    entry = json.loads((real_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["fr"]
 
 
 def test_search_finds_seuils_planchers_on_the_psoc_page(real_site):
@@ -184,9 +178,8 @@ def test_search_finds_seuils_planchers_on_the_psoc_page(real_site):
 def test_search_finds_trpocb_on_the_ctroc_page_and_in_the_bulletin(real_site):
     found = _search(real_site, "TRPOCB")
     assert "la-ctroc/" in found and "bulletins/info-psoc-03/" in found
-    index = json.loads((real_site / "search/search_index.json").read_text(encoding="utf-8"))
-    titled = {d["location"].split("#")[0] for d in index["docs"] if "TRPOCB" in d["title"]}
-    assert "la-ctroc/" in titled  # a section title: the page ranks high, not just somewhere
+    sections = search_index_pages(real_site / "pagefind")["/la-ctroc/"]["anchors"]
+    assert any("TRPOCB" in anchor["text"] for anchor in sections)  # a section title: the page ranks high
 
 
 # --- sharing metadata -------------------------------------------------------------

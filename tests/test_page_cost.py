@@ -10,7 +10,7 @@ import re
 import markdown
 import pytest
 
-from conftest import bulletin_text
+from conftest import bulletin_text, search_index_pages
 from infopsoc.render.headings import prune_tokens
 
 
@@ -64,22 +64,8 @@ def built(tree):
     return tree
 
 
-def _index(tree) -> list[dict]:
-    return json.loads(tree.read("search/search_index.json"))["docs"]
-
-
-def test_archive_cards_are_headings_without_permalinks(built):
-    html = built.read("bulletins/index.html")
-    card = re.search(r'<h3 id="info-psoc-02">(.*?)</h3>', html, re.S).group(1)
-    assert 'href="info-psoc-02/"' in card and "headerlink" not in card
-    assert 'href="#annee-2017"' in html  # the year's heading keeps its permalink
-
-
-@pytest.mark.parametrize("page", ["bulletins/index.html", "glossaire/index.html", "chronologie/index.html"])
-def test_pages_that_hide_their_table_of_contents_do_not_ship_it(built, page):
-    html = built.read(page)
-    assert 'data-md-component="toc"' not in html
-    assert 'class="md-skip"' in html  # the skip link still goes to the first heading
+def _index(tree) -> dict[str, dict]:
+    return search_index_pages(tree.root / "site/pagefind")
 
 
 def test_a_bulletin_keeps_its_table_of_contents(built):
@@ -88,14 +74,14 @@ def test_a_bulletin_keeps_its_table_of_contents(built):
 
 
 def test_the_search_index_holds_each_text_once(built):
-    docs = _index(built)
-    locations = {d["location"] for d in docs}
+    pages = _index(built)
     # the pages' own text is there
-    assert {"bulletins/info-psoc-01/#le-psoc", "glossaire/psoc/#psoc", "chronologie/#1973-naissance"} <= locations
+    assert {"/bulletins/info-psoc-01/", "/glossaire/psoc/", "/chronologie/"} <= set(pages)
+    assert "Un événement daté" in pages["/chronologie/"]["content"]
     # the lists of other pages are not: archive cards and years, a term's bulletins, the glossary's letters
-    assert not [loc for loc in locations if loc.startswith(("bulletins/#", "glossaire/#"))], locations
-    assert "glossaire/psoc/#dans-les-bulletins" not in locations
-    text = " ".join(d["title"] + " " + d["text"] for d in docs if d["location"].startswith("bulletins/info-psoc-0"))
+    assert "Premier numéro" not in pages["/bulletins/"]["content"] and "2016" not in pages["/bulletins/"]["content"]
+    assert "Dans les bulletins" not in pages["/glossaire/psoc/"]["content"]
+    text = " ".join(page["content"] for url, page in pages.items() if url.startswith("/bulletins/info-psoc-0"))
     # nor, in a bulletin, the acronyms box, the timeline's events or the links to the other issues
     assert "Quelques acronymes" not in text and "Naissance du programme" not in text
     assert "Numéro suivant" not in text and "Numéro précédent" not in text

@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import GOLDEN_SITE, REPO
-from site_checks import (AXE_JS, CHROMIUM, CHROMIUM_ARGS, VNU_JAR, LinkChecker, LocalServer,
+from site_checks import (VNU_JAR, LinkChecker, LocalServer,
                          RequestWatch, axe_violations, cookies_set, foreign_resources,
                          foreign_resources_in_feed, foreign_resources_in_site, invisible_focus,
                          tab_through, vnu_errors)
@@ -39,6 +39,8 @@ PAGES = {
     "en-term": "en/glossaire/psoc/",
     "en-timeline": "en/chronologie/",
     "en-knowledge": "en/le-psoc/",
+    "recherche": "recherche/",  # --- search --- (no words: nothing of the index is fetched)
+    "en-search": "en/recherche/",
 }
 WIDTHS = {"telephone": 390, "bureau": 1280}
 # The site's published address: its own host in production, answered locally here.
@@ -59,15 +61,7 @@ def java_vnu():
     _need(VNU_JAR.is_file() and shutil.which("java") is not None, "vnu.jar (npm) ou Java")
 
 
-@pytest.fixture(scope="session")
-def browser():
-    _need(CHROMIUM.is_file() and AXE_JS.is_file(), "Chromium (/usr/bin/chromium) ou axe-core (npm)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# the browser fixture (one Chromium per session) is in conftest.py
 
 
 @pytest.fixture(scope="session")
@@ -224,7 +218,7 @@ def test_keyboard_reaches_search_switcher_pdf_and_footnotes(server, open_page):
     page, _ = open_page(f"{server.origin}/{PAGES['bulletin']}", server.origin)
     stops = tab_through(page)
     labels = [(s["cls"], s["href"], s["label"]) for s in stops]
-    assert any("md-search__input" in cls for cls, _, _ in labels), labels
+    assert any("ip-search-form__input" in cls for cls, _, _ in labels), labels  # --- search ---
     assert any(label.startswith("Version imprimable (PDF") and href.endswith(".pdf") for _, href, label in labels), labels
     assert any(href.startswith("#fn:") for _, href, _ in labels), labels  # a footnote call
     assert any(href.startswith("#fnref") for _, href, _ in labels), labels  # back from the note

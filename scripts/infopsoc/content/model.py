@@ -30,6 +30,8 @@ class Settings:
     # --- reliability --- each configuration file's ``nav`` (the menu), by file name: a page of the
     # docs folder missing from one is refused (content/checks/nav.py); no entry, no check
     navs: dict[str, list] = field(default_factory=dict)
+    # the pages meant to stay out of the menu (``not_in_nav`` of mkdocs.yml: the search page), one pattern a line
+    not_in_nav: list[str] = field(default_factory=list)
 
     @classmethod
     def from_mkdocs_yml(cls, config_file: Path, **overrides) -> "Settings":
@@ -43,6 +45,8 @@ class Settings:
         settings.docs_dir = data.get("docs_dir", settings.docs_dir)
         if data.get("nav"):
             settings.navs[config_file.name] = data["nav"]
+        if isinstance(data.get("not_in_nav"), str):
+            settings.not_in_nav = data["not_in_nav"].splitlines()
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings

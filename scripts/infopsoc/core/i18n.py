@@ -73,6 +73,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_empty": "La liste des membres n'est pas encore remplie.",
         # --- quality ---
         "search_dialog": "Recherche dans le site",
+        # --- search --- (outputs/search.py: the header's form and the search page's script)
+        "search_label": "Rechercher dans le site",
+        "search_placeholder": "Un mot, un sigle…",
+        "search_button": "Rechercher",
+        "search_results": "Résultats de la recherche",
+        "search_loading": "Recherche en cours…",
+        "search_none": "Aucune page ne contient « {query} ».",
+        "search_one": "1 page trouvée pour « {query} ».",
+        "search_many": "{count} pages trouvées pour « {query} ».",
+        "search_more": "Afficher plus de résultats",
+        "search_in_other": "(en français)",
+        "search_unavailable": "La recherche n'est pas disponible ici (aperçu sans index) : construisez le site avec make build.",
         # --- bilingual ---
         "permalink_title": "Lien vers cette section",
         "language_name": "Français",
@@ -146,6 +158,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "members_empty": "The list of members has not been filled in yet.",
         # --- quality ---
         "search_dialog": "Search this site",
+        # --- search ---
+        "search_label": "Search this site",
+        "search_placeholder": "A word, an acronym…",
+        "search_button": "Search",
+        "search_results": "Search results",
+        "search_loading": "Searching…",
+        "search_none": "No page contains “{query}”.",
+        "search_one": "1 page found for “{query}”.",
+        "search_many": "{count} pages found for “{query}”.",
+        "search_more": "Show more results",
+        "search_in_other": "(in French)",
+        "search_unavailable": "Search is not available here (preview without an index): build the site with make build.",
         # --- bilingual ---
         "permalink_title": "Link to this section",
         "language_name": "English",

@@ -34,6 +34,7 @@ from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.problems import Problem, Report
 from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, root_url
+from infopsoc.outputs import search
 from infopsoc.outputs.admin import write_admin
 from infopsoc.outputs.export import glossary_export
 from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
@@ -89,6 +90,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         settings.docs_dir = os.path.relpath(config.docs_dir, root)
         settings.drafts = drafts
         settings.navs = {Path(config.config_file_path).name: config.nav} if config.nav else {}  # this language's menu
+        settings.not_in_nav = [getattr(p, "pattern", "") or "" for p in config.not_in_nav.patterns] if config.not_in_nav else []
         if not self.dirty:  # a dirty build renders only some bulletins: the others' HTML is kept
             self.rendered = {}
         pdf_enabled = pdf_wanted(self.config.pdf, self.is_serve)
@@ -231,6 +233,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
         env.globals["infopsoc_alternates"] = self._alternates
         env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
+        # --- search --- (the header's form, the search page)
+        env.globals["infopsoc_search"] = search.ui_settings(self.config.lang)
         # --- pdf --- (the PDFs still rendering are waited for at the end of the build: on_post_build)
         self.pdf.all_converted(self.rendered, files)
         return env
@@ -306,6 +310,32 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
+        # --- search --- (every page is written: Pagefind indexes them while the PDFs finish;
+        # not in serve, which has no index)
+        index = None if self.is_serve else search.start_index(site_dir, self.site, self.config.lang,
+                                                                self._cache_dir("search"))
+        try:
+            self._finish_outputs(config, site_dir)
+        except BaseException:
+            if index is not None:
+                index.cancel()
+            raise
+        if index is not None:
+            try:
+                found = index.finish()
+            except search.SearchIndexError as error:
+                raise PluginError(str(error)) from None
+            again = " ; index de la construction précédente repris" if found.reused else ""
+            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s){again}")
+        # --- performance ---
+        if self.render_cache is not None:
+            log.info(f"Pages : {self.render_cache.converted} converties, "
+                     f"{self.render_cache.reused} reprises de la construction précédente")
+        memo.save(self._memo_file(self.site.settings))
+
+    def _finish_outputs(self, config, site_dir: Path) -> None:
+        """What on_post_build makes besides the search index: the PDFs, feeds, exports."""
+        assert self.site is not None
         # --- pdf --- (first: the feeds announce the PDFs with their sizes)
         self.pdf.finish(site_dir, strict=config.strict)
         # --- feeds --- (the PDFs are their enclosures)
@@ -327,11 +357,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- editor --- (/admin/, beside the French site only)
         if self.config.lang == DEFAULT_LANGUAGE:
             write_admin(site_dir, self.site, dict(self.config.editor), list(config.extra_css))
-        # --- performance ---
-        if self.render_cache is not None:
-            log.info(f"Pages : {self.render_cache.converted} converties, "
-                     f"{self.render_cache.reused} reprises de la construction précédente")
-        memo.save(self._memo_file(self.site.settings))
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

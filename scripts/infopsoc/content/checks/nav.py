@@ -4,10 +4,13 @@ MkDocs refuses a strict build whose docs folder holds a page the ``nav`` does no
 English message and no file to open; ``infopsoc check`` and the build (the same
 :func:`check_nav`, run by ``load_site``) say it in French, naming the page and the file to edit.
 A page is listed under its French address: ``qui-fait-quoi.en.md`` is served at ``qui-fait-quoi.md``.
+A page that ``not_in_nav`` names (MkDocs' own list of pages meant to stay out of the menu, such as
+the search page, reached from the header's form) is not reported, as MkDocs does not report it.
 """
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from infopsoc.content.checks.links import docs_files
@@ -45,7 +48,7 @@ def check_nav(settings: Settings) -> list[Problem]:
         stem, _lang = split_name(path)
         address = (path.parent / f"{stem}.md").as_posix()
         missing = [name for name, pages in listed.items() if address not in pages]
-        if not missing:
+        if not missing or outside_nav(rel, settings.not_in_nav) or outside_nav(address, settings.not_in_nav):
             continue
         files = " et ".join(missing)
         problems.append(Problem(
@@ -54,3 +57,20 @@ def check_nav(settings: Settings) -> list[Problem]:
             f"ajoutez une ligne « - Titre de la page: {address} » à la liste « nav » de {files}, "
             "ou supprimez la page"))
     return problems
+
+
+def outside_nav(rel: str, patterns: list[str]) -> bool:
+    """Whether ``not_in_nav``'s patterns (gitignore's form: ``/recherche.md`` from the docs folder,
+    ``*.md`` anywhere, ``/drafts/`` a folder) name the page at ``rel`` (a path in the docs folder)."""
+    for raw in patterns:
+        pattern = raw.strip()
+        if not pattern or pattern.startswith(("#", "!")):
+            continue
+        anchored = pattern.startswith("/")
+        body = pattern.strip("/")
+        if pattern.endswith("/"):  # a folder: every page under it
+            if rel.startswith(body + "/") or (not anchored and f"/{body}/" in f"/{rel}"):
+                return True
+        elif fnmatchcase(rel, body) or (not anchored and "/" not in body and fnmatchcase(rel.rsplit("/", 1)[-1], body)):
+            return True
+    return False

@@ -1,0 +1,312 @@
+"""The site's search (outputs/search.py, Pagefind; theme/infopsoc-search.html and its script).
+
+Searched as a reader would, in headless Chromium on the real built site: with and without
+accents, singular and plural, acronym and expansion, French and English, and a query that finds
+nothing. Also: no index bytes before a search, drafts never indexed, the glossary both ways on a
+small project, the results accessible at 390 px, the index the same byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, Tree, bulletin_text, run_infopsoc, search_index_pages
+from site_checks import AXE_JS, CHROMIUM, LocalServer, RequestWatch, axe_violations, tab_through
+
+from infopsoc.core.urls import SEARCH_BUNDLE
+
+SITE_URL = "https://www.ctroc.org/info-psoc/"
+
+# query (as typed) -> pages that must be among the results; [] : nothing may be found.
+# A page given as "first:" must be the first result.
+FRENCH = {
+    "régionalisation": ["le-psoc/", "glossaire/loi-120/", "chronologie/"],
+    "regionalisation": ["le-psoc/", "glossaire/loi-120/", "chronologie/"],
+    "REGIONALISATION": ["le-psoc/", "glossaire/loi-120/", "chronologie/"],
+    "financement": ["glossaire/financement-a-la-mission/", "le-psoc/"],
+    "financements": ["glossaire/financement-a-la-mission/", "le-psoc/"],
+    "organisme": ["glossaire/ocasss/", "la-ctroc/"],
+    "organismes": ["glossaire/ocasss/", "la-ctroc/"],
+    "MSSS": ["first:glossaire/msss/", "bulletins/info-psoc-03/", "le-psoc/"],
+    "ministère de la santé": ["glossaire/msss/", "bulletins/info-psoc-03/"],
+    "ministere de la sante": ["glossaire/msss/", "bulletins/info-psoc-03/"],
+    "xqzwv": [],
+}
+ENGLISH = {
+    "funding": ["en/le-psoc/", "en/glossaire/financement-a-la-mission/"],
+    "fundings": ["en/le-psoc/", "en/glossaire/financement-a-la-mission/"],
+    "MSSS": ["first:en/glossaire/msss/", "bulletins/info-psoc-03/"],  # the bulletin: French only
+    "xqzwv": [],
+}
+# sets of queries that must find the same pages
+SAME = [("régionalisation", "regionalisation", "REGIONALISATION"), ("financement", "financements"),
+        ("organisme", "organismes")]
+
+
+def _need_browser() -> None:
+    if CHROMIUM.is_file() and AXE_JS.is_file():
+        return
+    message = "Chromium (/usr/bin/chromium) ou axe-core (npm) manque : lancez `make test` ou `.ci/run`"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server(real_site):
+    with LocalServer(real_site) as running:
+        yield running
+
+
+class Reader:
+    """A fresh browser context at a given width, every request watched (none leaves the machine)."""
+
+    def __init__(self, browser, origin: str, width: int = 390):
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
+        self.page = self.context.new_page()
+        self.origin = origin
+        self.watch = RequestWatch(self.page, origin, SITE_URL)
+
+    def open(self, path: str):
+        self.page.goto(f"{self.origin}/{path}", wait_until="load")
+        return self.page
+
+    def search(self, query: str, lang_prefix: str = "") -> list[str]:
+        """Type ``query`` on the search page and submit: the results' addresses, from the site's root."""
+        page = self.open(f"{lang_prefix}recherche/")
+        page.fill("#ip-search-input", query)
+        page.press("#ip-search-input", "Enter")
+        page.wait_for_function("q => { const s = document.getElementById('ip-search-status').textContent;"
+                               " return s.includes(q) || /disponible|available/.test(s); }", arg=query)
+        while page.is_visible(".ip-search__more"):  # every result, five at a time
+            count = len(page.query_selector_all(".ip-search__result"))
+            page.click(".ip-search__more")
+            page.wait_for_function(f"() => document.querySelectorAll('.ip-search__result').length > {count}")
+        return [a.get_attribute("href").removeprefix(self.origin + "/")
+                for a in page.query_selector_all(".ip-search__title a")]
+
+    def fetched(self, part: str) -> list[str]:
+        return [url for url in self.watch.requests if f"/{part}" in url]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def reader(browser, server):
+    made = []
+
+    def _reader(width: int = 390) -> Reader:
+        made.append(Reader(browser, server.origin, width))
+        return made[-1]
+
+    yield _reader
+    for one in made:
+        one.close()
+
+
+def _check_table(reader: Reader, table: dict, prefix: str) -> dict[str, list[str]]:
+    failures, found = [], {}
+    for query, expected in table.items():
+        results = reader.search(query, prefix)
+        found[query] = results
+        if not expected and results:
+            failures.append(f"{query!r} ne devait rien trouver : {results}")
+        for page in expected:
+            if page.startswith("first:"):
+                page = page.removeprefix("first:")
+                if not results or results[0] != page:
+                    failures.append(f"{query!r} : {page} n'est pas le premier résultat ({results[:3]})")
+            elif page not in results:
+                failures.append(f"{query!r} : {page} manque ({results})")
+    assert failures == []
+    return found
+
+
+# --- the real site, in the browser -------------------------------------------------------
+
+def test_french_queries_find_their_pages(reader):
+    one = reader()
+    found = _check_table(one, FRENCH, "")
+    for queries in SAME:
+        assert len({tuple(sorted(found[q])) for q in queries}) == 1, {q: found[q] for q in queries}
+    assert one.watch.foreign == [] and one.watch.console_errors == []
+
+
+def test_english_queries_find_their_pages_and_say_french_only_bulletins(reader):
+    one = reader()
+    _check_table(one, ENGLISH, "en/")
+    one.search("MSSS", "en/")
+    french = one.page.query_selector('.ip-search__title a[href$="/bulletins/info-psoc-03/"]')
+    assert french.get_attribute("hreflang") == "fr"
+    title = french.evaluate("a => a.parentElement.textContent")
+    assert title.endswith("(in French)")
+    # only English pages otherwise: the French site's other pages are not in the English index
+    assert all(url.startswith("en/") for url in one.search("financement à la mission", "en/")
+               if url != "bulletins/info-psoc-03/")
+    assert one.watch.foreign == [] and one.watch.console_errors == []
+
+
+def test_a_result_shows_title_number_date_excerpt_and_sections(reader):
+    one = reader()
+    one.search("Engagez-vous")
+    item = one.page.query_selector('.ip-search__result:has(a[href$="bulletins/info-psoc-03/"])')
+    assert item is not None
+    assert item.query_selector(".ip-search__title").text_content().startswith("Révision de la brochure PSOC")
+    assert item.query_selector(".ip-search__kicker").text_content() == "Info-PSOC no\u00a03 · octobre 2017"  # the French typography's no-break space
+    assert item.query_selector(".ip-search__excerpt mark").text_content().lower().startswith("engagez")
+    section = item.query_selector(".ip-search__sections a")
+    assert section is not None and "#engagez-vous" in section.get_attribute("href")
+
+
+def test_no_index_bytes_before_a_search(reader):
+    one = reader()
+    for path in ("", "bulletins/info-psoc-03/", "glossaire/", "en/", "recherche/"):
+        one.open(path).wait_for_load_state("networkidle")
+    assert one.fetched(SEARCH_BUNDLE + "/") == [], "une page a chargé l'index avant toute recherche"
+    one.search("PSOC")
+    assert one.fetched(SEARCH_BUNDLE + "/pagefind.js") and one.fetched(SEARCH_BUNDLE + "/index/")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_results_are_accessible_and_keyboard_usable(reader, width):
+    one = reader(width)
+    one.search("financement")
+    page = one.page
+    assert page.is_visible(".ip-search__result")
+    assert axe_violations(page) == [], f"résultats ouverts à {width} px"
+    # nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # from the search box, Tab reaches the button, then the first result
+    page.focus("#ip-search-input")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('.ip-search__result') !== null")
+    assert focused
+    # the header's form opens the search page with the words
+    header = page.query_selector("form.ip-search-form")
+    assert header.get_attribute("role") == "search"
+    stops = [s["label"] for s in tab_through(one.open(""), limit=40)]
+    assert "Rechercher" in stops
+
+
+def test_the_header_form_searches_without_script(browser, server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{server.origin}/le-psoc/")
+        page.click("form.ip-search-form button")
+        assert page.url.startswith(f"{server.origin}/recherche/?q=")
+    finally:
+        context.close()
+
+
+# --- the index ----------------------------------------------------------------------------
+
+indexed = search_index_pages
+
+
+def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
+    french, english = indexed(real_site / SEARCH_BUNDLE), indexed(real_site / "en" / SEARCH_BUNDLE)
+    assert "/bulletins/info-psoc-03/" in french and "/le-psoc/" in french
+    assert not any(url.startswith("/en/") for url in french)
+    assert "/recherche/" not in french and "/recherche/" not in english
+    assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
+    assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
+    # only what a reader's browser uses is published: not Pagefind's ready-made interfaces
+    names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
+    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js")) for name in names), names
+
+
+def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
+    """On a small project: an acronym's expansion finds the page that only says the acronym, the
+    acronym finds the page that only spells it out, the term's page comes first, a draft is not
+    indexed even in a build that shows drafts."""
+    _need_browser()
+    tree.write("content/recherche.md", (REPO / "content/recherche.md").read_text(encoding="utf-8"))
+    tree.write("glossary/msss.md", "---\nterm: MSSS\nexpansion: Ministère de la Santé et des Services sociaux\n---\n"
+                                   "Le ministère.\n")
+    tree.write("content/sigle.md", "# Sigle seul\n\nLe MSSS a répondu.\n")
+    tree.write("content/long.md", "# En toutes lettres\n\nLe ministère de la Santé et des Services sociaux a répondu.\n")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Publié", "2017-10-18", body="Texte publié."))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Brouillon", "2017-11-18", body="Texte zorglubesque.",
+                                                          draft="true"))
+    site = tree.build(plugins={"infopsoc": {"drafts": True}})
+    assert (site / "bulletins/info-psoc-02/index.html").is_file()  # shown, but not indexed:
+    pages = indexed(site / SEARCH_BUNDLE)
+    assert "/bulletins/info-psoc-01/" in pages and "/bulletins/info-psoc-02/" not in pages
+    with LocalServer(site) as local:
+        one = Reader(browser, local.origin)
+        try:
+            assert "sigle/" in one.search("ministère de la santé")
+            found = one.search("msss")
+            assert found[0] == "glossaire/msss/" and "long/" in found and "sigle/" in found
+            assert one.search("zorglubesque") == []
+        finally:
+            one.close()
+
+
+def test_the_index_is_the_same_byte_for_byte(tree: Tree):
+    """Two builds of the same sources, with different hash seeds, give the same index files."""
+    tree.write("glossary/msss.md", "---\nterm: MSSS\nexpansion: Ministère de la Santé et des Services sociaux\n"
+                                   "aliases: [msss, Msss]\n---\nLe ministère.\n")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le MSSS, le msss, le Msss."))
+    bundles = []
+    for seed in ("1", "2"):
+        shutil.rmtree(tree.root / ".cache", ignore_errors=True)  # the second build must not reuse the first's
+        site = tree.root / f"site-{seed}"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", PYTHONHASHSEED=seed)
+        result = subprocess.run([sys.executable, "-m", "infopsoc.cli", "build", "--site-dir", str(site)],
+                                cwd=tree.root, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        bundle = site / SEARCH_BUNDLE
+        bundles.append({p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()})
+    assert len(bundles[0]) > 5 and bundles[0] == bundles[1]
+
+
+def _bundle(site: Path) -> dict[str, bytes]:
+    bundle = site / SEARCH_BUNDLE
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
+    """The index kept in .cache/search is reused when no page of the index changed, and only then;
+    what a build with the cache publishes is what a build without it publishes, byte for byte."""
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le mot azurite."))
+
+    def build(name: str) -> tuple[Path, bool]:
+        site = tree.root / name
+        result = run_infopsoc(tree.root, "build", "--site-dir", str(site))
+        assert result.returncode == 0, result.stdout + result.stderr
+        lines = re.findall(r"Recherche : .*", result.stdout + result.stderr)
+        assert len(lines) == 1, lines
+        return site, "repris" in lines[0]
+
+    first, reused = build("site-1")
+    assert not reused
+    again, reused = build("site-2")
+    assert reused and _bundle(again) == _bundle(first)
+    # one page changed, one added: Pagefind runs again, on every page
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le mot béryl."))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deux", "2017-11-18", body="Le mot cinabre."))
+    changed, reused = build("site-3")
+    assert not reused
+    pages = search_index_pages(changed / SEARCH_BUNDLE)
+    assert "béryl" in pages["/bulletins/info-psoc-01/"]["content"]
+    assert "azurite" not in json.dumps(pages, ensure_ascii=False)
+    assert "/bulletins/info-psoc-02/" in pages
+    shutil.rmtree(tree.root / ".cache")
+    fresh, reused = build("site-4")
+    assert not reused and _bundle(fresh) == _bundle(changed)
+    # a page removed leaves the index
+    (tree.root / "bulletins/info-psoc-02.md").unlink()
+    removed, reused = build("site-5")
+    assert not reused and "/bulletins/info-psoc-02/" not in search_index_pages(removed / SEARCH_BUNDLE)

@@ -167,6 +167,18 @@ def test_a_result_shows_title_number_date_excerpt_and_sections(reader):
     assert section is not None and "#engagez-vous" in section.get_attribute("href")
 
 
+def test_words_a_text_is_made_of_are_not_marked_when_the_query_has_others(reader):
+    one = reader()
+    results = one.search("ministère de la santé")
+    assert "glossaire/msss/" in results
+    marked = [m.text_content().lower() for m in one.page.query_selector_all(".ip-search__excerpt mark")]
+    assert marked, "nothing marked"
+    assert not {"de", "la", "des", "du", "le", "les"} & set(marked), marked
+    # a query of such words only is searched as typed
+    one.search("de la")
+    assert one.page.query_selector_all(".ip-search__excerpt mark"), "« de la » alone marks its words"
+
+
 def test_no_index_bytes_before_a_search(reader):
     one = reader()
     for path in ("", "bulletins/info-psoc-03/", "glossaire/", "en/", "recherche/"):

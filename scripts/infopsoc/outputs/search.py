@@ -46,6 +46,7 @@ from typing import Iterable
 
 import lxml.html
 
+from infopsoc.content.glossary import COMMON_WORDS
 from infopsoc.content.model import Site
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
@@ -396,4 +397,8 @@ def ui_settings(lang: str) -> dict:
         "lang": lang,
         "words": {key.removeprefix("search_"): value for key, value in words.items()
                   if key.startswith("search_") and key != "search_dialog"},
+        # « de », « la », « the »…: left out of a query that has other words, and never marked in
+        # an excerpt (« ministère de la santé » marked every « de » of a page, and Pagefind chose its
+        # excerpts by them). The glossary's list of words a text is made of, folded.
+        "minor": sorted(COMMON_WORDS),
     }

@@ -19,6 +19,9 @@
   var list = section.querySelector(".ip-search__list");
   var more = section.querySelector(".ip-search__more");
   var words = JSON.parse(form.getAttribute("data-words"));
+  var minor = {};      // words a text is made of (« de », « la », « the »), folded
+  JSON.parse(form.getAttribute("data-minor") || "[]").forEach(function (word) { minor[word] = true; });
+  var leaveMinor = false;  // the latest query has other words: its minor words are not marked
   var bundle = new URL(form.getAttribute("data-bundle"), window.location.href);
   var root = new URL("../", bundle);                         // this language's home
   var defaultRoot = new URL(form.getAttribute("data-default-root") || "./", root);  // the French site's
@@ -52,13 +55,30 @@
     return new URL(url.replace(/^\//, ""), base).href;
   }
 
+  function fold(word) {
+    return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\u2019/g, "'").toLowerCase();
+  }
+
+  function isMinor(word) {
+    return minor[fold(word).replace(/^[^\w']+|[^\w']+$/g, "")] === true;
+  }
+
+  // The query Pagefind gets: without its minor words when it has others, and as typed when it
+  // quotes a phrase or is made of minor words only.
+  function lookFor(query) {
+    var all = query.split(/\s+/).filter(Boolean);
+    var kept = all.filter(function (word) { return !isMinor(word); });
+    leaveMinor = query.indexOf('"') < 0 && kept.length > 0 && kept.length < all.length;
+    return leaveMinor ? kept.join(" ") : query;
+  }
+
   // An excerpt as nodes: text, and the words Pagefind marked; nothing else of its HTML is kept.
   function excerpt(html) {
     var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var paragraph = document.createElement("p");
     paragraph.className = "ip-search__excerpt";
     parsed.body.firstChild.childNodes.forEach(function (node) {
-      if (node.nodeName === "MARK") {
+      if (node.nodeName === "MARK" && !(leaveMinor && isMinor(node.textContent))) {
         var mark = document.createElement("mark");
         mark.textContent = node.textContent;
         paragraph.appendChild(mark);
@@ -150,7 +170,7 @@
     }
     say(words.loading);
     return pagefind().then(function (module) {
-      return module.search(query);
+      return module.search(lookFor(query));
     }).then(function (answer) {
       if (number !== asked) {
         return;

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from infopsoc.content.sources import (MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, bidi_problems, quote_problem, too_deep,
-                                      unprintable)
+                                      unprintable, yaml_error_line)
 from infopsoc.core.problems import Problem
 
 FIELDS = ("url", "name", "region")
@@ -71,10 +71,7 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
     except RecursionError:  # thousands of nested lists
         return [], [too_deep(rel)]
     except yaml.MarkedYAMLError as exc:
-        # an unclosed quote is best shown where the quote opens
-        opening = "quoted scalar" in (exc.context or "")
-        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
+        line = yaml_error_line(exc, first_line=1)
         quote = quote_problem(rel, text, upto=line - 1, first_line=1)
         if quote is not None:
             return [], [quote]

@@ -140,10 +140,7 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         loader = YamlLoader(yaml_text)  # composed once: the node gives the lines, then the values
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        # an unclosed quote is best shown where the quote opens
-        opening = "quoted scalar" in (exc.context or "")
-        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else 1
+        line = yaml_error_line(exc, first_line=2)
         # --- reliability --- a quoted value that does not end where it should: YAML notices it lines
         # later (a double-quoted value may span lines), the mistake is on the line the quote opens
         quote = quote_problem(rel, yaml_text, upto=line - 1, first_line=2)
@@ -198,6 +195,16 @@ def _explain_yaml(exc: yaml.YAMLError, line_text: str = "") -> str:
         return "ligne de l'en-tête sans « nom: valeur »"
     shown = f" : « {line_text.strip()[:80]} »" if line_text.strip() else ""
     return f"syntaxe de l'en-tête invalide à cette ligne{shown}"
+
+
+def yaml_error_line(exc: yaml.MarkedYAMLError, *, first_line: int) -> int:
+    """The file's line a YAML mistake is shown on; an unclosed quote is best shown where it opens.
+
+    ``first_line`` is the file's line number of the YAML text's first line.
+    """
+    opening = "quoted scalar" in (exc.context or "")
+    mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
+    return mark.line + first_line if mark else 1
 
 
 def _line_text(text: str, index: int) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -26,6 +25,7 @@ from infopsoc.content.schema import Field, Schema, choice, text, text_list
 from infopsoc.content.sources import Source
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.core.problems import Problem
+from infopsoc.core.text import fold
 from infopsoc.core.urls import page_url, term_uri
 
 #: ``kind``: an acronym (« CISSS », « PSOC ») or a term of the sector (« reddition de comptes »).
@@ -61,13 +61,6 @@ were which with you
 """.split())
 #: The shortest alias, in letters.
 MIN_ALIAS_LETTERS = 2
-
-
-def fold(name: str) -> str:
-    """A name without case or accents, with single spaces: the key names collide on."""
-    decomposed = unicodedata.normalize("NFD", name.replace("’", "'"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
 
 
 @dataclass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from html.parser import HTMLParser
 
 import markdown
@@ -35,3 +37,19 @@ def plain_text(markdown_text: str) -> str:
     parser.close()
     paragraphs = (" ".join("".join(parts).split()) for parts in parser.blocks)
     return "\n\n".join(p for p in paragraphs if p)
+
+
+#: runs of characters other than ASCII: once a text is decomposed, only these can be marks (accents)
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_marks(found: re.Match) -> str:
+    return "".join(ch for ch in found.group() if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Text without case or accents, with single spaces: what glossary names collide on, and
+    (roughly) what Pagefind compares. Marks are looked for in the non-ASCII runs only: a page's
+    whole text is folded for the search index, and a Python test per character was a third of it."""
+    decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
+    return " ".join(_NOT_ASCII.sub(_without_marks, decomposed).casefold().split())

@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -51,6 +50,7 @@ from infopsoc.content.model import Site
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
+from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
 #: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed)
@@ -79,18 +79,6 @@ class IndexReport:
     bytes: int          # size of the bundle on disk
     seconds: float      # the time the build spent on it: the copies, and waiting for Pagefind
     reused: bool = False  # the previous build's index, for the same pages (start_index)
-
-
-def fold(text: str) -> str:
-    """Text without case or accents, with single spaces (what Pagefind compares, roughly)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
-    return " ".join(_MARKS.sub("", decomposed).casefold().split())
-
-
-#: the accents and other marks that Latin letters take (the Unicode blocks of combining diacritical
-#: marks): one compiled pattern over a page's text, not a Python test per character (which was a
-#: third of the index's time at 1 000 bulletins)
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 # --- the pages ---------------------------------------------------------------------------

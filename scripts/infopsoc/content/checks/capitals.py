@@ -8,12 +8,13 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from infopsoc.content.glossary import Glossary, fold
+from infopsoc.content.glossary import Glossary
 from infopsoc.content.sources import MAX_BYTES, relative_name
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
+from infopsoc.core.text import fold
 from infopsoc.core.urls import GLOSSARY_DIR
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -507,10 +507,12 @@ def _gzip_size(data: bytes) -> int:
 def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -> dict:
     """In Chromium: what a bulletin fetches of the search before any search, then what a first
     search fetches and how long it takes to show results (each query in a fresh page: nothing
-    cached); ours (Pagefind) and Material's (lunr, the first query). Sizes are raw and
-    gzip-compressed (GitHub Pages compresses)."""
+    cached); ours (outputs/search.py's index, and the search page's script, counted with the
+    first search) and Material's (lunr, the first query). Sizes are raw and gzip-compressed
+    (GitHub Pages compresses)."""
     sys.path.insert(0, str(REPO / "tests"))
     from site_checks import CHROMIUM, CHROMIUM_ARGS, LocalServer  # the tests' server and flags
+    from infopsoc.core.urls import SEARCH_BUNDLE  # the index's folder
     from playwright.sync_api import sync_playwright
 
     def watch(page, marks: tuple[str, ...]) -> list:
@@ -522,7 +524,7 @@ def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -
         bodies = [(r.url, r.body()) for r in responses]
         return {"files": len(bodies), "bytes": sum(len(b) for _, b in bodies),
                 "gzip": sum(_gzip_size(b) for _, b in bodies),
-                "each": {re.sub(r"\?.*$", "", url.split("/pagefind/")[-1]): _gzip_size(b) for url, b in bodies}}
+                "each": {re.sub(r"\?.*$", "", url.split(f"/{SEARCH_BUNDLE}/")[-1]): _gzip_size(b) for url, b in bodies}}
 
     found = {"ours": {}}
     with sync_playwright() as p:
@@ -532,13 +534,15 @@ def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -
                 for query in queries:
                     context = browser.new_context(viewport={"width": 390, "height": 900})
                     page = context.new_page()
-                    seen = watch(page, ("/pagefind/",))
+                    seen = watch(page, (f"/{SEARCH_BUNDLE}/",))
                     page.goto(f"{ours.origin}/{SEARCH_PAGE}")
                     page.wait_for_load_state("networkidle")
                     before = sizes(seen)
+                    script = watch(page, ("infopsoc-search.js",))
                     page.goto(f"{ours.origin}/recherche/")
                     page.wait_for_load_state("networkidle")
                     seen.clear()
+                    seen += script  # the search page's script: what a first search needs too
                     start = time.perf_counter()
                     page.fill("#ip-search-input", query)
                     page.press("#ip-search-input", "Enter")
@@ -581,10 +585,11 @@ def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, li
                          "reference": f"Material {kb(bare['before']['bytes'])} raw, {kb(bare['before']['gzip'])} gzip",
                          "ratio": "", "goal": "no index bytes", "met": ours["before"]["files"] == 0})
         each = ours["first"]["each"]
-        parts = {"scripts": each.get("pagefind.js", 0) + each.get("pagefind-worker.js", 0), "wasm": sum(v for k, v in each.items() if k.startswith("wasm.")),
-                 "meta": sum(v for k, v in each.items() if k.endswith((".pf_meta", "entry.json"))),
-                 "index": sum(v for k, v in each.items() if k.startswith("index/")),
-                 "fragments": sum(v for k, v in each.items() if k.startswith("fragment/"))}
+        parts = {"script": sum(v for k, v in each.items() if k.endswith("infopsoc-search.js")),
+                 "meta": each.get("meta.json", 0),
+                 "word list": sum(v for k, v in each.items() if k.startswith("mots/")),
+                 "families": sum(v for k, v in each.items() if k.startswith("familles/")),
+                 "pages": sum(v for k, v in each.items() if k.startswith("pages/"))}
         detail = ", ".join(f"{name} {kb(size)}" for name, size in parts.items())
         rows.append({"figure": f"search, {bulletins} bulletins: first search « {query} » ({ours['status']})",
                      "value": f"{kb(ours['first']['bytes'])} raw, {kb(ours['first']['gzip'])} gzip "

@@ -329,16 +329,21 @@ def tree_snapshot(folder: Path) -> dict[str, str]:
 
 # --- search --- (tests/test_search.py and the tests that read what a page puts in the index)
 def search_index_pages(bundle: Path) -> dict[str, dict]:
-    """The pages of a Pagefind bundle (``site/pagefind``), by address: each fragment file is gzip,
-    a signature, then the page as JSON (``url``, ``content``, ``meta``)."""
-    import gzip
+    """The pages of a search index (``site/index-recherche``, outputs/search.py), by address, as
+    ``{"url", "content": every text of the page, "meta": {"title", "kicker", "lang"?},
+    "anchors": [{"id", "text"}]}``: what a result shows and its excerpts are cut from."""
     import json
 
     pages = {}
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        data = gzip.decompress(fragment.read_bytes())
-        page = json.loads(data[data.index(b"{"):])
-        pages[page["url"]] = page
+    for path in sorted((bundle / "pages").glob("*.json")):
+        page = json.loads(path.read_text(encoding="utf-8"))
+        meta = {key: page[key] for key in ("title", "kicker", "lang") if key in page}
+        pages[page["url"]] = {
+            "url": page["url"],
+            "content": " ".join(" ".join(part[1:]) for part in page["sections"]),
+            "meta": meta,
+            "anchors": [{"id": part[0], "text": part[1]} for part in page["sections"] if part[0]],
+        }
     return pages
 
 

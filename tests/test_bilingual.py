@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, bulletin_text, copy_project, search_index_pages
 from infopsoc.cli import main
-from infopsoc.core.urls import cross_href, root_url
+from infopsoc.core.urls import SEARCH_BUNDLE, cross_href, root_url
 from infopsoc.core.i18n import split_uri
 from infopsoc.render.languages import language_view
 
@@ -133,11 +133,11 @@ def test_english_archive_marks_french_only_bulletins(real):
 
 
 def test_per_language_search_and_feeds(real):
-    french, english = search_index_pages(real / "pagefind"), search_index_pages(real / "en/pagefind")
+    french, english = search_index_pages(real / SEARCH_BUNDLE), search_index_pages(real / "en" / SEARCH_BUNDLE)
     english_text = json.dumps(english, ensure_ascii=False)
     assert "Understanding the PSOC" in english_text
     assert "Understanding the PSOC" not in json.dumps(french, ensure_ascii=False)
-    assert (real / "en/pagefind/wasm.en.pagefind").is_file() and (real / "pagefind/wasm.fr.pagefind").is_file()
+    assert [json.loads((real / folder / SEARCH_BUNDLE / "meta.json").read_text(encoding="utf-8"))["lang"] for folder in ("", "en")] == ["fr", "en"]
     import feedparser
 
     feed = feedparser.parse((real / "en/rss.xml").read_bytes())

@@ -15,7 +15,7 @@ golden tree, then review and commit its diff with the change::
 
 Kept: the HTML pages, the feeds, the sitemaps and ``glossaire.json`` of both languages. Left out:
 what is copied rather than made (Material's and the theme's assets, the fonts), the search index
-(Pagefind's ``pagefind/``: binary, and checked by test_search.py and test_knowledge.py) and ``sitemap.xml.gz`` (``sitemap.xml``, compressed).
+(``index-recherche/``: hundreds of small files, the word list cut by prefix; checked by test_search.py and test_knowledge.py) and ``sitemap.xml.gz`` (``sitemap.xml``, compressed).
 """
 
 from __future__ import annotations

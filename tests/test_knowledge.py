@@ -18,6 +18,7 @@ from PIL import Image
 from conftest import REPO, french_punctuation, search_index_pages
 
 from infopsoc.content.members import load_members
+from infopsoc.core.urls import SEARCH_BUNDLE
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 KNOWLEDGE_PAGES = ["le-psoc/", "qui-fait-quoi/", "la-ctroc/"]
@@ -162,13 +163,13 @@ def _search(site: Path, query: str) -> list[str]:
     """Pages whose indexed title or text (Pagefind's index, outputs/search.py) holds every word of
     the query, as written (tests/test_search.py searches in the browser, accents and stems included)."""
     words = query.lower().split()
-    return [url.lstrip("/") for url, page in search_index_pages(site / "pagefind").items()
+    return [url.lstrip("/") for url, page in search_index_pages(site / SEARCH_BUNDLE).items()
             if all(w in (page["meta"].get("title", "") + " " + page["content"]).lower() for w in words)]
 
 
 def test_search_index_is_french(real_site):
-    entry = json.loads((real_site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["fr"]
+    entry = json.loads((real_site / SEARCH_BUNDLE / "meta.json").read_text(encoding="utf-8"))
+    assert entry["lang"] == "fr"
 
 
 def test_search_finds_seuils_planchers_on_the_psoc_page(real_site):
@@ -178,7 +179,7 @@ def test_search_finds_seuils_planchers_on_the_psoc_page(real_site):
 def test_search_finds_trpocb_on_the_ctroc_page_and_in_the_bulletin(real_site):
     found = _search(real_site, "TRPOCB")
     assert "la-ctroc/" in found and "bulletins/info-psoc-03/" in found
-    sections = search_index_pages(real_site / "pagefind")["/la-ctroc/"]["anchors"]
+    sections = search_index_pages(real_site / SEARCH_BUNDLE)["/la-ctroc/"]["anchors"]
     assert any("TRPOCB" in anchor["text"] for anchor in sections)  # a section title: the page ranks high
 
 

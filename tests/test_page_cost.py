@@ -11,6 +11,7 @@ import markdown
 import pytest
 
 from conftest import bulletin_text, search_index_pages
+from infopsoc.core.urls import SEARCH_BUNDLE
 from infopsoc.render.headings import prune_tokens
 
 
@@ -65,7 +66,7 @@ def built(tree):
 
 
 def _index(tree) -> dict[str, dict]:
-    return search_index_pages(tree.root / "site/pagefind")
+    return search_index_pages(tree.root / "site" / SEARCH_BUNDLE)
 
 
 def test_a_bulletin_keeps_its_table_of_contents(built):

@@ -20,6 +20,8 @@ import pytest
 
 from conftest import Tree, populate, run_infopsoc, snapshot
 
+from infopsoc.core.urls import SEARCH_BUNDLE
+
 SOURCES = ("content", "bulletins", "glossary", "timeline", "theme", "data")
 COMMIT_TIME = "2017-10-18T15:30:00+00:00"
 
@@ -65,10 +67,10 @@ def test_two_builds_of_one_commit_are_byte_identical_and_sources_untouched(commi
     assert second.returncode == 0, second.stderr
 
     a, b = _files(root / "site-a"), _files(root / "site-b")
-    for required in ("sitemap.xml", "sitemap.xml.gz", "pagefind/pagefind-entry.json", "rss.xml", "atom.xml",
+    for required in ("sitemap.xml", "sitemap.xml.gz", f"{SEARCH_BUNDLE}/meta.json", "rss.xml", "atom.xml",
                      "glossaire.json", "bulletins/info-psoc-01/index.html"):
         assert required in a, required
-    assert any(name.startswith("pagefind/fragment/") for name in a)  # --- search --- the index, compared below
+    assert any(name.startswith(f"{SEARCH_BUNDLE}/pages/") for name in a)  # --- search --- the index, compared below
     assert any(name.endswith(".pdf") for name in a)
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []

@@ -1,4 +1,4 @@
-"""The site's search (outputs/search.py, Pagefind; theme/infopsoc-search.html and its script).
+"""The site's search (outputs/search.py, its index; theme/infopsoc-search.html and its script).
 
 Searched as a reader would, in headless Chromium on the real built site: with and without
 accents, singular and plural, acronym and expansion, French and English, and a query that finds
@@ -38,6 +38,8 @@ FRENCH = {
     "MSSS": ["first:glossaire/msss/", "bulletins/info-psoc-03/", "le-psoc/"],
     "ministère de la santé": ["glossaire/msss/", "bulletins/info-psoc-03/"],
     "ministere de la sante": ["glossaire/msss/", "bulletins/info-psoc-03/"],
+    "œuvre": ["bulletins/info-psoc-03/", "glossaire/convention-de-soutien-financier/"],
+    "oeuvre": ["bulletins/info-psoc-03/", "glossaire/convention-de-soutien-financier/"],
     "xqzwv": [],
 }
 ENGLISH = {
@@ -48,7 +50,7 @@ ENGLISH = {
 }
 # sets of queries that must find the same pages
 SAME = [("régionalisation", "regionalisation", "REGIONALISATION"), ("financement", "financements"),
-        ("organisme", "organismes")]
+        ("organisme", "organismes"), ("œuvre", "oeuvre")]
 
 
 def _need_browser() -> None:
@@ -185,7 +187,8 @@ def test_no_index_bytes_before_a_search(reader):
         one.open(path).wait_for_load_state("networkidle")
     assert one.fetched(SEARCH_BUNDLE + "/") == [], "une page a chargé l'index avant toute recherche"
     one.search("PSOC")
-    assert one.fetched(SEARCH_BUNDLE + "/pagefind.js") and one.fetched(SEARCH_BUNDLE + "/index/")
+    assert one.fetched(SEARCH_BUNDLE + "/meta.json") and one.fetched(SEARCH_BUNDLE + "/mots/")
+    assert one.fetched(SEARCH_BUNDLE + "/familles/w-psoc.json") and one.fetched(SEARCH_BUNDLE + "/pages/")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -233,9 +236,8 @@ def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
     assert "/recherche/" not in french and "/recherche/" not in english
     assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
     assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
-    # only what a reader's browser uses is published: not Pagefind's ready-made interfaces
     names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
-    assert not any(name.endswith(("ui.js", "ui.css", "highlight.js")) for name in names), names
+    assert names == {"meta.json", "mots", "familles", "pages"}, names
 
 
 def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
@@ -248,6 +250,8 @@ def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
                                    "Le ministère.\n")
     tree.write("content/sigle.md", "# Sigle seul\n\nLe MSSS a répondu.\n")
     tree.write("content/long.md", "# En toutes lettres\n\nLe ministère de la Santé et des Services sociaux a répondu.\n")
+    tree.write("content/cote.md", "# Dossier\n\nLa cote du dossier est connue.\n")
+    tree.write("content/fleuve.md", "# Fleuve\n\nLa côte du fleuve est connue.\n")
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Publié", "2017-10-18", body="Texte publié."))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Brouillon", "2017-11-18", body="Texte zorglubesque.",
                                                           draft="true"))
@@ -262,8 +266,35 @@ def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
             found = one.search("msss")
             assert found[0] == "glossaire/msss/" and "long/" in found and "sigle/" in found
             assert one.search("zorglubesque") == []
+            # the same word but for its accents: the form typed comes first, the other is found too
+            assert one.search("côte")[:2] == ["fleuve/", "cote/"]
+            assert one.search("cote")[:2] == ["cote/", "fleuve/"]
         finally:
             one.close()
+
+
+def test_a_word_costs_each_page_the_same_however_often_it_is_there():
+    """Issue 21's goal for a first search at 1 000 bulletins: a word's file grows with the pages
+    that hold it, not with how often they hold it (Pagefind kept each place of a word: 108 kB for
+    a word found 28 times in each of 1 000 bulletins), and the word list is cut into slices."""
+    import gzip
+
+    from infopsoc.outputs.search import build_index
+
+    def archive(times: int) -> dict[str, bytes]:
+        return build_index([{"url": f"/bulletins/{n}/", "title": f"Numéro {n}", "kicker": "", "own_term": False,
+                             "sections": [["", f"Numéro {n}", "texte"]], "title_words": ["numéro", str(n)],
+                             "weights": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0}}
+                            for n in range(1000)], "fr")
+
+    once, often = archive(1), archive(40)
+    for files in (once, often):
+        family = files["familles/w-financ.json"]
+        assert set(json.loads(family)) == {"financement", "financements"}
+        assert len(gzip.compress(family)) < 6 * 1024
+        slices = [data for name, data in files.items() if name.startswith("mots/")]
+        assert len(slices) > 2 and max(len(gzip.compress(data)) for data in slices) < 8 * 1024
+    assert abs(len(often["familles/w-financ.json"]) - len(once["familles/w-financ.json"])) < 2 * 1000
 
 
 def test_the_index_is_the_same_byte_for_byte(tree: Tree):
@@ -306,7 +337,7 @@ def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
     assert not reused
     again, reused = build("site-2")
     assert reused and _bundle(again) == _bundle(first)
-    # one page changed, one added: Pagefind runs again, on every page
+    # one page changed, one added: the index is made again
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Le mot béryl."))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deux", "2017-11-18", body="Le mot cinabre."))
     changed, reused = build("site-3")

@@ -49,7 +49,7 @@ def _without_marks(found: re.Match) -> str:
 
 def fold(text: str) -> str:
     """Text without case or accents, with single spaces: what glossary names collide on, and
-    (roughly) what Pagefind compares. Marks are looked for in the non-ASCII runs only: a page's
+    what the search's word list is looked up by. Marks are looked for in the non-ASCII runs only: a page's
     whole text is folded for the search index, and a Python test per character was a third of it."""
     decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
     return " ".join(_NOT_ASCII.sub(_without_marks, decomposed).casefold().split())

@@ -32,7 +32,7 @@ PDF_DIR = "pdf"
 PDF_TYPE = "application/pdf"  # the media type the page link and the feeds' enclosures announce
 # --- search --- (outputs/search.py): the search page, and the index's folder in each language's build
 SEARCH_PAGE_URI = "recherche.md"
-SEARCH_BUNDLE = "pagefind"
+SEARCH_BUNDLE = "index-recherche"
 
 
 def bulletin_uri(slug: str) -> str:

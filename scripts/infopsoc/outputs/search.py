@@ -1,49 +1,61 @@
-"""The site's search: one Pagefind index per language, fetched by the reader's browser per query.
+"""The site's search: one index per language, made by this module, fetched by the reader's browser
+word by word (``theme/assets/javascripts/infopsoc-search.js`` reads it).
 
-Pagefind (the ``pagefind`` package and its binary, ``pagefind-bin``) cuts the index into
-fragments that the browser fetches only for the words of a query: a page downloads no index
-before a search, and a first search downloads the words it asks for, not the archive. Words are
-matched without case or accents and stemmed in the page's language (French: ``financements``
-finds ``financement``).
+What a reader downloads is what a query asks for, never the archive: no page fetches anything of
+the index before a search, and a first search fetches, for each of its words, one slice of the
+word list and the one file of that word's family; then one small file per result shown. A word
+found in every one of 1 000 bulletins costs a few kilobytes (the index keeps, for each page, a
+score, not each place of the word: excerpts are cut from the result's own file).
 
-This module reads the built pages of one language and hands Pagefind, for each page, a copy made
-for the index (the pages on disk are not changed):
+Words are compared without case or accents (« regionalisation » finds « régionalisation »,
+« oeuvre » finds « œuvre ») and by family: the index stems each word in the index's language
+(Snowball, the ``snowballstemmer`` package), and its word list gives the family of every form the
+pages hold, so that the browser needs no stemmer (« financements » finds « financement »; a form
+no page holds is looked up without its plural ending, then as the start of longer words). A form
+that is exactly the one typed, accents included, ranks first.
 
-- the article only (``data-pagefind-body``): menus, footers and drafts are never indexed, nor the
-  search page, nor the 404 page;
-- a bulletin's number and date (its kicker) as the result's label;
-- the glossary both ways, as low-weight words: a page that uses an acronym is found by the
-  acronym's expansion (``ministère de la santé`` finds the pages that say MSSS), a page that
-  spells an expansion out is found by its acronym; a term's own page weighs its name most, so
-  it comes first for its acronym;
-- on the English site, the French bulletins that have no translation, marked as French.
+The folder ``<language>/<SEARCH_BUNDLE>/`` (every file JSON, UTF-8, keys sorted):
 
-Pagefind gives the same pages the same index, byte for byte (test_search, test_reproducible).
-Only the files the reader's browser uses are kept: Pagefind's own ready-made interfaces are
-removed (the site has its own interface, ``theme/assets/javascripts/infopsoc-search.js``).
+- ``meta.json``: ``{"version", "lang", "pages", "shards": {prefix: n}}``;
+- ``mots/<n>.json``: a slice of the word list, ``{folded form: "family id[ family id…]"}``, the
+  forms whose longest prefix among ``shards`` is that slice's;
+- ``familles/w-<family id>.json``: ``{form as written, lowercase: [page, score, page, score…]}``,
+  page numbers as differences from the previous one, scores whole numbers (BM25 of the family
+  on the page, shared among its forms as they occur, plus a bonus when the title holds it);
+- ``pages/<page>.json``: ``{"url", "title", "kicker", "lang" (when it is not the index's),
+  "sections": [[anchor, heading, text]…]}``: what a result shows and its excerpts are cut from.
 
-What it costs the build (``start_index``): the copies are kept in ``.cache/search/<lang>/`` and a
-page is read again only when its article, address or glossary changed; when no copy changed, the
-previous build's index is copied back; otherwise Pagefind runs over every copy, started before the
-PDFs are waited for, so that the two overlap.
+What goes into a page's entry (``extract``): its article only (menus, footers, the lists of other
+pages that Material's search skipped: ``data-search-exclude``), never drafts, the search page or
+the 404 page; a bulletin's number and date (its kicker) as the result's label; the glossary both
+ways, as low-weight words (a page that uses an acronym is found by its expansion, a page that
+spells an expansion out by its acronym); a term's own page weighs its name most, so it comes
+first for its acronym; on the English site, the French bulletins that have no translation,
+marked as French.
+
+What it costs a build: a page's entry is kept between builds (``core.memo``) while its article,
+address and glossary are the same; the index is made again from the entries (a fraction of a
+second at 1 000 bulletins), or copied from the previous build's when no entry changed. The same
+pages give the same files, byte for byte.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib.metadata
+import hashlib
 import json
+import math
 import re
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 import lxml.html
+import snowballstemmer
 
 from infopsoc.content.glossary import COMMON_WORDS
 from infopsoc.content.model import Site
@@ -53,16 +65,29 @@ from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
-#: what the browser of a reader uses, in the folder Pagefind writes (the rest is removed)
-_KEPT = re.compile(r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
-                   r"|wasm\.{lang}\.pagefind|(index|fragment|filter)/.+)$")
-#: the weight of the glossary's words added to a page (Pagefind's default is 1; a title, 7)
-SYNONYM_WEIGHT = "0.5"
-#: the weight of a term's name on its own page
-TERM_TITLE_WEIGHT = "10"
-#: left out of the index: what Material's search skipped (``data-search-exclude``: lists of other
-#: pages, the « Quelques acronymes » box, whose words the glossary adds with a low weight),
-#: permalinks, the PDF link, the page's dates
+#: the index's format (``meta.json``); the script refuses another
+FORMAT_VERSION = 1
+#: the weight of a word by where it is (a word of the text: 1)
+TITLE_WEIGHT = 7.0
+TERM_TITLE_WEIGHT = 10.0   # a term's name on its own page
+HEADING_WEIGHT = 3.0
+SYNONYM_WEIGHT = 0.5       # the glossary's words added to a page
+#: BM25's constants (Robertson's usual values), and the bonus of a family found in the title, in
+#: units of the family's rarity (a term's own page gets twice as much)
+K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
+#: a slice of the word list is cut by the next letter past this many forms, down to this depth
+SHARD_FORMS, SHARD_DEPTH = 400, 3
+#: Snowball's stemmer for each language of the site
+STEMMERS = {"fr": "french", "en": "english"}
+
+#: a word of a text: letters, digits and their marks (the script cuts a query the same way)
+WORD = re.compile(r"[^\W_][\w\u0300-\u036f]*")
+#: letters that are two (the script replaces them the same way before folding)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+#: an id a family file can be named by; others are named by a hash
+_PLAIN_ID = re.compile(r"[a-z0-9]{1,40}")
+
+
 def _with_class(name: str) -> str:
     """An XPath to the elements under the current one that have the class ``name``."""
     return f'.//*[contains(concat(" ", normalize-space(@class), " "), " {name} ")]'
@@ -70,22 +95,26 @@ def _with_class(name: str) -> str:
 
 #: where Material's page puts its article (one per page)
 _ARTICLE = '<article class="md-content__inner'
+#: left out of the index: what Material's search skipped (``data-search-exclude``: lists of other
+#: pages, the « Quelques acronymes » box, whose words the glossary adds with a low weight),
+#: permalinks, the PDF link, the page's dates
 _EXCLUDED = " | ".join([".//*[@data-search-exclude]", *map(_with_class, ("headerlink", "ip-pdf-link", "md-source-file"))])
+#: elements after which a text goes on on another line (their words never join the next ones)
+_BLOCKS = frozenset("p li dt dd div section blockquote pre table tr td th ul ol dl figure figcaption br h1 h2 h3 h4 h5 h6 aside details summary".split())
 
 
 @dataclass(frozen=True)
 class IndexReport:
     pages: int          # pages in the index
-    bytes: int          # size of the bundle on disk
-    seconds: float      # the time the build spent on it: the copies, and waiting for Pagefind
+    bytes: int          # size of the index's files
+    seconds: float      # the time the build spent on it
     reused: bool = False  # the previous build's index, for the same pages (start_index)
-
 
 # --- the pages ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Document:
-    url: str            # the address Pagefind gives the result ("/bulletins/info-psoc-03/")
+    url: str            # the address of the result ("/bulletins/info-psoc-03/")
     path: Path          # the built page
     lang: str           # the language the page is written in
 
@@ -128,45 +157,95 @@ def _untranslated(site_dir: Path, site: Site, lang: str) -> list[Document]:
     return found
 
 
-def for_index(html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> str | None:
-    """The copy of a built page that Pagefind reads: its article alone, in a bare document (the
-    menus, header and footer are never indexed: Pagefind need not read them); None for a page
-    without an article. ``terms``: the glossary of the page's language, when the caller has it."""
+
+# --- words -------------------------------------------------------------------------------
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercase, as written (accents kept): what the index counts."""
+    return WORD.findall(unicodedata.normalize("NFC", text).translate(_LIGATURES).lower())
+
+
+def folded(word: str) -> str:
+    """A word without case or accents: what the word list is looked up by."""
+    return fold(word.translate(_LIGATURES))
+
+
+# --- what a page gives the index ---------------------------------------------------------
+
+def extract(html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> dict | None:
+    """What the index keeps of a built page: its title and kicker, its text by section (for the
+    excerpts), and its words with their weights; None for a page without an article.
+    ``terms``: the glossary of the page's language, when the caller has it."""
     start = html.find(_ARTICLE)
     end = html.rfind("</article>")
     if start < 0 or end < start:
         return None
     article = lxml.html.fragment_fromstring(html[start:end + len("</article>")])
-    article.set("data-pagefind-body", "")
     for element in article.xpath(_EXCLUDED):
         if element.getparent() is not None:
             _drop_section(element)
+    for element in article.iter():
+        if element.tag in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
     heading = next(iter(article.iter("h1")), None)
+    title = _clean(heading.text_content()) if heading is not None else ""
     # the page's own kicker (a bulletin's number and date, « Glossaire ») comes before its title;
     # the archive's cards have theirs after it
     order = {element: n for n, element in enumerate(article.iter())}
-    for kicker in article.xpath(_with_class("ip-kicker"))[:1]:
-        if heading is None or order[kicker] < order[heading]:
-            kicker.set("data-pagefind-meta", "kicker")
-    if heading is not None:
-        heading.set("data-pagefind-meta", "title")
+    kicker = ""
+    for found in article.xpath(_with_class("ip-kicker"))[:1]:
+        if heading is None or order[found] < order[heading]:
+            kicker = _clean(found.text_content())
     terms = site.glossary.terms(document.lang) if terms is None else terms
-    own = {page_url(term.src_uri) for term in terms}
-    if heading is not None and document.url.lstrip("/") in own:
-        heading.set("data-pagefind-weight", TERM_TITLE_WEIGHT)
+    own_term = document.url.lstrip("/") in {page_url(term.src_uri) for term in terms}
+    sections: list[list] = [["", title, []]]
+    weights: Counter = Counter()
+    _walk(article, sections, weights)
+    for word in words(title):
+        weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0  # counted once in the text
+    for word in words(" ".join(glossary_words(article, terms))):
+        weights[word] += SYNONYM_WEIGHT
+    record = {
+        "url": document.url,
+        "title": title,
+        "kicker": kicker,
+        "sections": [[anchor, name, _clean("".join(parts))] for anchor, name, parts in sections
+                     if anchor == "" or name or "".join(parts).strip()],
+        "weights": dict(sorted(weights.items())),
+        "title_words": sorted(set(words(title))),
+        "own_term": own_term,
+    }
     if document.lang != lang:
-        marker = lxml.html.Element("span")
-        marker.set("data-pagefind-meta", f"lang:{document.lang}")
-        article.append(marker)
-    words = glossary_words(article, terms)
-    if words:
-        extra = lxml.html.Element("p")
-        extra.set("data-pagefind-weight", SYNONYM_WEIGHT)
-        extra.text = " · ".join(words)
-        article.append(extra)
-    body = lxml.html.tostring(article, encoding="unicode")
-    return f'<!DOCTYPE html>\n<html lang="{document.lang}"><head><meta charset="utf-8"></head><body>{body}</body></html>\n'
+        record["lang"] = document.lang
+    return record
 
+
+def _walk(element, sections: list[list], weights: Counter) -> None:
+    """Add an element's text to the current section (a heading with an id starts a section)."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    level = int(tag[1]) if re.fullmatch(r"h[2-6]", tag) else None
+    if level is not None and element.get("id"):
+        name = _clean(element.text_content())
+        sections.append([element.get("id"), name, []])
+        for word in words(name):
+            weights[word] += HEADING_WEIGHT
+    else:
+        if element.text and tag:
+            sections[-1][2].append(element.text)
+            weights.update(words(element.text))
+        for child in element:
+            _walk(child, sections, weights)
+    if element.tail:
+        sections[-1][2].append(element.tail)
+        weights.update(words(element.tail))
+
+
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def _clean(text: str) -> str:
+    """A text on one line, with single spaces (no-break spaces kept: French typography's)."""
+    return _SPACES.sub(" ", text).strip()
 
 def _drop_section(element) -> None:
     """Drop an element; for a heading, its whole section too, as Material's search did for
@@ -210,165 +289,196 @@ def _expansions(terms: tuple) -> tuple[re.Pattern | None, dict[str, list[str]]]:
     return re.compile(rf"(?<!\w)(?:{choices})(?!\w)"), names
 
 
+
 # --- the index ---------------------------------------------------------------------------
 
+def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
+    """The index's files (their paths in the bundle, their bytes) for the pages' entries."""
+    records = sorted(records, key=lambda record: record["url"])
+    stem = _stemmer(lang)
+    family_of: dict[str, str] = {}          # a form as written -> its family (the stem, folded)
+    page_counts: list[dict[str, dict[str, float]]] = []   # per page: family -> form -> weight
+    lengths = []
+    for record in records:
+        by_family: dict[str, dict[str, float]] = defaultdict(dict)
+        for word, weight in record["weights"].items():
+            family = family_of.get(word)
+            if family is None:
+                family = family_of[word] = folded(stem(word))
+            by_family[family][word] = weight
+        page_counts.append(by_family)
+        lengths.append(sum(record["weights"].values()))
+    count = len(records)
+    average = (sum(lengths) / count) if count else 1.0
+    rarity = {family: math.log(1 + (count - pages + 0.5) / (pages + 0.5))
+              for family, pages in Counter(f for counts in page_counts for f in counts).items()}
+    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for page, (record, by_family) in enumerate(zip(records, page_counts)):
+        in_title = {family_of[w] for w in record["title_words"] if w in family_of}
+        norm = K1 * (1 - B + B * lengths[page] / (average or 1.0))
+        for family, forms in by_family.items():
+            weight = sum(forms.values())
+            score = rarity[family] * weight * (K1 + 1) / (weight + norm)
+            if family in in_title:
+                score += rarity[family] * TITLE_BONUS * (2 if record.get("own_term") else 1)
+            for word, share in forms.items():
+                postings[family][word].append(page)
+                postings[family][word].append(max(1, round(100 * score * share / weight)))
+    files: dict[str, bytes] = {}
+    ids = _family_ids(postings)
+    for family, forms in postings.items():
+        files[f"familles/w-{ids[family]}.json"] = _json({word: _deltas(numbers) for word, numbers in forms.items()})
+    vocabulary: dict[str, set[str]] = defaultdict(set)
+    for word, family in family_of.items():
+        vocabulary[folded(word)].add(ids[family])
+    shards = _shards(sorted(vocabulary))
+    numbers = {prefix: n for n, prefix in enumerate(sorted(shards))}
+    for prefix, forms in shards.items():
+        files[f"mots/{numbers[prefix]}.json"] = _json({form: " ".join(sorted(vocabulary[form])) for form in forms})
+    for page, record in enumerate(records):
+        shown = {key: record[key] for key in ("url", "title", "kicker", "sections", "lang") if key in record}
+        files[f"pages/{page}.json"] = _json(shown)
+    files["meta.json"] = _json({"version": FORMAT_VERSION, "lang": lang, "pages": count, "shards": numbers})
+    return files
+
+
+@functools.cache
+def _stemmer(lang: str):
+    """The stem of a word (lowercase, accents kept), remembered."""
+    stemmer = snowballstemmer.stemmer(STEMMERS.get(lang, "english"))
+    return functools.lru_cache(maxsize=200_000)(stemmer.stemWord)
+
+
+def _family_ids(postings: dict) -> dict[str, str]:
+    """The name of each family's file: the family itself when it is plain letters and digits, else
+    a hash of it (the same family always has the same name)."""
+    ids = {}
+    for family in postings:
+        ids[family] = family if _PLAIN_ID.fullmatch(family) else "x" + hashlib.sha256(family.encode("utf-8")).hexdigest()[:20]
+    return ids
+
+
+def _deltas(numbers: list[int]) -> list[int]:
+    """[page, score, page, score…] with each page as its difference from the previous one."""
+    out, previous = [], 0
+    for n in range(0, len(numbers), 2):
+        out += [numbers[n] - previous, numbers[n + 1]]
+        previous = numbers[n]
+    return out
+
+
+def _shards(forms: list[str]) -> dict[str, list[str]]:
+    """The word list cut into slices by prefix: a slice past ``SHARD_FORMS`` forms is cut again by
+    the next letter, down to ``SHARD_DEPTH`` letters; a form shorter than its slice's children stays
+    in the slice. Each form is in the slice of its longest prefix among the slices."""
+    slices: dict[str, list[str]] = {}
+
+    def cut(prefix: str, group: list[str]) -> None:
+        if len(group) <= SHARD_FORMS or len(prefix) >= SHARD_DEPTH:
+            slices[prefix] = group
+            return
+        children: dict[str, list[str]] = defaultdict(list)
+        here = []
+        for form in group:
+            (children[form[:len(prefix) + 1]] if len(form) > len(prefix) else here).append(form)
+        if here or prefix == "":
+            slices[prefix] = here
+        for child, members in children.items():
+            cut(child, members)
+
+    cut("", forms)
+    return slices
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 def index_language(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> IndexReport:
-    """Index ``lang``'s built folder into ``<folder>/pagefind/``, replacing an earlier index
-    (``start_index``, then waiting for it). Raises ``SearchIndexError`` when Pagefind fails."""
+    """Index ``lang``'s built folder into ``<folder>/<SEARCH_BUNDLE>/``, replacing an earlier index."""
     return start_index(site_dir, site, lang, cache_dir).finish()
 
 
-def start_index(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> "IndexJob":
-    """Make the copies of ``lang``'s pages that Pagefind reads, and start Pagefind on them without
-    waiting (the build goes on meanwhile: the PDFs, the feeds); ``IndexJob.finish`` waits.
+#: each page's entry, by its article, address and glossary (kept between builds)
+_ENTRIES = memo.Memo("search-entries-v1", limit=20_000)
 
-    The copies are written at their pages' places in a folder that Pagefind's command reads (its
-    Python interface waits a tenth of a second for each page: 100 s at 1 000 bulletins). With a
-    ``cache_dir`` (the build's ``.cache/search``) the folder is kept between builds: a page whose
-    article, address and glossary are unchanged keeps its copy without being read again, and when
-    no copy changed at all the index of the previous build is reused (Pagefind gives the same
-    pages the same index, byte for byte); otherwise Pagefind indexes every copy again.
+
+def start_index(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> "IndexJob":
+    """Make ``lang``'s index (the build calls ``finish`` when its other outputs are done).
+
+    With a ``cache_dir`` (the build's ``.cache/search``), the index of the previous build is kept
+    there and copied back when every page's entry is the same as then.
     """
     return IndexJob(site_dir, site, lang, cache_dir)
 
 
 class IndexJob:
-    """One language's index being made (see ``start_index``)."""
+    """One language's index (see ``start_index``)."""
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
-        self.start = time.perf_counter()
-        self.spent = 0.0
-        self.bundle = site_dir / SEARCH_BUNDLE
-        self.lang = lang
-        self.reused = False
-        self.process: subprocess.Popen | None = None
-        self._scratch = None
-        if (self.bundle / "pagefind-entry.json").is_file():
-            shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
-        if cache_dir is None:
-            self._scratch = tempfile.TemporaryDirectory(prefix="infopsoc-search-")
-            folder, self.saved = Path(self._scratch.name), None
+        started = time.perf_counter()
+        bundle = site_dir / SEARCH_BUNDLE
+        if (bundle / "meta.json").is_file():
+            shutil.rmtree(bundle)  # an earlier index of ours (a build into the same folder)
+        if cache_dir is not None and (cache_dir / lang / "pages").is_dir():
+            shutil.rmtree(cache_dir / lang / "pages")  # the page copies an earlier version of this module kept
+        records, key = _entries(site_dir, site, lang)
+        saved = None if cache_dir is None else cache_dir / lang / "bundle"
+        manifest = None if cache_dir is None else cache_dir / lang / "manifest.json"
+        self.reused = saved is not None and _read_key(manifest) == key and (saved / "meta.json").is_file()
+        if self.reused:
+            shutil.copytree(saved, bundle)
         else:
-            folder, self.saved = cache_dir / lang / "pages", cache_dir / lang / "bundle"
-        self.manifest_file = None if cache_dir is None else cache_dir / lang / "manifest.json"
-        manifest = _read_manifest(self.manifest_file)
-        self.pages, self.key = _prepare(site_dir, site, lang, folder, manifest.get("pages", {}))
-        if self.saved is not None and manifest.get("bundle") == self.key and (self.saved / "pagefind-entry.json").is_file():
-            shutil.copytree(self.saved, self.bundle)
-            self.reused = True
-            self._remember(self.key)
-            self.spent = time.perf_counter() - self.start
-            return
-        self._remember(None)  # the copies are written; the kept index no longer matches them
-        command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(self.bundle),
-                   "--force-language", lang, "--silent"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.spent = time.perf_counter() - self.start
+            files = build_index(records, lang)
+            for rel, data in sorted(files.items()):
+                path = bundle / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            if saved is not None:
+                shutil.rmtree(saved, ignore_errors=True)
+                shutil.copytree(bundle, saved)
+                manifest.write_text(json.dumps({"bundle": key}), encoding="utf-8")
+        size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+        self.report = IndexReport(len(records), size, time.perf_counter() - started, self.reused)
 
     def finish(self) -> IndexReport:
-        """Wait for Pagefind, keep only what a reader's browser uses, remember the index."""
-        waiting = time.perf_counter()
-        try:
-            if self.process is not None:
-                out, err = self.process.communicate()
-                if self.process.returncode != 0:
-                    raise SearchIndexError(f"Pagefind n'a pas pu indexer le site ({self.lang}) : {err.strip() or out.strip()}")
-                _prune(self.bundle, self.lang)
-                if self.saved is not None:
-                    shutil.rmtree(self.saved, ignore_errors=True)
-                    shutil.copytree(self.bundle, self.saved)
-                self._remember(self.key)
-        finally:
-            self.cancel()
-        size = sum(p.stat().st_size for p in self.bundle.rglob("*") if p.is_file())
-        return IndexReport(len(self.pages), size, self.spent + time.perf_counter() - waiting, self.reused)
-
-    def _remember(self, bundle: str | None) -> None:
-        """Write the cache's manifest: each copy's fingerprints, and which set the kept index is of."""
-        if self.manifest_file is not None:
-            self.manifest_file.parent.mkdir(parents=True, exist_ok=True)
-            pages = {url: [source, copy] for url, (source, copy) in self.pages.items()}
-            self.manifest_file.write_text(json.dumps({"pages": pages, "bundle": bundle}, sort_keys=True), encoding="utf-8")
+        return self.report
 
     def cancel(self) -> None:
-        """Stop Pagefind if it still runs (the build failed meanwhile) and drop the temporary copies."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
-        if self._scratch is not None:
-            self._scratch.cleanup()
-            self._scratch = None
+        """Nothing runs in the background: kept for the build's error path."""
 
 
-def _read_manifest(path: Path | None) -> dict:
-    """What the previous build left in the cache (``{}`` when nothing usable is there)."""
+def _read_key(path: Path | None) -> str | None:
+    """Which set of entries the kept index was made from (None when nothing usable is there)."""
     if path is None or not path.is_file():
-        return {}
+        return None
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) and isinstance(found.get("pages"), dict) else {}
+        return None
+    return found.get("bundle") if isinstance(found, dict) else None
 
 
-def _prepare(site_dir: Path, site: Site, lang: str, folder: Path, known: dict) -> tuple[dict, str]:
-    """Write into ``folder`` the copy of each page of the index (``for_index``), remove the copies
-    of pages gone; a page whose source is unchanged since ``known`` keeps its copy. Returns
-    ``{address: (source fingerprint, copy fingerprint)}`` and the fingerprint of the whole set."""
+def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list[dict], str]:
+    """Each page's entry (``extract``), reused while its article, address and glossary are the same,
+    and the fingerprint of the whole set."""
     glossaries = {code: site.glossary.terms(code) for code in LANGUAGES}
-    context = {code: fingerprint(memo.code_version(), _pagefind_version(), lang, code,
+    context = {code: fingerprint(memo.code_version(), lang, code,
                                  *(f"{t.src_uri}\t{t.expansion}\t{chr(31).join(t.names)}" for t in terms))
                for code, terms in glossaries.items()}
-    pages: dict[str, tuple[str, str]] = {}
+    records, keys = [], []
     for document in documents(site_dir, site, lang):
         html = document.path.read_text(encoding="utf-8")
         start, end = html.find(_ARTICLE), html.rfind("</article>")
-        source = fingerprint(context[document.lang], document.url, html[start:end] if 0 <= start < end else "")
-        target = folder / document.url.strip("/") / "index.html"
-        earlier = known.get(document.url)
-        if isinstance(earlier, list) and len(earlier) == 2 and earlier[0] == source and target.is_file():
-            pages[document.url] = (source, earlier[1])
-            continue
-        copy = for_index(html, document, site, lang, glossaries[document.lang])
-        if copy is None:
-            target.unlink(missing_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(copy, encoding="utf-8")
-        pages[document.url] = (source, fingerprint(copy))
-    # the copies of pages that are no longer in the index (a page removed, now a draft)
-    kept = {folder / url.strip("/") / "index.html" for url in pages}
-    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
-        if path.is_file() and path not in kept:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    # the index of these copies, as this code keeps it (_KEPT) and this Pagefind makes it
-    return pages, fingerprint(memo.code_version(), _pagefind_version(), lang,
-                              *(f"{url}\t{copy}" for url, (_, copy) in sorted(pages.items())))
-
-
-def _prune(bundle: Path, lang: str) -> None:
-    """Remove what Pagefind writes that a reader's browser never fetches (its ready-made interfaces)."""
-    kept = _KEPT.pattern.replace("{lang}", re.escape(lang))
-    for path in sorted(bundle.rglob("*"), reverse=True):
-        rel = path.relative_to(bundle).as_posix()
-        if path.is_file() and not re.match(kept, rel):
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-
-
-@functools.cache
-def _pagefind_version() -> str:
-    try:
-        return importlib.metadata.version("pagefind_bin")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
-
-
-class SearchIndexError(RuntimeError):
-    """Pagefind failed: the build stops (the message says which language)."""
+        key = fingerprint(context[document.lang], document.url, html[start:end] if 0 <= start < end else "")
+        record = _ENTRIES.find(key)
+        if record is None:
+            record = extract(html, document, site, lang, glossaries[document.lang]) or {}
+            _ENTRIES.put(key, record)
+        if record:
+            records.append(record)
+            keys.append(key)
+    return records, fingerprint(memo.code_version(), lang, *keys)
 
 
 # --- what the search page and the header need --------------------------------------------
@@ -386,7 +496,7 @@ def ui_settings(lang: str) -> dict:
         "words": {key.removeprefix("search_"): value for key, value in words.items()
                   if key.startswith("search_") and key != "search_dialog"},
         # « de », « la », « the »…: left out of a query that has other words, and never marked in
-        # an excerpt (« ministère de la santé » marked every « de » of a page, and Pagefind chose its
-        # excerpts by them). The glossary's list of words a text is made of, folded.
+        # an excerpt (« ministère de la santé » marked every « de » of a page, and excerpts were
+        # chosen by them). The glossary's list of words a text is made of, folded.
         "minor": sorted(COMMON_WORDS),
     }

@@ -310,7 +310,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_post_build(self, *, config) -> None:
         assert self.site is not None
         site_dir = Path(config.site_dir)
-        # --- search --- (every page is written: Pagefind indexes them while the PDFs finish;
+        # --- search --- (every page is written: the index is made while the PDFs finish;
         # not in serve, which has no index)
         index = None if self.is_serve else search.start_index(site_dir, self.site, self.config.lang,
                                                                 self._cache_dir("search"))
@@ -321,10 +321,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
                 index.cancel()
             raise
         if index is not None:
-            try:
-                found = index.finish()
-            except search.SearchIndexError as error:
-                raise PluginError(str(error)) from None
+            found = index.finish()
             again = " ; index de la construction précédente repris" if found.reused else ""
             log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s){again}")
         # --- performance ---

@@ -271,6 +271,14 @@ def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
             assert one.search("cote")[:2] == ["cote/", "fleuve/"]
         finally:
             one.close()
+        # without an index (the preview of `make serve`), the page says so in the reader's language
+        shutil.rmtree(site / SEARCH_BUNDLE)
+        one = Reader(browser, local.origin)
+        try:
+            assert one.search("msss") == []
+            assert "construisez le site" in one.page.text_content("#ip-search-status")
+        finally:
+            one.close()
 
 
 def test_a_word_costs_each_page_the_same_however_often_it_is_there():

@@ -17,11 +17,13 @@ that is exactly the one typed, accents included, ranks first.
 The folder ``<language>/<SEARCH_BUNDLE>/`` (every file JSON, UTF-8, keys sorted):
 
 - ``meta.json``: ``{"version", "lang", "pages", "shards": {prefix: n}}``;
-- ``mots/<n>.json``: a slice of the word list, ``{folded form: "family id[ family id…]"}``, the
-  forms whose longest prefix among ``shards`` is that slice's;
-- ``familles/w-<family id>.json``: ``{form as written, lowercase: [page, score, page, score…]}``,
-  page numbers as differences from the previous one, scores whole numbers (BM25 of the family
-  on the page, shared among its forms as they occur, plus a bonus when the title holds it);
+- ``mots/<n>.json``: a slice of the word list, ``{"w": {folded form: "family id[ family id…]"},
+  "f": {family id: family}}``: the forms whose longest prefix among ``shards`` is that slice's,
+  and the families of ``INLINE_PAGES`` pages or fewer that they belong to;
+- ``familles/w-<family id>.json``: the other families, each ``{form as written, lowercase: [page,
+  score, page, score…]}``, page numbers as differences from the previous one, scores whole numbers
+  (BM25 of the family on the page, shared among its forms as they occur, plus a bonus when the
+  title holds it);
 - ``pages/<page>.json``: ``{"url", "title", "kicker", "lang" (when it is not the index's),
   "sections": [[anchor, heading, text]…]}``: what a result shows and its excerpts are cut from.
 
@@ -76,7 +78,11 @@ SYNONYM_WEIGHT = 0.5       # the glossary's words added to a page
 #: units of the family's rarity (a term's own page gets twice as much)
 K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
 #: a slice of the word list is cut by the next letter past this many forms, down to this depth
-SHARD_FORMS, SHARD_DEPTH = 400, 3
+SHARD_FORMS, SHARD_DEPTH = 400, 6
+#: a family found on this many pages or fewer is written in the slices of its forms, not in a file
+#: of its own (most words of an archive are on a few pages: a file each was most of the build's
+#: writing, and a second request for the reader)
+INLINE_PAGES = 8
 #: Snowball's stemmer for each language of the site
 STEMMERS = {"fr": "french", "en": "english"}
 
@@ -196,11 +202,13 @@ def extract(html: str, document: Document, site: Site, lang: str, terms: list | 
     for found in article.xpath(_with_class("ip-kicker"))[:1]:
         if heading is None or order[found] < order[heading]:
             kicker = _clean(found.text_content())
+            found.drop_tree()  # shown above the excerpt: its words are counted below, not cut into excerpts
     terms = site.glossary.terms(document.lang) if terms is None else terms
     own_term = document.url.lstrip("/") in {page_url(term.src_uri) for term in terms}
     sections: list[list] = [["", title, []]]
     weights: Counter = Counter()
     _walk(article, sections, weights)
+    weights.update(words(kicker))
     for word in words(title):
         weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0  # counted once in the text
     for word in words(" ".join(glossary_words(article, terms))):
@@ -326,15 +334,22 @@ def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
                 postings[family][word].append(max(1, round(100 * score * share / weight)))
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
+    inline = {}  # the families of a few pages: in the slices of the word list that name them
     for family, forms in postings.items():
-        files[f"familles/w-{ids[family]}.json"] = _json({word: _deltas(numbers) for word, numbers in forms.items()})
+        data = {word: _deltas(numbers) for word, numbers in forms.items()}
+        if len({page for numbers in forms.values() for page in numbers[::2]}) <= INLINE_PAGES:
+            inline[ids[family]] = data
+        else:
+            files[f"familles/w-{ids[family]}.json"] = _json(data)
     vocabulary: dict[str, set[str]] = defaultdict(set)
     for word, family in family_of.items():
         vocabulary[folded(word)].add(ids[family])
     shards = _shards(sorted(vocabulary))
     numbers = {prefix: n for n, prefix in enumerate(sorted(shards))}
     for prefix, forms in shards.items():
-        files[f"mots/{numbers[prefix]}.json"] = _json({form: " ".join(sorted(vocabulary[form])) for form in forms})
+        named = {form: " ".join(sorted(vocabulary[form])) for form in forms}
+        here = {family: inline[family] for form in forms for family in vocabulary[form] if family in inline}
+        files[f"mots/{numbers[prefix]}.json"] = _json({"w": named, "f": here})
     for page, record in enumerate(records):
         shown = {key: record[key] for key in ("url", "title", "kicker", "sections", "lang") if key in record}
         files[f"pages/{page}.json"] = _json(shown)
@@ -427,16 +442,13 @@ class IndexJob:
         manifest = None if cache_dir is None else cache_dir / lang / "manifest.json"
         self.reused = saved is not None and _read_key(manifest) == key and (saved / "meta.json").is_file()
         if self.reused:
-            shutil.copytree(saved, bundle)
+            shutil.copytree(saved, bundle, copy_function=shutil.copyfile)
         else:
             files = build_index(records, lang)
-            for rel, data in sorted(files.items()):
-                path = bundle / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+            _write(bundle, files)
             if saved is not None:
                 shutil.rmtree(saved, ignore_errors=True)
-                shutil.copytree(bundle, saved)
+                _write(saved, files)
                 manifest.write_text(json.dumps({"bundle": key}), encoding="utf-8")
         size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
         self.report = IndexReport(len(records), size, time.perf_counter() - started, self.reused)
@@ -446,6 +458,15 @@ class IndexJob:
 
     def cancel(self) -> None:
         """Nothing runs in the background: kept for the build's error path."""
+
+
+def _write(folder: Path, files: dict[str, bytes]) -> None:
+    """Write the index's files into ``folder`` (its subfolders made once)."""
+    for sub in sorted({folder / rel.rpartition("/")[0] for rel in files}):
+        sub.mkdir(parents=True, exist_ok=True)
+    for rel, data in files.items():
+        with open(folder / rel, "wb") as stream:
+            stream.write(data)
 
 
 def _read_key(path: Path | None) -> str | None:

@@ -3,9 +3,9 @@
  * It reads the index that outputs/search.py writes (its docstring describes the files), and only
  * at the first search: a page opened without words fetches nothing of it. For each word of a
  * query it fetches one slice of the word list (the word's family, compared without case or
- * accents) and the file of that family (the pages that hold it, with their scores); then the file
- * of each result shown, five at a time. A page must hold every word of the query (words a text is
- * made of, « de », « la », « the », are left out when there are others).
+ * accents) and, for a family of many pages, its file (the pages that hold it, with their scores);
+ * then the file of each result shown, five at a time. A page must hold every word of the query
+ * (words a text is made of, « de », « la », « the », are left out when there are others).
  *
  * Each result shows the page's title, a bulletin's number and date, an excerpt with the words
  * marked, and the sections of the page that hold them, grouped under it. The status line
@@ -82,36 +82,44 @@
   // The slice of the word list that holds a folded form: the one of its longest prefix.
   function slice(form, shards) {
     for (var n = form.length; n >= 0; n--) {
-      if (Object.prototype.hasOwnProperty.call(shards, form.slice(0, n))) {
+      if (has(shards, form.slice(0, n))) {
         return get("mots/" + shards[form.slice(0, n)] + ".json");
       }
     }
-    return Promise.resolve({});
+    return Promise.resolve({ w: {}, f: {} });
+  }
+
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
   }
 
   // The families of a word of the query: its own form's, else the form without a plural ending,
-  // else those of the forms it begins (three letters at least).
+  // else those of the forms it begins (three letters at least). A family of a few pages is in
+  // the slice; the others have their own file.
   function families(word, shards) {
     var form = fold(word);
-    return slice(form, shards).then(function (forms) {
-      if (Object.prototype.hasOwnProperty.call(forms, form)) {
-        return forms[form].split(" ");
+    var single = form.replace(/(?<=..)[sx]$/, "");
+    return Promise.all([slice(form, shards), single !== form ? slice(single, shards) : null]).then(function (slices) {
+      var own = slices[0];
+      var ids = [];
+      var from = own;
+      if (has(own.w, form)) {
+        ids = own.w[form].split(" ");
+      } else if (slices[1] && has(slices[1].w, single)) {
+        from = slices[1];
+        ids = from.w[single].split(" ");
+      } else if (form.length >= 3) {
+        var seen = {};
+        Object.keys(own.w).filter(function (other) {
+          return other.indexOf(form) === 0;
+        }).sort().slice(0, PREFIXED).forEach(function (other) {
+          own.w[other].split(" ").forEach(function (id) { seen[id] = true; });
+        });
+        ids = Object.keys(seen);
       }
-      var single = form.replace(/(?<=..)[sx]$/, "");
-      var ids = {};
-      return (single !== form ? slice(single, shards) : Promise.resolve({})).then(function (others) {
-        if (Object.prototype.hasOwnProperty.call(others, single)) {
-          return others[single].split(" ");
-        }
-        if (form.length >= 3) {
-          Object.keys(forms).filter(function (other) {
-            return other.indexOf(form) === 0;
-          }).sort().slice(0, PREFIXED).forEach(function (other) {
-            forms[other].split(" ").forEach(function (id) { ids[id] = true; });
-          });
-        }
-        return Object.keys(ids);
-      });
+      return Promise.all(ids.map(function (id) {
+        return has(from.f, id) ? from.f[id] : get("familles/w-" + id + ".json");
+      }));
     });
   }
 
@@ -121,9 +129,7 @@
   function pagesOf(word, shards, marks) {
     var typed = lower(word);
     var plain = fold(word);
-    return families(word, shards).then(function (ids) {
-      return Promise.all(ids.map(function (id) { return get("familles/w-" + id + ".json"); }));
-    }).then(function (familyFiles) {
+    return families(word, shards).then(function (familyFiles) {
       var scores = new Map();
       familyFiles.forEach(function (family) {
         Object.keys(family).forEach(function (form) {

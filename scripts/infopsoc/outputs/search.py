@@ -369,7 +369,7 @@ def _family_ids(postings: dict) -> dict[str, str]:
     a hash of it (the same family always has the same name)."""
     ids = {}
     for family in postings:
-        ids[family] = family if _PLAIN_ID.fullmatch(family) else "x" + hashlib.sha256(family.encode("utf-8")).hexdigest()[:20]
+        ids[family] = family if _PLAIN_ID.fullmatch(family) else "_" + hashlib.sha256(family.encode("utf-8")).hexdigest()[:20]
     return ids
 
 

@@ -98,7 +98,7 @@
   // the slice; the others have their own file.
   function families(word, shards) {
     var form = fold(word);
-    var single = form.replace(/(?<=..)[sx]$/, "");
+    var single = form.length > 3 && /[sx]$/.test(form) ? form.slice(0, -1) : form;
     return Promise.all([slice(form, shards), single !== form ? slice(single, shards) : null]).then(function (slices) {
       var own = slices[0];
       var ids = [];

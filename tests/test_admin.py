@@ -85,7 +85,7 @@ def test_the_editor_is_served_from_the_site_and_kept_out_of_search_sitemap_and_f
     assert (admin_dir / "decap-cms.js").stat().st_size > 1_000_000
     for rel in ("sitemap.xml", "rss.xml", "atom.xml"):
         assert "admin" not in (site / rel).read_text(encoding="utf-8"), rel
-    indexed = search_index_pages(site / SEARCH_BUNDLE)  # the search (Pagefind's index)
+    indexed = search_index_pages(site / SEARCH_BUNDLE)  # the search's index
     assert indexed and not any("admin" in url for url in indexed), sorted(indexed)
     for html in site.rglob("*.html"):  # no public page loads any of the editor's code
         if admin_dir not in html.parents:

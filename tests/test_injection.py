@@ -72,7 +72,7 @@ def _nothing_injected(page) -> None:
 
 
 def test_the_search_holds_and_shows_the_title_as_text(site, browser):
-    """Pagefind's index (outputs/search.py) holds the title as text, and the search page shows the
+    """The search index (outputs/search.py) holds the title as text, and the search page shows the
     title and the excerpt as text: nothing of them becomes an element."""
     from site_checks import LocalServer
 

@@ -160,7 +160,7 @@ def test_members_directive_without_a_data_file_is_an_error(tree):
 # --- search -----------------------------------------------------------------------
 
 def _search(site: Path, query: str) -> list[str]:
-    """Pages whose indexed title or text (Pagefind's index, outputs/search.py) holds every word of
+    """Pages whose indexed title or text (the search index, outputs/search.py) holds every word of
     the query, as written (tests/test_search.py searches in the browser, accents and stems included)."""
     words = query.lower().split()
     return [url.lstrip("/") for url, page in search_index_pages(site / SEARCH_BUNDLE).items()

@@ -47,8 +47,10 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
+import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
@@ -113,7 +115,7 @@ _BLOCKS = frozenset("p li dt dd div section blockquote pre table tr td th ul ol 
 class IndexReport:
     pages: int          # pages in the index
     bytes: int          # size of the index's files
-    seconds: float      # the time the build spent on it
+    seconds: float      # the time the build spent on it (reading the pages, then waiting for the files)
     reused: bool = False  # the previous build's index, for the same pages (start_index)
 
 # --- the pages ---------------------------------------------------------------------------
@@ -428,36 +430,55 @@ def start_index(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = 
 
 
 class IndexJob:
-    """One language's index (see ``start_index``)."""
+    """One language's index (see ``start_index``): the pages' entries are read at once, the files
+    are made and written on a thread while the build finishes its other outputs (writing is
+    mostly the system's work: the build's own thread goes on meanwhile)."""
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
-        started = time.perf_counter()
-        bundle = site_dir / SEARCH_BUNDLE
-        if (bundle / "meta.json").is_file():
-            shutil.rmtree(bundle)  # an earlier index of ours (a build into the same folder)
+        self.started = time.perf_counter()
+        self.bundle = site_dir / SEARCH_BUNDLE
+        if (self.bundle / "meta.json").is_file():
+            shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
         if cache_dir is not None and (cache_dir / lang / "pages").is_dir():
             shutil.rmtree(cache_dir / lang / "pages")  # the page copies an earlier version of this module kept
-        records, key = _entries(site_dir, site, lang)
+        self.records, key = _entries(site_dir, site, lang)
         saved = None if cache_dir is None else cache_dir / lang / "bundle"
         manifest = None if cache_dir is None else cache_dir / lang / "manifest.json"
         self.reused = saved is not None and _read_key(manifest) == key and (saved / "meta.json").is_file()
-        if self.reused:
-            shutil.copytree(saved, bundle, copy_function=shutil.copyfile)
-        else:
-            files = build_index(records, lang)
-            _write(bundle, files)
+        self.failed: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(lang, key, saved, manifest), daemon=True,
+                                       name=f"search-index-{lang}")
+        self.thread.start()
+        self.spent = time.perf_counter() - self.started
+
+    def _run(self, lang: str, key: str, saved: Path | None, manifest: Path | None) -> None:
+        try:
+            if self.reused:
+                shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
+                return
+            files = build_index(self.records, lang)
+            _write(self.bundle, files)
             if saved is not None:
+                # the kept copy is valid again only once it is whole
+                manifest.unlink(missing_ok=True)
                 shutil.rmtree(saved, ignore_errors=True)
-                _write(saved, files)
+                _keep(self.bundle, saved, files)
                 manifest.write_text(json.dumps({"bundle": key}), encoding="utf-8")
-        size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-        self.report = IndexReport(len(records), size, time.perf_counter() - started, self.reused)
+        except BaseException as error:  # raised again by finish, in the build's thread
+            self.failed = error
 
     def finish(self) -> IndexReport:
-        return self.report
+        """Wait for the files; the build stops on what stopped them (a full disk)."""
+        waiting = time.perf_counter()
+        self.thread.join()
+        if self.failed is not None:
+            raise self.failed
+        size = sum(p.stat().st_size for p in self.bundle.rglob("*") if p.is_file())
+        return IndexReport(len(self.records), size, self.spent + time.perf_counter() - waiting, self.reused)
 
     def cancel(self) -> None:
-        """Nothing runs in the background: kept for the build's error path."""
+        """Wait for the thread (the build failed meanwhile): nothing is left writing."""
+        self.thread.join()
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> None:
@@ -467,6 +488,16 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         with open(folder / rel, "wb") as stream:
             stream.write(data)
+
+
+def _keep(bundle: Path, saved: Path, files: dict[str, bytes]) -> None:
+    """The cache's copy of the index just written: links to the same files (the site's files are
+    never changed in place: each build writes new ones), or a copy across file systems."""
+    try:
+        shutil.copytree(bundle, saved, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(saved, ignore_errors=True)
+        _write(saved, files)
 
 
 def _read_key(path: Path | None) -> str | None:

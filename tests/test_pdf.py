@@ -14,7 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from conftest import REPO, bulletin_text, french_punctuation
+from conftest import REPO, bulletin_text, french_punctuation, run_infopsoc
 from infopsoc.outputs import pdf
 from infopsoc.outputs.pdf import document, weasy
 from infopsoc.render.pdf_link import human_size
@@ -449,6 +449,24 @@ def test_weasyprints_messages_reach_staff_in_french(tree):
     assert weasy.in_french("This row has more columns than the table, ignored 2 cells").startswith(
         "une ligne d'un tableau a plus de colonnes que son en-tête (2 cellule(s)")
     assert weasy.in_french("Something new").startswith("problème de mise en page du PDF (")
+
+
+def test_a_machine_without_weasyprints_libraries_is_told_what_to_install(tree, tmp_path):
+    """A machine missing a system library (here HarfBuzz's subsetter, as on a bare Debian): the real
+    build stops with one French message naming the library and the fix, no traceback, site/ untouched."""
+    fake = tmp_path / "fake" / "weasyprint"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text(
+        "raise OSError(\"cannot load library 'libharfbuzz-subset.so.0': libharfbuzz-subset.so.0: "
+        "cannot open shared object file: No such file or directory\")\n", encoding="utf-8")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10-18", body="Texte."))
+    result = run_infopsoc(tree.root, "build", pdf=True, env={"PYTHONPATH": str(fake.parent)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "WeasyPrint ne trouve pas la bibliothèque « libharfbuzz-subset.so.0 »" in output
+    assert "libharfbuzz-subset0" in output and "INFOPSOC_PDF=0" in output
+    assert "Traceback" not in output and "unexpected EOF" not in output
+    assert not (tree.root / "site").exists()
 
 
 def test_real_bulletin_acronym_box_is_whole_on_one_page(real):

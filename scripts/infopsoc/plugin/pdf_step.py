@@ -70,9 +70,12 @@ class PdfStep:
         """Every page is converted: the PDFs not started yet are started (waited for at the end)."""
         if not self.enabled:
             return
-        self.report = pdf.make_pdfs(self.site, rendered, lang=self.lang, author=self.author,
-                                    files=self._files if self._files is not None else site_files(files),
-                                    cache_dir=self.cache_dir, early=self._early, wait=False)
+        try:
+            self.report = pdf.make_pdfs(self.site, rendered, lang=self.lang, author=self.author,
+                                        files=self._files if self._files is not None else site_files(files),
+                                        cache_dir=self.cache_dir, early=self._early, wait=False)
+        except pdf.PdfEngineMissing as error:
+            raise PluginError(str(error)) from None
         self.pdfs = self.report.pdfs
 
     def link(self, content: str, slug: str, page_url: str, page_file: str) -> str:
@@ -91,7 +94,10 @@ class PdfStep:
             return
         report = self.report or pdf.RenderReport()
         if self._early is not None:
-            report = self._early.finish(report)
+            try:
+                report = self._early.finish(report)
+            except pdf.PdfEngineMissing as error:  # raised by a worker: said as it is, without a trace
+                raise PluginError(str(error)) from None
             self._early = None
         self.pdfs, self.report = report.pdfs, report
         log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")

@@ -21,8 +21,8 @@ from infopsoc.outputs.pdf.jobs import (
                                        terminal_progress,
                                        warm_up,
 )
-from infopsoc.outputs.pdf.weasy import lay_out, render, site_fetcher
+from infopsoc.outputs.pdf.weasy import PdfEngineMissing, lay_out, render, site_fetcher
 
-__all__ = ["Cache", "EarlyPdfs", "PDF_VARIANT", "PdfFile", "PrintDocument", "PrintJob", "RenderReport",
+__all__ = ["Cache", "EarlyPdfs", "PDF_VARIANT", "PdfEngineMissing", "PdfFile", "PrintDocument", "PrintJob", "RenderReport",
            "Rendered", "Section", "lay_out", "make_pdfs", "print_html", "publish", "render", "render_pdfs",
            "shutdown", "site_fetcher", "terminal_progress", "warm_up"]

@@ -62,7 +62,7 @@ def warm_up() -> None:
 
 def _forkserver_context():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "infopsoc.outputs.pdf"])
+    context.set_forkserver_preload(["infopsoc.outputs.pdf.preload"])  # WeasyPrint, when it loads
     return context
 
 

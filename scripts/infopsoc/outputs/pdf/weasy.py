@@ -27,10 +27,27 @@ from infopsoc.outputs.pdf.document import PDF_VARIANT, STYLESHEET, PrintDocument
 # WeasyPrint takes about a second to import: only a build that renders a PDF pays for it
 # (the worker processes preload it).
 
+class PdfEngineMissing(RuntimeError):
+    """WeasyPrint cannot load a library of the system (Pango, HarfBuzz…): no PDF can be made on
+    this machine. The message is French, for the person who runs the build."""
+
+
+def engine_missing_message(error: BaseException) -> str:
+    """What to do when WeasyPrint's import failed with ``error`` (cffi's English words kept as detail)."""
+    found = re.search(r"cannot load library '([^']+)'", str(error))
+    library = f"la bibliothèque « {found.group(1)} »" if found else "une bibliothèque du système"
+    return (f"les PDF ne peuvent pas être faits sur cette machine : WeasyPrint ne trouve pas {library}"
+            " — installez les paquets système que liste .ci/run (sous Debian ou Ubuntu : libpango-1.0-0"
+            " libpangoft2-1.0-0 libharfbuzz-subset0), ou construisez sans les PDF avec INFOPSOC_PDF=0"
+            f" (détail : {error})")
+
+
 @cache
 def weasyprint_module():
-    import weasyprint
-
+    try:
+        import weasyprint
+    except OSError as error:  # cffi could not open a shared library WeasyPrint needs
+        raise PdfEngineMissing(engine_missing_message(error)) from None
     return weasyprint
 
 

@@ -1,0 +1,11 @@
+"""What the PDF workers' fork server loads before it forks them: this package and WeasyPrint
+(about a second), when this machine can load WeasyPrint. When it cannot (a system library is
+missing), the fork server still starts, and each worker says so in French when it is asked for a
+PDF (``weasy.PdfEngineMissing``): a fork server that failed to start showed a traceback instead."""
+
+from infopsoc.outputs.pdf.weasy import PdfEngineMissing, weasyprint_module
+
+try:
+    weasyprint_module()
+except PdfEngineMissing:
+    pass

@@ -143,6 +143,25 @@ def test_french_queries_find_their_pages(reader):
     assert one.watch.foreign == [] and one.watch.console_errors == []
 
 
+def test_each_acronym_finds_its_own_glossary_page_first(reader):
+    """Every acronym of the glossary (kind: sigle), searched as it is written: its term's page first
+    (« PSOC » is also in « brochure PSOC », « Info-PSOC » and every bulletin)."""
+    import frontmatter
+
+    one = reader()
+    failures = []
+    for source in sorted((REPO / "glossary").glob("*.md")):
+        slug, _, lang = source.name.removesuffix(".md").partition(".")  # msss.md, msss.en.md
+        meta = frontmatter.load(source).metadata
+        if meta.get("kind") != "sigle":
+            continue
+        prefix = f"{lang}/" if lang else ""
+        found = one.search(str(meta["term"]), prefix)
+        if not found or found[0] != f"{prefix}glossaire/{slug}/":
+            failures.append(f"{meta['term']} ({lang or 'fr'}): {found[:3]}")
+    assert failures == []
+
+
 def test_english_queries_find_their_pages_and_say_french_only_bulletins(reader):
     one = reader()
     _check_table(one, ENGLISH, "en/")

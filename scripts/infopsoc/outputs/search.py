@@ -76,9 +76,11 @@ TITLE_WEIGHT = 7.0
 TERM_TITLE_WEIGHT = 10.0   # a term's name on its own page
 HEADING_WEIGHT = 3.0
 SYNONYM_WEIGHT = 0.5       # the glossary's words added to a page
-#: BM25's constants (Robertson's usual values), and the bonus of a family found in the title, in
-#: units of the family's rarity (a term's own page gets twice as much)
+#: BM25's constants (Robertson's usual values), and the bonus of a family found in the title, shared
+#: among the title's families (a term's own page gets twice as much), in units of BM25's term part
 K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
+#: the rarity a family's scores are counted with at least (scores are whole numbers)
+MIN_RARITY = 0.1
 #: a slice of the word list is cut by the next letter past this many forms, down to this depth
 SHARD_FORMS, SHARD_DEPTH = 400, 6
 #: a family found on this many pages or fewer is written in the slices of its forms, not in a file
@@ -324,13 +326,16 @@ def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
               for family, pages in Counter(f for counts in page_counts for f in counts).items()}
     postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for page, (record, by_family) in enumerate(zip(records, page_counts)):
-        in_title = {family_of[w] for w in record["title_words"] if w in family_of}
+        # the title's families, without the words a text is made of: a title that is the word
+        # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
+        in_title = {family_of[w] for w in record["title_words"] if w in family_of and folded(w) not in COMMON_WORDS}
+        bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
         norm = K1 * (1 - B + B * lengths[page] / (average or 1.0))
         for family, forms in by_family.items():
             weight = sum(forms.values())
-            score = rarity[family] * weight * (K1 + 1) / (weight + norm)
-            if family in in_title:
-                score += rarity[family] * TITLE_BONUS * (2 if record.get("own_term") else 1)
+            score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
+            # a family of almost every page still ranks its pages (its rarity is near 0)
+            score *= max(rarity[family], MIN_RARITY)
             for word, share in forms.items():
                 postings[family][word].append(page)
                 postings[family][word].append(max(1, round(100 * score * share / weight)))

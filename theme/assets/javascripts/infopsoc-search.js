@@ -49,8 +49,8 @@
     return word.normalize("NFC").replace(/[œŒæÆ]/g, function (c) { return LIGATURES[c]; }).toLowerCase();
   }
 
-  function fold(word) {
-    return lower(word).normalize("NFD").replace(/\p{M}/gu, "").replace(/\u2019/g, "'");
+  function fold(word) {  // Python's casefold() also writes « ß » as « ss »
+    return lower(word).normalize("NFD").replace(/\p{M}/gu, "").replace(/\u2019/g, "'").replace(/ß/g, "ss");
   }
 
   function say(text) {

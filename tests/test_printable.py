@@ -34,6 +34,13 @@ def test_an_unprintable_character_is_a_french_warning_with_file_line_and_code(tr
     problem = found[0]
     assert (problem.path, problem.line, problem.severity) == ("bulletins/info-psoc-01.md", 8, "warning")
     assert "« 𝄞 » (U+1D11E, musical symbol g clef)" in problem.message and "\ufffd" in problem.hint
+    assert "revient" not in problem.message
+    # the same character further on: one warning, at its first line, naming the others
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, body="Un 𝄞.\n\nDeux 𝄞 et 𝄞.\n\nTrois 𝄞.\n"))
+    _site, report = load_site(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml"))
+    found = [p for p in report.problems if "polices du PDF" in p.message]
+    assert len(found) == 1 and found[0].line == 8
+    assert found[0].message.endswith("; il revient aux lignes 10, 12")
 
 
 # --- what the PDF fonts print (theme/fonts/, scripts/subset-fonts.sh) ----------------------------

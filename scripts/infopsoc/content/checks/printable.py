@@ -97,17 +97,27 @@ def printable(text: str, covered: frozenset[int]) -> str:
 
 def unprintable(text: str, covered: frozenset[int]) -> list[tuple[int, str]]:
     """(line, character) of each character no print font holds, first occurrence only, in the
-    order they occur. Each distinct character is looked up once (a bulletin has a few dozen)."""
+    order they occur."""
+    return [(lines[0], ch) for ch, lines in unprintable_lines(text, covered)]
+
+
+def unprintable_lines(text: str, covered: frozenset[int]) -> list[tuple[str, list[int]]]:
+    """Each character no print font holds, with every line it is on, in the order they first occur.
+    Each distinct character is looked up once (a bulletin has a few dozen)."""
     if text.isascii():
         return []
     missing = {ch for ch in set(text) if not ch.isascii() and is_unprintable(ch, covered)}
     if not missing:
         return []
-    found: dict[str, int] = {}
+    found: dict[str, list[int]] = {}
     for number, line in enumerate(text.split("\n"), start=1):
-        for ch in missing.intersection(line):
-            found.setdefault(ch, number)
-    return sorted(((line, ch) for ch, line in found.items()), key=lambda item: (item[0], text.index(item[1])))
+        for ch in sorted(missing.intersection(line), key=line.index):
+            found.setdefault(ch, []).append(number)
+    return sorted(found.items(), key=lambda item: (item[1][0], text.index(item[0])))
+
+
+#: the other lines a character is on, named in its warning (then « … »)
+_MORE_LINES = 10
 
 
 def check_printable(site: Site) -> list[Problem]:
@@ -116,11 +126,16 @@ def check_printable(site: Site) -> list[Problem]:
         return []
     problems = []
     for b in site.bulletins:
-        for line, ch in unprintable(b.source.text, covered):
+        for ch, lines in unprintable_lines(b.source.text, covered):
             name = unicodedata.name(ch, "").lower()
+            others = [str(n) for n in lines[1:]]
+            also = ""
+            if others:
+                shown = ", ".join(others[:_MORE_LINES]) + (" …" if len(others) > _MORE_LINES else "")
+                also = f" ; il revient à la ligne {shown}" if len(others) == 1 else f" ; il revient aux lignes {shown}"
             problems.append(Problem(
-                b.source.rel, line,
-                f"le caractère « {ch} » (U+{ord(ch):04X}{', ' + name if name else ''}) n'a pas de glyphe dans les polices du PDF",
+                b.source.rel, lines[0],
+                f"le caractère « {ch} » (U+{ord(ch):04X}{', ' + name if name else ''}) n'a pas de glyphe dans les polices du PDF{also}",
                 f"la page web et les fils l'affichent ; dans le PDF, le signe « {REPLACEMENT} » le remplace."
                 " Remplacez-le par un caractère courant si le PDF doit le montrer",
                 "warning"))

@@ -278,14 +278,17 @@
       item.appendChild(kicker);
     }
     var sections = data.sections || [];
-    var whole = excerpt(sections.map(function (part) { return part[2]; }).join(" "));
+    // the page's text with its sections' headings (the first section's text begins with the title)
+    var whole = excerpt(sections.map(function (part) {
+      return part[0] ? part[1] + " — " + part[2] : part[2];
+    }).join(" "));
     if (whole) {
       item.appendChild(whole);
     }
     var parts = sections.filter(function (part) {
       return part[0] && part[1] !== data.title;
     }).map(function (part) {
-      return { part: part, text: excerpt(part[1] + " : " + part[2]) };
+      return { part: part, text: excerpt(part[1] + " — " + part[2]) };
     }).filter(function (one) { return one.text; }).sort(function (a, b) {
       return b.text.value - a.text.value;
     }).slice(0, SECTIONS);
@@ -295,7 +298,10 @@
       parts.forEach(function (one) {
         var entry = document.createElement("li");
         entry.appendChild(link(address(data.url, data) + "#" + encodeURIComponent(one.part[0]), one.part[1]));
-        entry.appendChild(excerpt(one.part[2]) || one.text);
+        var own = excerpt(one.part[2]);  // none when only the heading holds the words: the link shows them
+        if (own) {
+          entry.appendChild(own);
+        }
         group.appendChild(entry);
       });
       item.appendChild(group);

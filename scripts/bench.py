@@ -628,13 +628,34 @@ def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, li
     return rows
 
 
+def _start(prefix: str):
+    """A run's start time, its temporary folder, and its progress printer (seconds since the start)."""
+    began = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731
+    return began, root, step
+
+
+def _publish(args, results: dict, lead: str = "") -> None:
+    """Write the results to ``--out`` and print their table."""
+    args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"{lead}durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+
+
+def _leave(args, root: Path) -> None:
+    """Remove the run's temporary folder, unless ``--keep``."""
+    if args.keep:
+        print(f"dossier conservé : {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def search_only(args) -> None:
     """The search rows alone: generate; build ours (without PDFs) with an empty cache, again
     unchanged, again after editing one bulletin; the bare reference twice (best kept); measure
     two first searches in Chromium and Lighthouse on the search page."""
-    began = time.perf_counter()
-    root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-search-"))
-    step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731
+    began, root, step = _start("infopsoc-bench-search-")
     try:
         tree = generate(root, args.bulletins, args.terms, args.events)
         env = dict(ENV, INFOPSOC_PDF="0")
@@ -667,14 +688,9 @@ def search_only(args) -> None:
         results = {"bulletins": args.bulletins, "rows": rows, "raw": figures,
                    "builds": {k: (v if isinstance(v, float) else v["seconds"]) for k, v in builds.items()},
                    "total_s": time.perf_counter() - began}
-        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(table(results))
-        print(f"durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+        _publish(args, results)
     finally:
-        if args.keep:
-            print(f"dossier conservé : {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        _leave(args, root)
 
 
 def main() -> None:
@@ -698,9 +714,7 @@ def main() -> None:
     if args.only == "search":
         search_only(args)
         return
-    began = time.perf_counter()
-    root = Path(tempfile.mkdtemp(prefix="infopsoc-bench-"))
-    step = lambda text: print(f"[{time.perf_counter() - began:6.1f} s] {text}", flush=True)  # noqa: E731
+    began, root, step = _start("infopsoc-bench-")
     try:
         step(f"génération dans {root}")
         tree = generate(root, args.bulletins, args.terms, args.events)
@@ -811,15 +825,10 @@ def main() -> None:
                     "pdf": pdfs, "serve": serve, "lighthouse": lh, "site": weight, "bare_site": bare_weight},
             "total_s": time.perf_counter() - began,
         }
-        args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print()
-        print(table(results))
-        print(f"\n{os.cpu_count()} cœurs ; durée totale {results['total_s']:.0f} s ; résultats : {args.out}")
+        _publish(args, results, lead=f"\n{os.cpu_count()} cœurs ; ")
     finally:
-        if args.keep:
-            print(f"dossier conservé : {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        _leave(args, root)
 
 
 def table(results: dict) -> str:

@@ -496,7 +496,6 @@ def site_weight(site: Path) -> dict:
 
 SEARCH_QUERY = "financement"   # a word of every synthetic bulletin's vocabulary
 MINOR_QUERY = "du"             # a word every page is made of (« Section 1 du numéro 1 »), searched alone
-SEARCH_PAGE = "bulletins/info-psoc-150/"
 _INDEX_LINE = re.compile(r"Recherche : (\d+) pages indexées \((\d+) ko, ([\d.]+) s\)")
 
 
@@ -506,7 +505,7 @@ def _gzip_size(data: bytes) -> int:
     return len(gzip.compress(data, 6))
 
 
-def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -> dict:
+def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...], page_url: str) -> dict:
     """In Chromium: what a bulletin fetches of the search before any search, then what a first
     search fetches and how long it takes to show results (each query in a fresh page: nothing
     cached); ours (outputs/search.py's index, and the search page's script, counted with the
@@ -537,7 +536,7 @@ def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -
                     context = browser.new_context(viewport={"width": 390, "height": 900})
                     page = context.new_page()
                     seen = watch(page, (f"/{SEARCH_BUNDLE}/",))
-                    page.goto(f"{ours.origin}/{SEARCH_PAGE}")
+                    page.goto(f"{ours.origin}/{page_url}")
                     page.wait_for_load_state("networkidle")
                     before = sizes(seen)
                     script = watch(page, ("infopsoc-search.js",))
@@ -557,7 +556,7 @@ def search_figures(ours_site: Path, bare_site: Path, queries: tuple[str, ...]) -
             with LocalServer(bare_site) as bare:
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 seen = watch(page, ("/search/", "search_index.json"))
-                page.goto(f"{bare.origin}/{SEARCH_PAGE}")
+                page.goto(f"{bare.origin}/{page_url}")
                 page.wait_for_load_state("networkidle")
                 before = sizes(seen)  # Material fetches its whole index with every page
                 start = time.perf_counter()
@@ -676,7 +675,8 @@ def search_only(args) -> None:
         builds["bare"] = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(2))
         step("recherches dans Chromium")
         queries = (SEARCH_QUERY, MINOR_QUERY, tree["synthetic_terms"][0])
-        figures = search_figures(root / "site", root / "site-bare", queries)
+        # a bulletin of the middle of the archive (info-psoc-150 at 300), which every size has
+        figures = search_figures(root / "site", root / "site-bare", queries, f"bulletins/{slug_of(args.bulletins // 2)}/")
         step("Lighthouse")
         try:
             scores = lighthouse(root / "site", {"search": "recherche/", "search-results": f"recherche/?q={SEARCH_QUERY}"})

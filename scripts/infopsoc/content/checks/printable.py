@@ -86,27 +86,23 @@ def is_unprintable(ch: str, covered: frozenset[int]) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Cf")
 
 
-def printable(text: str, covered: frozenset[int]) -> str:
-    """``text`` with :data:`REPLACEMENT` for each character the fonts cannot print (each distinct
-    character looked up once: a loop over every character was 5 % of a warm PDF's time)."""
+def _missing(text: str, covered: frozenset[int]) -> set[str]:
+    """The characters of ``text`` the fonts cannot print, each distinct character looked up once
+    (a loop over every character was 5 % of a warm PDF's time; a bulletin has a few dozen)."""
     if text.isascii():
-        return text
-    missing = {ch for ch in set(text) if not ch.isascii() and is_unprintable(ch, covered)}
+        return set()
+    return {ch for ch in set(text) if not ch.isascii() and is_unprintable(ch, covered)}
+
+
+def printable(text: str, covered: frozenset[int]) -> str:
+    """``text`` with :data:`REPLACEMENT` for each character the fonts cannot print."""
+    missing = _missing(text, covered)
     return text.translate({ord(ch): REPLACEMENT for ch in missing}) if missing else text
 
 
-def unprintable(text: str, covered: frozenset[int]) -> list[tuple[int, str]]:
-    """(line, character) of each character no print font holds, first occurrence only, in the
-    order they occur."""
-    return [(lines[0], ch) for ch, lines in unprintable_lines(text, covered)]
-
-
-def unprintable_lines(text: str, covered: frozenset[int]) -> list[tuple[str, list[int]]]:
-    """Each character no print font holds, with every line it is on, in the order they first occur.
-    Each distinct character is looked up once (a bulletin has a few dozen)."""
-    if text.isascii():
-        return []
-    missing = {ch for ch in set(text) if not ch.isascii() and is_unprintable(ch, covered)}
+def unprintable(text: str, covered: frozenset[int]) -> list[tuple[str, list[int]]]:
+    """Each character no print font holds, with every line it is on, in the order they first occur."""
+    missing = _missing(text, covered)
     if not missing:
         return []
     found: dict[str, list[int]] = {}
@@ -126,7 +122,7 @@ def check_printable(site: Site) -> list[Problem]:
         return []
     problems = []
     for b in site.bulletins:
-        for ch, lines in unprintable_lines(b.source.text, covered):
+        for ch, lines in unprintable(b.source.text, covered):
             name = unicodedata.name(ch, "").lower()
             others = [str(n) for n in lines[1:]]
             also = ""

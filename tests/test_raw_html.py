@@ -52,19 +52,22 @@ def test_hostile_html_in_a_bulletin_is_reported_with_its_line_and_refused_by_the
     assert tree_snapshot(tree.root) == sources
 
 
-def test_hostile_html_in_a_hand_written_page_is_reported(tmp_path):
+def _check_page(tmp_path, text: str):
+    """``infopsoc check`` on a project with ``text`` as the hand-written page content/autre.md."""
     tree = populate(Tree(tmp_path / "project"))
-    tree.write("content/autre.md", "# Autre\n\nTexte.\n\n<p><a href=\"javascript:alert(1)\" onclick=\"x\">x</a></p>\n")
-    check = run_infopsoc(tree.root, "check")
+    tree.write("content/autre.md", text)
+    return run_infopsoc(tree.root, "check")
+
+
+def test_hostile_html_in_a_hand_written_page_is_reported(tmp_path):
+    check = _check_page(tmp_path, "# Autre\n\nTexte.\n\n<p><a href=\"javascript:alert(1)\" onclick=\"x\">x</a></p>\n")
     assert check.returncode == 1
     assert "content/autre.md:5: l'attribut « onclick » (du code exécuté) n'est pas permis" in check.stdout
     assert "content/autre.md:5: l'adresse « javascript:alert(1) » (javascript:) n'est pas permise" in check.stdout
 
 
 def test_a_reference_style_image_from_another_host_is_reported(tmp_path):
-    tree = populate(Tree(tmp_path / "project"))
-    tree.write("content/autre.md", "# Autre\n\n![photo][p]\n\n[p]: https://x.example/p.png\n")
-    check = run_infopsoc(tree.root, "check")
+    check = _check_page(tmp_path, "# Autre\n\n![photo][p]\n\n[p]: https://x.example/p.png\n")
     assert check.returncode == 1
     assert "content/autre.md:3: l'image « https://x.example/p.png » est chargée depuis un autre site" in check.stdout
 

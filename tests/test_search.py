@@ -310,7 +310,7 @@ def test_a_word_costs_each_page_the_same_however_often_it_is_there():
 
     def archive(times: int) -> dict[str, bytes]:
         return build_index([{"url": f"/bulletins/{n}/", "title": f"Numéro {n}", "kicker": "", "own_term": False,
-                             "sections": [["", f"Numéro {n}", "texte"]], "title_words": ["numéro", str(n)],
+                             "sections": [["", f"Numéro {n}", "texte"]],
                              "weights": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0}}
                             for n in range(1000)], "fr")
 

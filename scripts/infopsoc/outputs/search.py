@@ -182,15 +182,18 @@ def folded(word: str) -> str:
 
 # --- what a page gives the index ---------------------------------------------------------
 
-def extract(html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> dict | None:
-    """What the index keeps of a built page: its title and kicker, its text by section (for the
-    excerpts), and its words with their weights; None for a page without an article.
-    ``terms``: the glossary of the page's language, when the caller has it."""
+def article_of(html: str) -> str | None:
+    """A built page's article, as HTML (None for a page without one)."""
     start = html.find(_ARTICLE)
     end = html.rfind("</article>")
-    if start < 0 or end < start:
-        return None
-    article = lxml.html.fragment_fromstring(html[start:end + len("</article>")])
+    return html[start:end + len("</article>")] if 0 <= start < end else None
+
+
+def extract(article_html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> dict:
+    """What the index keeps of a built page's article (``article_of``): its title and kicker, its
+    text by section (for the excerpts), and its words with their weights.
+    ``terms``: the glossary of the page's language, when the caller has it."""
+    article = lxml.html.fragment_fromstring(article_html)
     for element in article.xpath(_EXCLUDED):
         if element.getparent() is not None:
             _drop_section(element)
@@ -224,7 +227,6 @@ def extract(html: str, document: Document, site: Site, lang: str, terms: list | 
         "sections": [[anchor, name, _clean("".join(parts))] for anchor, name, parts in sections
                      if anchor == "" or name or "".join(parts).strip()],
         "weights": dict(sorted(weights.items())),
-        "title_words": sorted(set(words(title))),
         "own_term": own_term,
     }
     if document.lang != lang:
@@ -235,8 +237,7 @@ def extract(html: str, document: Document, site: Site, lang: str, terms: list | 
 def _walk(element, sections: list[list], weights: Counter) -> None:
     """Add an element's text to the current section (a heading with an id starts a section)."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    level = int(tag[1]) if re.fullmatch(r"h[2-6]", tag) else None
-    if level is not None and element.get("id"):
+    if re.fullmatch(r"h[2-6]", tag) and element.get("id"):
         name = _clean(element.text_content())
         sections.append([element.get("id"), name, []])
         for word in words(name):
@@ -328,7 +329,7 @@ def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
     for page, (record, by_family) in enumerate(zip(records, page_counts)):
         # the title's families, without the words a text is made of: a title that is the word
         # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
-        in_title = {family_of[w] for w in record["title_words"] if w in family_of and folded(w) not in COMMON_WORDS}
+        in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
         bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
         norm = K1 * (1 - B + B * lengths[page] / (average or 1.0))
         for family, forms in by_family.items():
@@ -525,12 +526,11 @@ def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list[dict], str]:
                for code, terms in glossaries.items()}
     records, keys = [], []
     for document in documents(site_dir, site, lang):
-        html = document.path.read_text(encoding="utf-8")
-        start, end = html.find(_ARTICLE), html.rfind("</article>")
-        key = fingerprint(context[document.lang], document.url, html[start:end] if 0 <= start < end else "")
+        article = article_of(document.path.read_text(encoding="utf-8"))
+        key = fingerprint(context[document.lang], document.url, article or "")
         record = _ENTRIES.find(key)
         if record is None:
-            record = extract(html, document, site, lang, glossaries[document.lang]) or {}
+            record = extract(article, document, site, lang, glossaries[document.lang]) if article else {}
             _ENTRIES.put(key, record)
         if record:
             records.append(record)

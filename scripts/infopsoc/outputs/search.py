@@ -445,19 +445,18 @@ class IndexJob:
         self.bundle = site_dir / SEARCH_BUNDLE
         if (self.bundle / "meta.json").is_file():
             shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
-        if cache_dir is not None and (cache_dir / lang / "pages").is_dir():
-            shutil.rmtree(cache_dir / lang / "pages")  # the page copies an earlier version of this module kept
+        if cache_dir is not None:
+            _drop_old_layout(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
-        saved = None if cache_dir is None else cache_dir / lang / "bundle"
-        manifest = None if cache_dir is None else cache_dir / lang / "manifest.json"
-        self.reused = saved is not None and _read_key(manifest) == key and (saved / "meta.json").is_file()
+        # the kept index of these entries: a folder named by their fingerprint, put in place whole
+        saved = None if cache_dir is None else cache_dir / lang / f"bundle-{key}"
+        self.reused = saved is not None and (saved / "meta.json").is_file()
         self.failed: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(lang, key, saved, manifest), daemon=True,
-                                       name=f"search-index-{lang}")
+        self.thread = threading.Thread(target=self._run, args=(lang, saved), daemon=True, name=f"search-index-{lang}")
         self.thread.start()
         self.spent = time.perf_counter() - self.started
 
-    def _run(self, lang: str, key: str, saved: Path | None, manifest: Path | None) -> None:
+    def _run(self, lang: str, saved: Path | None) -> None:
         try:
             if self.reused:
                 shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
@@ -465,11 +464,7 @@ class IndexJob:
             files = build_index(self.records, lang)
             _write(self.bundle, files)
             if saved is not None:
-                # the kept copy is valid again only once it is whole
-                manifest.unlink(missing_ok=True)
-                shutil.rmtree(saved, ignore_errors=True)
                 _keep(self.bundle, saved, files)
-                manifest.write_text(json.dumps({"bundle": key}), encoding="utf-8")
         except BaseException as error:  # raised again by finish, in the build's thread
             self.failed = error
 
@@ -497,24 +492,39 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
 
 
 def _keep(bundle: Path, saved: Path, files: dict[str, bytes]) -> None:
-    """The cache's copy of the index just written: links to the same files (the site's files are
-    never changed in place: each build writes new ones), or a copy across file systems."""
+    """Keep the index just written as ``saved`` for the next builds: links to the same files (the
+    site's files are never changed in place: each build writes new ones), or a copy across file
+    systems. It is made beside ``saved`` and renamed into place, so that a build reusing it, even
+    at the same time, only ever sees it whole; then the kept indexes of other entries are removed."""
+    scratch = saved.with_name(f".{saved.name}-{os.getpid()}-{threading.get_ident()}")
     try:
-        shutil.copytree(bundle, saved, copy_function=os.link)
+        shutil.copytree(bundle, scratch, copy_function=os.link)
     except OSError:
-        shutil.rmtree(saved, ignore_errors=True)
-        _write(saved, files)
-
-
-def _read_key(path: Path | None) -> str | None:
-    """Which set of entries the kept index was made from (None when nothing usable is there)."""
-    if path is None or not path.is_file():
-        return None
+        shutil.rmtree(scratch, ignore_errors=True)
+        _write(scratch, files)
     try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return found.get("bundle") if isinstance(found, dict) else None
+        scratch.rename(saved)
+    except OSError:  # another build has just kept the same index: theirs stays
+        shutil.rmtree(scratch, ignore_errors=True)
+    for other in saved.parent.glob("bundle-*"):
+        if other != saved:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _drop_old_layout(folder: Path) -> None:
+    """Remove what earlier versions of this module kept in ``folder`` (page copies, one index and its
+    manifest), and the half-made copies of builds stopped over an hour ago."""
+    for name in ("pages", "bundle"):
+        if (folder / name).is_dir():
+            shutil.rmtree(folder / name, ignore_errors=True)
+    (folder / "manifest.json").unlink(missing_ok=True)
+    for scratch in folder.glob(".bundle-*"):
+        try:
+            stale = time.time() - scratch.stat().st_mtime > 3600
+        except OSError:  # removed meanwhile by the build that made it
+            continue
+        if stale:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list[dict], str]:

@@ -78,7 +78,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 # Re-lock after changing dependencies in pyproject.toml (needs `uv`).
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --no-strip-extras --python-version 3.11 -o requirements.lock
 
 clean:
 	rm -rf site .site-build-* .site-old

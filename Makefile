@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
+NODE_DEV_STAMP := node_modules/.installed-dev
 BENCH_STAMP := tools/bench/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
@@ -11,7 +13,7 @@ export NO_MKDOCS_2_WARNING := 1
 CONFIG ?= mkdocs.yml
 INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 
-.PHONY: build test serve edit check clean lock new-bulletin new-term new-event bench
+.PHONY: build test serve edit check clean lock system new-bulletin new-term new-event bench
 
 build: $(STAMP) $(NODE_STAMP)
 	$(INFOPSOC) build
@@ -21,7 +23,7 @@ build: $(STAMP) $(NODE_STAMP)
 # (__pycache__, pytest's rewritten tests) under .venv/ rather than beside the sources.
 # lint-imports --no-cache: it would keep .import_linter_cache/ in the checkout.
 test: export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
-test: $(STAMP) $(NODE_STAMP)
+test: $(DEV_STAMP) $(NODE_DEV_STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
@@ -62,26 +64,52 @@ new-event: $(STAMP)
 	@test -n "$$DATE" || { echo 'Indiquez la date : make new-event DATE=AAAA-MM-JJ TITLE="Le titre"' >&2; exit 2; }
 	@$(INFOPSOC) new event --date "$$DATE" --title "$$TITLE"
 
-# The virtual environment, from the committed lock file (hashes checked).
+# The virtual environment, from the committed locks (hashes checked), with the pip that comes with
+# the Python (the locks pin every package with its extras, so that pip installs them as they are).
+# requirements.lock: what the build needs; requirements-dev.lock adds what the tests need.
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-# The checkers the quality tests run (vnu.jar, axe-core) and the content editor (decap-cms, decap-server,
-# js-yaml: `make build` copies the editor into site/admin/), from the committed npm lock file.
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
+# The content editor (decap-cms, decap-server, js-yaml: `make build` copies the editor into
+# site/admin/), from the committed npm lock file; `make test` adds the checkers the quality tests run
+# (vnu.jar, axe-core: the lock's devDependencies).
 # --ignore-scripts: vnu-jar's install script would fetch a Java of its own; the machine's is used.
+NPM_CI := npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	if [ $(NODE_DEV_STAMP) -nt package-lock.json ] && [ $(NODE_DEV_STAMP) -nt package.json ]; then :; \
+	else $(NPM_CI) --omit=dev; fi
 	touch $(NODE_STAMP)
 
-# Re-lock after changing dependencies in pyproject.toml (needs `uv`).
+$(NODE_DEV_STAMP): package.json package-lock.json
+	$(NPM_CI)
+	touch $(NODE_STAMP) $(NODE_DEV_STAMP)
+
+# The system packages (tools/system/packages.txt: WeasyPrint's libraries, Chromium, Java…), for
+# `make build` and `make test`, on Debian or Ubuntu (asks for sudo).
+system:
+	tools/system/install.sh
+
+# Re-lock after changing dependencies in pyproject.toml: `make lock` keeps every pin it can,
+# `make lock UPGRADE=1` takes the newest releases. uv (pinned with its hashes, tools/lock/uv.txt)
+# runs from a small environment of its own. The dev lock is made first; the build's lock takes
+# the same versions from it.
+LOCK_VENV := .venv-lock
+LOCK_FLAGS := --generate-hashes --no-strip-extras --python-version 3.11
 lock:
-	uv pip compile pyproject.toml --extra dev --generate-hashes --no-strip-extras --python-version 3.11 -o requirements.lock
+	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r tools/lock/uv.txt; }
+	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup $(LOCK_FLAGS) -c requirements-dev.lock -o requirements.lock
 
 clean:
-	rm -rf site .site-build-* .site-old
+	rm -rf site .site-build-* .site-old $(LOCK_VENV)
 
 # Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
 bench: $(STAMP) $(BENCH_STAMP)

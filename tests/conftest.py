@@ -28,6 +28,15 @@ TODAY = dt.date(2026, 11, 23)
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def pytest_sessionstart(session):
+    """Before any test: the system packages the tests need (tools/system/packages.txt), each one
+    missing named in French with the command that installs it."""
+    result = subprocess.run(["bash", str(REPO / "tools/system/install.sh"), "--check", "test"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.exit(result.stderr.strip() or result.stdout.strip(), returncode=3)
+
+
 def french_punctuation(text: str) -> str:
     """``text`` with the spaces before « : ; ! ? » and inside « guillemets » that French typography makes unbreakable: what a
     title or summary typed with ordinary spaces looks like once printed (a model for expectations,

@@ -164,3 +164,106 @@ def test_a_pin_without_its_extra_is_what_breaks_pip_23(tmp_path):
         pytest.skip(f"the case is pip 23.2.1's (Python 3.11.x); this Python ships pip {version}")
     result = _install(pip, stripped, "--dry-run")
     assert result.returncode != 0 and "fonttools[woff]" in result.stderr, result.stderr[-2000:]
+
+
+# --- the system packages: one list (tools/system/packages.txt), checked before any test -------------
+
+def _system_copy(tmp_path: Path, packages: str) -> Path:
+    folder = tmp_path / "system"
+    folder.mkdir()
+    (folder / "install.sh").write_bytes((REPO / "tools/system/install.sh").read_bytes())
+    (folder / "packages.txt").write_text(packages, encoding="utf-8")
+    return folder / "install.sh"
+
+
+def test_a_missing_system_package_is_named_with_the_command_to_run(tmp_path):
+    script = _system_copy(tmp_path, "# package probe needed\n"
+                                    "bash  cmd:bash  build\n"
+                                    "paquet-absent  file:/nulle/part/emoji-test.txt  test  # a comment\n"
+                                    "autre-absent  lib:infopsoc-nothing-such  build\n")
+    result = subprocess.run(["bash", str(script), "--check", "test"], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Il manque des paquets système : paquet-absent autre-absent."
+                                     " Installez-les avec : sudo tools/system/install.sh test")
+    build_only = subprocess.run(["bash", str(script), "--check", "build"], capture_output=True, text=True)
+    assert build_only.returncode == 1 and "paquet-absent" not in build_only.stderr and "autre-absent" in build_only.stderr
+
+
+def test_the_tests_start_only_when_the_system_packages_are_there(tmp_path):
+    """pytest stops before any test, with the French sentence, when a package of the list is missing."""
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "tools").mkdir()
+    (project / "tests/conftest.py").write_bytes((REPO / "tests/conftest.py").read_bytes())
+    (project / "tests/test_nothing.py").write_text("def test_nothing():\n    raise AssertionError('ran')\n")
+    script = _system_copy(project / "tools", "chromium  file:/nulle/part/chromium  test\n")
+    assert script == project / "tools/system/install.sh"
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")],
+                            capture_output=True, text=True, cwd=project)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "Il manque des paquets système : chromium" in result.stdout + result.stderr
+    assert "ran" not in result.stdout
+
+
+def test_ci_and_the_workflows_install_the_one_list():
+    assert "tools/system/install.sh" in (REPO / ".ci/run").read_text(encoding="utf-8")
+    for workflow in sorted((REPO / ".github/workflows").glob("*.yml")):
+        text = workflow.read_text(encoding="utf-8")
+        if "make test" in text or "make build" in text:
+            assert "tools/system/install.sh" in text and "apt-get install" not in text, workflow.name
+
+
+# --- drift caught before staff meet it: the weekly workflow, the lock refresh, Dependabot ---------
+
+WORKFLOWS = REPO / ".github/workflows"
+
+
+def _yaml(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_the_weekly_workflow_runs_the_readme_on_fresh_runners_and_audits():
+    workflow = _yaml(WORKFLOWS / "dependances.yml")
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"][0]["cron"].endswith("1") and "workflow_dispatch" in triggers  # weekly, and by hand
+    readme = workflow["jobs"]["readme"]
+    assert readme["strategy"]["matrix"]["python"][0] == "3.11"
+    runs = [step.get("run", "") for step in readme["steps"]]
+    uses = " ".join(step.get("uses", "") for step in readme["steps"])
+    assert runs[-2:] == ["make build", "make test"]  # the README's two commands, as written
+    assert "actions/cache" not in uses  # a fresh machine: nothing restored
+    audit = [step.get("run", "") for step in workflow["jobs"]["audit"]["steps"]]
+    assert "tools/audit.sh python" in audit and "tools/audit.sh npm" in audit
+    assert workflow["jobs"]["report"]["if"].startswith("failure()")  # a failure opens an issue
+
+
+def test_the_python_locks_are_refreshed_by_make_lock_in_a_tested_pull_request():
+    job = _yaml(WORKFLOWS / "verrous.yml")["jobs"]["relock"]
+    script = "\n".join(step.get("run", "") for step in job["steps"])
+    assert "make lock UPGRADE=1" in script
+    assert script.index("make test") < script.index("gh pr create")
+
+
+def test_dependabot_updates_npm_and_the_actions_weekly_in_groups():
+    config = _yaml(REPO / ".github/dependabot.yml")
+    assert config["version"] == 2
+    updates = {(u["package-ecosystem"], u["directory"]): u for u in config["updates"]}
+    npm_locks = {"/" + lock.parent.relative_to(REPO).as_posix() for lock in REPO.glob("tools/*/package-lock.json")}
+    assert {directory for (ecosystem, directory) in updates if ecosystem == "npm"} == {"/", *npm_locks}
+    assert ("github-actions", "/") in updates
+    for update in updates.values():
+        assert update["schedule"]["interval"] == "weekly" and update["groups"]
+
+
+def test_the_audit_says_when_the_advisories_cannot_be_reached_and_passes():
+    """Advisory databases are reachable from GitHub, not from every machine: no answer, a sentence, exit 0."""
+    env = {**os.environ, "https_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+    env.pop("GITHUB_ACTIONS", None)
+    for what in ("python", "npm"):
+        result = subprocess.run(["bash", str(REPO / "tools/audit.sh"), what], capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "injoignable" in result.stdout and "rien n'a été vérifié" in result.stdout
+    wrong = subprocess.run(["bash", str(REPO / "tools/audit.sh"), "rien"], capture_output=True, text=True)
+    assert wrong.returncode == 2 and "usage" in wrong.stderr

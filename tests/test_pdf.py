@@ -449,6 +449,9 @@ def test_weasyprints_messages_reach_staff_in_french(tree):
     assert weasy.in_french("This row has more columns than the table, ignored 2 cells").startswith(
         "une ligne d'un tableau a plus de colonnes que son en-tête (2 cellule(s)")
     assert weasy.in_french("Something new").startswith("problème de mise en page du PDF (")
+    assert "sudo tools/system/install.sh build" in weasy.in_french(  # a machine without libharfbuzz-subset0
+        'Using fontTools instead of HarfBuzz-Subset for font "IP Sans". This will be unsupported in future versions'
+        " of WeasyPrint. Please install HarfBuzz-Subset >= 4.1.0 with your package manager.")
 
 
 def test_a_machine_without_weasyprints_libraries_is_told_what_to_install(tree, tmp_path):

@@ -37,8 +37,8 @@ def engine_missing_message(error: BaseException) -> str:
     found = re.search(r"cannot load library '([^']+)'", str(error))
     library = f"la bibliothèque « {found.group(1)} »" if found else "une bibliothèque du système"
     return (f"les PDF ne peuvent pas être faits sur cette machine : WeasyPrint ne trouve pas {library}"
-            " — installez les paquets système que liste .ci/run (sous Debian ou Ubuntu : libpango-1.0-0"
-            " libpangoft2-1.0-0 libharfbuzz-subset0), ou construisez sans les PDF avec INFOPSOC_PDF=0"
+            " — installez les paquets système du projet (sous Debian ou Ubuntu : sudo tools/system/install.sh build ;"
+            " la liste est dans tools/system/packages.txt), ou construisez sans les PDF avec INFOPSOC_PDF=0"
             f" (détail : {error})")
 
 
@@ -248,6 +248,9 @@ _IN_FRENCH = [
      " ajoutez la colonne à l'en-tête ou retirez la cellule en trop"),
     (re.compile(r"^Anchor defined twice: '?(.*?)'?$"),
      "l'ancre « {0} » est définie deux fois : donnez un autre identifiant (ou titre) à l'une des deux"),
+    (re.compile(r"^Using fontTools instead of HarfBuzz-Subset for font \"?(.*?)\"?\..*$", re.S),
+     "la bibliothèque système HarfBuzz-Subset manque sur cette machine (paquet libharfbuzz-subset0) : installez-la"
+     " avec « sudo tools/system/install.sh build », ou construisez sans les PDF avec INFOPSOC_PDF=0"),
     (re.compile(r"^Failed to load image at '?(.*?)'?: (.*)$", re.S),
      "l'image « {0} » n'a pas pu être lue : vérifiez son adresse et son format (PNG, JPEG, SVG)"),
 ]

@@ -17,7 +17,7 @@ present() {  # present KIND:WHAT
   case "$kind" in
     cmd) command -v "$what" >/dev/null 2>&1 ;;
     file) [ -e "$what" ] ;;
-    lib) /sbin/ldconfig -p 2>/dev/null | grep -q "lib${what}\.so" ;;
+    lib) /sbin/ldconfig -p 2>/dev/null | grep "lib${what}\.so" >/dev/null ;;  # not grep -q: ldconfig would die of SIGPIPE (pipefail)
     *) return 1 ;;
   esac
 }

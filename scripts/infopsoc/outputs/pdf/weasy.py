@@ -37,8 +37,9 @@ def engine_missing_message(error: BaseException) -> str:
     found = re.search(r"cannot load library '([^']+)'", str(error))
     library = f"la bibliothèque « {found.group(1)} »" if found else "une bibliothèque du système"
     return (f"les PDF ne peuvent pas être faits sur cette machine : WeasyPrint ne trouve pas {library}"
-            " — installez les paquets système du projet (sous Debian ou Ubuntu : sudo tools/system/install.sh build ;"
-            " la liste est dans tools/system/packages.txt), ou construisez sans les PDF avec INFOPSOC_PDF=0"
+            " — installez les paquets système du projet (sous Debian ou Ubuntu : sudo tools/system/install.sh build,"
+            " qui installe ceux qui manquent de libpango-1.0-0, libpangoft2-1.0-0 et libharfbuzz-subset0),"
+            " ou construisez sans les PDF avec INFOPSOC_PDF=0"
             f" (détail : {error})")
 
 

@@ -190,6 +190,16 @@
     return description.required.every(function (k) { return !empty(meta[k]); });
   }
 
+  // A language file that does not exist (a bulletin with no English version yet) reads as an
+  // empty translation. Decap 3.16 leaves that language out of the item it reloads from its
+  // branch after a save, then fails on the next save (« Cannot read properties of undefined
+  // (reading 'get') » in serializeI18n): the second « Enregistrer » did nothing.
+  function untranslated(prop, args, dirs) {
+    var path = prop === "getEntry" ? args[0] : prop === "unpublishedEntryDataFile" ? args[2] : null;
+    var f = typeof path === "string" && fileOf(path, dirs);
+    return f && f.lang && f.lang !== FR ? path : null;
+  }
+
   function wrap(implementation, config) {
     var dirs = folders(config);
     var inbound = function (v) { return deep(v, function (s) { return toRepo(s, dirs); }); };
@@ -206,7 +216,14 @@
             })});
           }
           var result = value.apply(target, args.map(inbound));
-          return result && typeof result.then === "function" ? result.then(outbound) : outbound(result);
+          if (result && typeof result.then === "function") {
+            var missing = untranslated(prop, args, dirs);
+            return result.then(outbound, function (error) {
+              if (missing === null) throw error;
+              return prop === "getEntry" ? {file: {path: missing, id: null}, data: ""} : "";
+            });
+          }
+          return outbound(result);
         };
       },
     });

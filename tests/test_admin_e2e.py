@@ -123,7 +123,7 @@ def _save(page, project, branch: str) -> str:
 def _changed_lines(project, old: str, new: str, rel: str) -> list[str]:
     """The lines a commit removed (« -… ») and added (« +… ») in one file, without context."""
     diff = git(project.root, "diff", "-U0", old, new, "--", rel)
-    return [line for line in diff.split("\n") if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [line for line in diff.split("\n") if line[:1] and line[0] in "+-" and not line.startswith(("+++", "---"))]
 
 
 def _type_body(page, lines: list[str]) -> None:
@@ -197,6 +197,7 @@ def test_a_new_bulletin_from_its_first_save_to_the_site(editor, shots):
     _field(page, "Titre").fill(TITLE + " (bis)")
     second = _save(page, project, branch)
     assert len(_changed_lines(project, first, second, rel)) == 2  # one line out, one line in
+    expect(page.get_by_text("Vérifier l'aperçu")).to_be_hidden()  # no deployed preview to wait for
     page.screenshot(path=str(shots / "editeur-apres-le-deuxieme-enregistrement.png"))
     shutil.copy(shots / "editeur-apres-le-deuxieme-enregistrement.png", SHOTS / "infopsoc-editeur-deuxieme-enregistrement.png")
     # « Publier » while « Brouillon » is still ticked: refused, in French, nothing reaches main

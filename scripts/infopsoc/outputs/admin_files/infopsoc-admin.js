@@ -496,5 +496,15 @@
     },
   });
 
+  // « Vérifier l'aperçu » asks the host for a deployed preview of a text in progress: neither
+  // GitHub Pages nor make edit makes one (it spun, then did nothing). The button is hidden; the
+  // form's « Aperçu » pane shows the text as the site will.
+  var deployLabel = (CMS.getLocale("fr").editor.editorToolbar || {}).deployPreviewPendingButtonLabel;
+  new MutationObserver(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("button"), function (button) {
+      if (button.textContent.trim() === deployLabel && button.style.display !== "none") button.style.display = "none";
+    });
+  }).observe(document.body, {childList: true, subtree: true});
+
   CMS.init();
 })();

@@ -300,8 +300,12 @@ class EditorBackend:
         self.server: ThreadingHTTPServer | None = None
 
     def __enter__(self) -> "EditorBackend":
-        if subprocess.run(["git", "-C", str(self.root), "rev-parse", "--is-inside-work-tree"],
-                          capture_output=True).returncode != 0:
+        try:
+            inside = subprocess.run(["git", "-C", str(self.root), "rev-parse", "--is-inside-work-tree"],
+                                    capture_output=True).returncode == 0
+        except OSError:
+            raise BackendError("git est introuvable sur cet ordinateur : installez-le, puis relancez make edit") from None
+        if not inside:
             raise BackendError(f"{self.root} n'est pas un dépôt git : l'éditeur enregistre chaque texte par un commit "
                                "— lancez make edit dans le dossier cloné du dépôt")
         modules = node_modules(self.root)
@@ -309,7 +313,11 @@ class EditorBackend:
         sock = self.folder / "decap.sock"
         env = dict(os.environ, GIT_REPO_DIRECTORY=str(self.root.resolve()), INFOPSOC_NODE_MODULES=str(modules),
                    LOG_LEVEL=os.environ.get("LOG_LEVEL", "warn"))
-        self.node = subprocess.Popen(["node", str(Path(__file__).with_name("decap_backend.js")), str(sock)], env=env)
+        try:
+            self.node = subprocess.Popen(["node", str(Path(__file__).with_name("decap_backend.js")), str(sock)], env=env)
+        except OSError:
+            self.__exit__(None, None, None)
+            raise BackendError("Node.js (la commande node) est introuvable : installez-le, puis relancez make edit") from None
         for _ in range(200):
             if sock.exists() or self.node.poll() is not None:
                 break

@@ -291,7 +291,9 @@ class EditorProject:
     def start_make_edit(self) -> None:
         """``make edit`` as staff run it, in the copy (the checkout's .venv and node_modules)."""
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", **GIT_ENV)
-        command = ["make", "--no-print-directory", "edit", f"ADDR=127.0.0.1:{self.preview_port}",
+        # -o: the checkout's installs are taken as they are (never re-made from the copy's files)
+        command = ["make", "--no-print-directory", "-o", str(REPO / ".venv/.installed"),
+                   "-o", str(REPO / "node_modules/.installed"), "edit", f"ADDR=127.0.0.1:{self.preview_port}",
                    f"EDIT_PORT={self.port}", f"VENV={REPO / '.venv'}",
                    f"NODE_STAMP={REPO / 'node_modules/.installed'}"]
         with self.output.open("w") as log:

@@ -493,3 +493,31 @@ def test_the_backend_still_saves_what_the_editor_saves(editor):
     assert status == 200, text
     assert _commits(project, "cms/glossary/aca") == 1
     git(project.root, "branch", "-D", "cms/glossary/aca")
+
+
+def test_uploads_are_images_and_pdf_only(editor, tmp_path):
+    """« Médias »: the file chooser offers the accepted types (core/media.py); an SVG (it can hold a
+    script) is refused with a French sentence and reaches nothing; a PNG is saved by a commit."""
+    from infopsoc.core.media import MEDIA_TYPES
+    project, page, _requests = editor
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    png = tmp_path / "carte.png"
+    png.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+                                  "9c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"))
+    _go(page, project, "collections/bulletins", fresh=True)
+    page.get_by_text("Médias").first.click()
+    chooser = page.locator("input[type=file]")
+    expect(chooser).to_have_attribute("accept", ",".join(sorted(MEDIA_TYPES)))
+    before = git(project.root, "rev-parse", "main")
+    chooser.set_input_files(str(svg))
+    expect(page.get_by_text(re.compile("« logo.svg » : l'éditeur n'accepte que les images et les PDF"))).to_be_visible()
+    assert git(project.root, "rev-parse", "main") == before
+    assert not (project.root / "content/images/logo.svg").exists()
+    chooser.set_input_files(str(png))
+    for _ in range(100):
+        if git(project.root, "rev-parse", "main") != before:
+            break
+        page.wait_for_timeout(200)
+    assert git(project.root, "show", "--name-only", "--format=", "main").split() == ["content/images/carte.png"]
+    assert (project.root / "content/images/carte.png").read_bytes() == png.read_bytes()

@@ -499,10 +499,15 @@
   // « Vérifier l'aperçu » asks the host for a deployed preview of a text in progress: neither
   // GitHub Pages nor make edit makes one (it spun, then did nothing). The button is hidden; the
   // form's « Aperçu » pane shows the text as the site will.
+  // The upload's file chooser offers only the accepted types (the backend refuses the others too).
   var deployLabel = (CMS.getLocale("fr").editor.editorToolbar || {}).deployPreviewPendingButtonLabel;
+  var accepted = (FIELDS.media_types || []).join(",");
   new MutationObserver(function () {
     Array.prototype.forEach.call(document.querySelectorAll("button"), function (button) {
       if (button.textContent.trim() === deployLabel && button.style.display !== "none") button.style.display = "none";
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input[type=file]"), function (input) {
+      if (input.getAttribute("accept") !== accepted) input.setAttribute("accept", accepted);
     });
   }).observe(document.body, {childList: true, subtree: true});
 

@@ -429,11 +429,15 @@ def test_the_backend_answers_only_its_own_host(editor, host):
     assert _repository_state(project) == before
 
 
-def test_the_backend_refuses_a_page_of_another_site(editor):
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1",
+                                    "http://localhost:1", "https://127.0.0.1:{preview}"])
+def test_the_backend_refuses_a_page_of_another_site(editor, origin):
+    """Only the editor's own page (the preview's address) may write, not another site, nor another
+    server of this computer."""
     project, _page, _requests = editor
     before = _repository_state(project)
     status, text = _ask(project, _persist("bulletins/info-psoc-09.md", "---\n---\n", "info-psoc-09"),
-                        origin="http://evil.example")
+                        origin=origin.format(preview=project.preview_port))
     assert status == 403 and "page refusée" in json.loads(text)["error"]
     assert _repository_state(project) == before
 

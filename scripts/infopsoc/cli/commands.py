@@ -319,7 +319,7 @@ def edit(config: Path, port: int, dev_addr: str) -> None:
     root = config.resolve().parent
     path = urllib.parse.urlsplit(settings.site_url).path
     try:
-        with editor_backend.EditorBackend(root, editable(settings), port, settings.editor_branch):
+        with editor_backend.EditorBackend(root, editable(settings), port, settings.editor_branch, dev_addr):
             click.echo(f"Éditeur de contenu : http://{dev_addr}{path}admin/   (Ctrl+C pour arrêter)")
             language_config = _language_config(config, DEFAULT_LANGUAGE) or config
             args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]

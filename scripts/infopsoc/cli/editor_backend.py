@@ -7,7 +7,7 @@ listens on a Unix socket only (``decap_backend.js``), and this small HTTP server
 door, on 127.0.0.1:PORT. It answers only requests
 
 - whose ``Host`` is its own address and port (``127.0.0.1:PORT`` or ``localhost:PORT``) and
-  whose ``Origin``, when sent, is a page of this computer (``http://127.0.0.1:…``);
+  whose ``Origin``, when sent, is the editor's own page (the preview's address, ``http://127.0.0.1:8000``);
 - that name a known action of the editor, with collections and slugs of the editor's form, and
   paths inside what the editor may touch (``content/editable.py``): the collections' Markdown
   files, the media folder's images and PDFs, the list of members. No dotfile, no ``.git``, no
@@ -55,16 +55,18 @@ class Refused(Exception):
 class Guard:
     """The rules: which requests reach decap-server."""
 
-    def __init__(self, root: Path, editable: Editable, port: int, branch: str = "main"):
+    def __init__(self, root: Path, editable: Editable, port: int, branch: str = "main",
+                 origins: set[str] | None = None):
         self.root = root.resolve()
         self.branch = branch
+        self.origins = origins  # the editor's own page (the preview's address); None: any page of this computer
         self.editable = editable
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
 
     def check_headers(self, host: str | None, origin: str | None) -> None:
         if (host or "").lower() not in self.hosts:
             raise Refused(f"adresse refusée ({host!r}) : l'éditeur ne répond qu'à http://127.0.0.1 sur son propre port")
-        if origin is not None and not _LOOPBACK_ORIGIN.match(origin):
+        if origin is not None and not (origin in self.origins if self.origins else _LOOPBACK_ORIGIN.match(origin)):
             raise Refused(f"page refusée ({origin!r}) : seul l'éditeur ouvert sur cet ordinateur peut écrire")
 
     def check_request(self, body: Any) -> None:
@@ -293,8 +295,11 @@ def node_modules(root: Path) -> Path:
 class EditorBackend:
     """decap-server on a Unix socket in a private folder, the guard on 127.0.0.1:``port``."""
 
-    def __init__(self, root: Path, editable: Editable, port: int, branch: str):
+    def __init__(self, root: Path, editable: Editable, port: int, branch: str, page_address: str):
         self.root, self.editable, self.port, self.branch = root, editable, port, branch
+        host, _, page_port = page_address.rpartition(":")
+        loopback = {host, "127.0.0.1", "localhost"} if host in ("127.0.0.1", "localhost") else {host}
+        self.origins = {f"http://{name}:{page_port}" for name in loopback}
         self.folder: Path | None = None
         self.node = None
         self.server: ThreadingHTTPServer | None = None
@@ -326,7 +331,8 @@ class EditorBackend:
             self.__exit__(None, None, None)
             raise BackendError("le serveur de l'éditeur (decap-server) n'a pas démarré : voir le message ci-dessus")
         try:
-            self.server = make_server(Guard(self.root, self.editable, self.port, self.branch), str(sock), self.port)
+            guard = Guard(self.root, self.editable, self.port, self.branch, self.origins)
+            self.server = make_server(guard, str(sock), self.port)
         except OSError:
             self.__exit__(None, None, None)
             raise BackendError(busy_port_message(self.port)) from None

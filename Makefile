@@ -32,16 +32,11 @@ serve: $(STAMP)
 	$(INFOPSOC) serve $(if $(PDF),--pdf)
 
 # make edit             l'éditeur de contenu sur http://127.0.0.1:8000/info-psoc/admin/ (aperçu compris) ;
-# chaque enregistrement est un commit du dépôt local (une branche cms/… par texte en cours)
+# chaque enregistrement est un commit du dépôt local (une branche cms/… par texte en cours).
+# Autres ports : make edit ADDR=127.0.0.1:8010 EDIT_PORT=8091
 EDIT_PORT ?= 8081
 edit: $(STAMP) $(NODE_STAMP)
-	@MODE=git PORT=$(EDIT_PORT) BIND_HOST=127.0.0.1 GIT_REPO_DIRECTORY="$(CURDIR)" LOG_LEVEL=warn \
-		node node_modules/decap-server/dist/index.js & proxy=$$!; \
-	trap 'kill $$proxy 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python -c 'import sys, urllib.parse; from pathlib import Path; from infopsoc.content.model import Settings; \
-		path = urllib.parse.urlsplit(Settings.from_mkdocs_yml(Path(sys.argv[1])).site_url).path; \
-		print(f"Éditeur de contenu : http://127.0.0.1:8000{path}admin/   (Ctrl+C pour arrêter)")' "$(CONFIG)"; \
-	INFOPSOC_EDITOR_PORT=$(EDIT_PORT) $(INFOPSOC) serve
+	@$(INFOPSOC) edit --port $(EDIT_PORT) $(if $(ADDR),--dev-addr $(ADDR))
 
 # make check            vérifier ; make check STRICT=1 : les avertissements bloquent aussi
 check: $(STAMP)

@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -277,36 +278,53 @@ def git(root: Path, *args: str) -> str:
 
 
 class EditorProject:
-    """The project copied into ``root`` (a git repository on ``main``) with a local backend to start."""
+    """The project copied into ``root`` (a git repository on ``main``), edited through ``make edit``."""
 
     def __init__(self, root: Path):
         self.root = copy_project(root)
         git(root, "init", "-q", "-b", "main")
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "copie du projet")
-        self.port = free_port()
-        self.proxy: subprocess.Popen | None = None
+        self.port = free_port()          # the editor's backend (the guard in front of decap-server)
+        self.preview_port = free_port()  # the preview, which serves /admin/ too
+        self.process: subprocess.Popen | None = None
+        self.output = root.parent / "make-edit.log"
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://127.0.0.1:{self.preview_port}/info-psoc/admin/"
 
     def infopsoc(self, *args: str) -> subprocess.CompletedProcess:
         return run_infopsoc(self.root, *args, env={"INFOPSOC_EDITOR_PORT": str(self.port)})
 
-    def start_backend(self) -> None:
-        env = dict(os.environ, MODE="git", PORT=str(self.port), BIND_HOST="127.0.0.1",
-                   GIT_REPO_DIRECTORY=str(self.root), LOG_LEVEL="warn", **GIT_ENV)
-        self.proxy = subprocess.Popen(["node", str(REPO / "node_modules/decap-server/dist/index.js")], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            with _socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            _time.sleep(0.1)
-        raise RuntimeError("decap-server did not start")
+    def start_make_edit(self) -> None:
+        """``make edit`` as staff run it, in the copy (the checkout's .venv and node_modules)."""
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", **GIT_ENV)
+        # -o: the checkout's installs are taken as they are (never re-made from the copy's files)
+        command = ["make", "--no-print-directory", "-o", str(REPO / ".venv/.installed"),
+                   "-o", str(REPO / "node_modules/.installed"), "edit", f"ADDR=127.0.0.1:{self.preview_port}",
+                   f"EDIT_PORT={self.port}", f"VENV={REPO / '.venv'}",
+                   f"NODE_STAMP={REPO / 'node_modules/.installed'}"]
+        with self.output.open("w") as log:
+            self.process = subprocess.Popen(command, cwd=self.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        import urllib.request
+        for _ in range(600):
+            if self.process.poll() is not None:
+                raise RuntimeError("make edit stopped: " + self.output.read_text())
+            try:
+                with urllib.request.urlopen(self.admin_url + "config.yml", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                _time.sleep(0.2)
+        raise RuntimeError("make edit did not start: " + self.output.read_text())
 
-    def stop_backend(self) -> None:
-        if self.proxy is not None:
-            self.proxy.terminate()
-            self.proxy.wait(timeout=10)
-            self.proxy = None
+    def stop_make_edit(self) -> None:
+        if self.process is not None:
+            os.killpg(self.process.pid, signal.SIGTERM)  # the session started for make edit: ours only
+            self.process.wait(timeout=30)
+            self.process = None
 
     def show(self, ref: str, rel: str) -> str:
         return git(self.root, "show", f"{ref}:{rel}")

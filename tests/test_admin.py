@@ -15,6 +15,7 @@ from infopsoc.cli import scaffold
 from infopsoc.content import bulletins, glossary, members, timeline
 from infopsoc.content.frontmatter import describe, dump
 from infopsoc.core.dates import PartialDate
+from infopsoc.core.media import MEDIA_TYPES
 from infopsoc.core.urls import SEARCH_BUNDLE
 from infopsoc.outputs import admin
 from infopsoc.content.sources import YamlLoader as _Loader
@@ -44,7 +45,9 @@ def test_every_schema_field_is_in_the_editor_and_no_other(built):
             if field["name"] in schema.fields:
                 spec = schema.fields[field["name"]]
                 assert field["required"] == spec.required, (name, field["name"])
-                assert spec.hint in field.get("hint", ""), (name, field["name"])  # the comment `infopsoc new` writes
+                # the comment `infopsoc new` writes, or the form's own words where a comment's would not fit
+                own = admin.FORM_HINTS.get((name, field["name"]), spec.hint)
+                assert own in field.get("hint", ""), (name, field["name"])
     member_fields = _collection(config, "members")["files"][0]["fields"][0]["fields"]
     assert [f["name"] for f in member_fields] == list(members.FIELDS)
 
@@ -133,3 +136,112 @@ console.log(JSON.stringify({count: items.length, bad}));
     out = json.loads(subprocess.run(["node", str(runner), str(tmp_path / "items.json")], check=True,
                                     capture_output=True, text=True).stdout)
     assert out["count"] > 50 and out["bad"] == []
+
+
+def _run_admin_script(tmp_path, built, program: str):
+    """infopsoc-admin.js run by Node with Decap's registry stubbed; ``program`` sees ``format``
+    (the front matter format it registers), ``FIELDS`` and ``events`` (its event handlers)."""
+    runner = tmp_path / "run.js"
+    runner.write_text("""
+const fs = require("fs"), vm = require("vm");
+const jsyaml = require(%(yaml)s);
+const fields = fs.readFileSync(%(fields)s, "utf8");
+const formats = {}, events = {};
+const CMS = {getLocale: () => ({editor: {editorToolbar: {}}}), registerLocale() {},
+  registerCustomFormat: (n, e, f) => { formats[n] = f; }, getBackend: () => null,
+  registerEventListener: (l) => { events[l.name] = l.handler; }, registerPreviewStyle() {},
+  registerPreviewTemplate() {}, registerEditorComponent() {}, init() {}};
+function XMLHttpRequest() {}
+XMLHttpRequest.prototype.open = function (m, url) { this.url = url; };
+XMLHttpRequest.prototype.send = function () { this.responseText = this.url === "decap-fr.json" ? "{}" : fields; };
+function MutationObserver() {} MutationObserver.prototype.observe = function () {};
+vm.runInNewContext(fs.readFileSync(%(script)s, "utf8"), {window: {CMS, jsyaml, h() {}, createClass() {}},
+  XMLHttpRequest, MutationObserver, document: {body: {}}, console, Intl, Date, JSON, Object, Array, Math, Proxy,
+  Reflect, Promise, Error});
+const FIELDS = JSON.parse(fields), format = formats[FIELDS.format];
+%(program)s
+""" % {"yaml": json.dumps(str(REPO / "node_modules/js-yaml")),
+       "fields": json.dumps(str(built.root / "site/admin/infopsoc-fields.json")),
+       "script": json.dumps(str(admin.FILES / "infopsoc-admin.js")), "program": program}, encoding="utf-8")
+    done = subprocess.run(["node", str(runner)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_editor_changes_only_the_changed_keys_lines(tmp_path, built):
+    """Every item of the project, read and written by the editor's format: unchanged, the same
+    bytes; one field changed, one line changed (quotes, order, comments and blank lines kept)."""
+    items = []
+    for collection, key in (("bulletins", "title"), ("glossary", "expansion"), ("timeline", "title")):
+        for path in sorted((REPO / collection).glob("*.md")):
+            items.append({"collection": collection, "key": key, "name": path.name,
+                          "text": path.read_text(encoding="utf-8")})
+    (tmp_path / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    out = _run_admin_script(tmp_path, built, """
+const items = JSON.parse(fs.readFileSync(%s, "utf8"));
+console.log(JSON.stringify(items.map(i => {
+  const order = FIELDS.collections[i.collection].order.concat(["body"]);
+  const data = format.fromFile(i.text);
+  const changed = Object.assign({}, data, {[i.key]: data[i.key] + " (corrigé)"});
+  return {name: i.name, same: format.toFile(data, order), changed: format.toFile(changed, order)};
+})));
+""" % json.dumps(str(tmp_path / "items.json")))
+    assert len(out) == len(items) > 90
+    for item, result in zip(items, out):
+        assert result["same"] == item["text"], item["name"]
+        old, new = item["text"].split("\n"), result["changed"].split("\n")
+        assert len(old) == len(new), item["name"]
+        differing = [(a, b) for a, b in zip(old, new) if a != b]
+        assert len(differing) == 1 and differing[0][1].startswith(item["key"] + ": "), (item["name"], differing)
+
+
+def test_the_editor_keeps_comments_and_removes_an_unticked_draft(tmp_path, built):
+    text = ('---\nnumber: 4\ntitle: "Un titre"  # le titre du numéro\ndate: 2018-01\n'
+            "# une note écrite à la main\ndraft: true  # brouillon\nacronyms:\n- ACA\n- PSOC\n---\n\nLe texte.\n")
+    out = _run_admin_script(tmp_path, built, """
+const order = FIELDS.collections.bulletins.order.concat(["body"]);
+const data = format.fromFile(%s);
+console.log(JSON.stringify([
+  format.toFile(Object.assign({}, data, {draft: false}), order),
+  format.toFile(Object.assign({}, data, {title: "Autre titre", summary: "Un résumé"}), order),
+  format.toFile(Object.assign({}, data, {_infopsoc_source: undefined}), order),
+]));
+""" % json.dumps(text))
+    unticked, retitled, new_file = out
+    assert unticked == text.replace("draft: true  # brouillon\n", "")
+    hint = bulletins.SCHEMA.fields["summary"].hint
+    assert retitled == text.replace('"Un titre"  # le titre du numéro\ndate: 2018-01\n',
+                                    f'"Autre titre"  # le titre du numéro\ndate: 2018-01\nsummary: "Un résumé"'
+                                    f'{"  # " + hint if hint else ""}\n')
+    meta, _ = text.split("---\n")[1], None
+    assert new_file.startswith(dump(yaml.load(meta, Loader=_Loader), describe(bulletins.SCHEMA)))  # a new file: the one form
+
+
+def test_the_editor_refuses_to_publish_a_draft_and_a_taken_number(tmp_path, built):
+    out = _run_admin_script(tmp_path, built, """
+const entry = (data, extra) => ({get: (k) => Object.assign({data: {get: (f) => data[f], set: (f, v) => Object.assign({}, data, {[f]: v})},
+                                                         collection: "bulletins"}, extra)[k]});
+(async () => {
+  const results = [];
+  try { events.prePublish({entry: entry({draft: true})}); results.push("published"); } catch (e) { results.push(e.message); }
+  results.push(events.prePublish({entry: entry({draft: false})}) === undefined ? "ok" : "?");
+  try { await events.preSave({entry: entry({number: 1}, {newRecord: true})}); results.push("saved"); }
+  catch (e) { results.push(e.message); }
+  const saved = await events.preSave({entry: entry({number: 7}, {newRecord: true})});
+  results.push(saved[FIELDS.file_key]);
+  console.log(JSON.stringify(results));
+})();
+""")
+    assert "« Brouillon » est encore cochée" in out[0] and out[1] == "ok"
+    assert out[2].startswith("le numéro 1 est déjà pris (") and "mettez 2" in out[2]
+    assert out[3] == "info-psoc-07"
+
+
+def test_editor_media_and_preview_settings(built):
+    config = _config(built)
+    assert config["media_folder"] == "content/images" and config["public_folder"] == "../images"
+    assert config["show_preview_links"] is False
+    fields = json.loads((built.root / "site/admin/infopsoc-fields.json").read_text(encoding="utf-8"))
+    assert fields["media_types"] == sorted(MEDIA_TYPES) and ".svg" not in fields["media_types"]
+    draft = next(f for f in _collection(config, "bulletins")["fields"] if f["name"] == "draft")
+    assert "retirez la ligne" not in draft["hint"] and "décochez" in draft["hint"]

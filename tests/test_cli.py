@@ -65,6 +65,30 @@ def test_new_bulletin_takes_the_next_number_and_today(project):
     assert "[^1]" in source.body and "!!! note" in source.body
 
 
+def test_new_bulletin_skips_numbers_taken_on_other_branches(project):
+    """A no 4 on a branch of the computer path and a no 5 in progress in the editor (cms/…):
+    `make new-bulletin` on main takes 6, and names where 4 is when asked for it."""
+    from conftest import GIT_ENV, git
+    env = dict(os.environ, **GIT_ENV)
+    root = project.root
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "copie"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    no3 = (root / "bulletins/info-psoc-03.md").read_text(encoding="utf-8")
+    for branch, number in (("ordinateur", 4), ("cms/bulletins/info-psoc-05", 5)):
+        subprocess.run(["git", "switch", "-q", "-c", branch, "main"], cwd=root, env=env, check=True)
+        (root / f"bulletins/info-psoc-{number:02d}.md").write_text(no3, encoding="utf-8")
+        subprocess.run(["git", "add", "-A"], cwd=root, env=env, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", f"no {number}"], cwd=root, env=env, check=True)
+    subprocess.run(["git", "switch", "-q", "main"], cwd=root, env=env, check=True)
+    result = run(project, "new", "bulletin", "--title", "Autre", "--number", "4")
+    assert result.exit_code != 0
+    assert "le numéro 4 est déjà pris par bulletins/info-psoc-04.md, branche ordinateur" in result.output
+    assert "prochain numéro libre (6)" in result.output
+    result = run(project, "new", "bulletin", "--title", "Test")
+    assert result.exit_code == 0 and result.stdout.strip() == "bulletins/info-psoc-06.md", result.output
+    assert git(root, "branch", "--show-current").strip() == "main"
+
+
 def test_a_number_in_use_is_refused_and_the_file_is_left_alone(project):
     assert run(project, "new", "bulletin", "--title", "Test").exit_code == 0
     path = project.root / "bulletins/info-psoc-04.md"
@@ -418,3 +442,18 @@ def test_the_messages_quoted_in_publier_md_are_the_real_ones(project):
         assert line in output, line
     assert f"`{output[-1]}`" in guide  # the summary line
     assert "(PUBLIER.md)" in (REPO / "README.md").read_text(encoding="utf-8")  # linked from the README
+
+
+# --- editor ---
+
+def test_edit_on_a_busy_port_says_so_in_french(project):
+    """`make edit` while `make serve` (or another `make edit`) holds the port: one French sentence."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = taken.getsockname()[1]
+        for args in (["--dev-addr", f"127.0.0.1:{busy}"], ["--port", str(busy), "--dev-addr", "127.0.0.1:0"]):
+            result = run(project, "edit", *args)
+            assert result.exit_code == 1, result.output
+            assert f"le port {busy} est déjà pris" in result.output and "make edit ADDR=" in result.output
+            assert "Traceback" not in result.output and "Address already in use" not in result.output

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import click
 
-from infopsoc.cli import publish, scaffold
+from infopsoc.cli import editor_backend, publish, scaffold
 from infopsoc.cli.french_click import FrenchGroup
 from infopsoc.cli.translations import translation_status
+from infopsoc.content.editable import editable
 from infopsoc.content.site import Settings, load_site
 from infopsoc.core.dates import dating_day
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
@@ -44,6 +47,7 @@ def main(ctx: click.Context, config: Path) -> None:
       infopsoc new bulletin --title "Le PSOC en 2018"   créer le prochain numéro
       infopsoc check          vérifier tout le contenu
       infopsoc serve          prévisualiser sur http://127.0.0.1:8000/
+      infopsoc edit           l'éditeur de contenu et l'aperçu (…/admin/)
       infopsoc build          construire le site dans site/
 
     Le mode d'emploi complet est dans PUBLIER.md.
@@ -283,6 +287,70 @@ def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     # --dirty: after a save, only the pages whose inputs changed are rebuilt (see incremental.py)
     args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
     sys.exit(_mkdocs(args, serve_env(pdf)))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8081, metavar="PORT",
+              help="Le port du serveur de l'éditeur, sur 127.0.0.1 (par défaut : 8081).")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", metavar="HÔTE:PORT",
+              help="Adresse de l'aperçu et de l'éditeur (par défaut : 127.0.0.1:8000).")
+@click.pass_obj
+def edit(config: Path, port: int, dev_addr: str) -> None:
+    """Ouvrir l'éditeur de contenu sur cet ordinateur, avec l'aperçu.
+
+    L'éditeur (http://127.0.0.1:8000/info-psoc/admin/) enregistre chaque
+    texte par un commit du dépôt local, sur une branche cms/… par texte en
+    cours ; « Publier » la fusionne dans la branche principale. Il n'écrit que
+    les textes des collections, la liste des membres et les images. Arrêtez
+    avec Ctrl+C.
+
+    \b
+    Exemples :
+      infopsoc edit
+      infopsoc edit --port 8091 --dev-addr 127.0.0.1:8010
+    """
+    settings = _settings(config)
+    host, _, preview_port = dev_addr.rpartition(":")
+    if not preview_port.isdigit() or not host:
+        raise click.ClickException(f"adresse incomprise : « {dev_addr} » — écrivez-la sous la forme 127.0.0.1:8000")
+    for busy in (int(preview_port), port):
+        if not editor_backend.port_is_free(host if busy == int(preview_port) else "127.0.0.1", busy):
+            raise click.ClickException(editor_backend.busy_port_message(busy))
+    root = config.resolve().parent
+    path = urllib.parse.urlsplit(settings.site_url).path
+    try:
+        with editor_backend.EditorBackend(root, editable(settings), port, settings.editor_branch, dev_addr):
+            click.echo(f"Éditeur de contenu : http://{dev_addr}{path}admin/   (Ctrl+C pour arrêter)")
+            language_config = _language_config(config, DEFAULT_LANGUAGE) or config
+            args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **serve_env(False), INFOPSOC_EDITOR_PORT=str(port))
+            code = _run_until_stopped([sys.executable, "-m", "mkdocs", *args], env)
+    except editor_backend.BackendError as error:
+        raise click.ClickException(str(error)) from None
+    sys.exit(code)
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
+    """Run ``command`` until it ends or this process is stopped (Ctrl+C, or a kill: SIGTERM);
+    then stop it too, so that nothing of the editor is left running."""
+    child = subprocess.Popen(command, env=env)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:  # Ctrl+C ends the editor: not an error
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
 
 
 # --- bilingual ---

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from infopsoc.content.branches import numbers_on_branches
 from infopsoc.content.bulletins import SCHEMA as BULLETIN_SCHEMA
 from infopsoc.content.checks.placeholders import PLACEHOLDER
 from infopsoc.content.collection import SLUG, iter_markdown
@@ -64,7 +65,8 @@ def bulletin_slug(number: int) -> str:
 
 
 def used_numbers(folder: Path, root: Path) -> dict[int, str]:
-    """Numbers taken by French bulletins, drafts and broken files included: number → file."""
+    """Numbers taken by French bulletins, drafts and broken files included, here and on every
+    branch git knows (content/branches.py): number → file."""
     used: dict[int, str] = {}
     for path in iter_markdown(folder):
         stem, lang = split_name(path)
@@ -78,6 +80,9 @@ def used_numbers(folder: Path, root: Path) -> dict[int, str]:
         number = source.meta.get("number") if source else None
         if isinstance(number, int) and not isinstance(number, bool) and number > 0:
             used.setdefault(number, rel)
+    if folder.is_relative_to(root):
+        for number, where in numbers_on_branches(root, folder.relative_to(root).as_posix()).items():
+            used.setdefault(number, where)
     return used
 
 

@@ -2,9 +2,12 @@
 
 :func:`dump` turns values into the front matter's text, field by field in the schema's order,
 each field's guidance (``Field.hint``) as a comment on its line. The editor at ``/admin/``
-(``outputs/admin_files/infopsoc-admin.js``) writes the same text from the same description
-(:func:`describe`, copied into ``admin/infopsoc-fields.json``): a file saved in the browser and a
-file made by ``infopsoc new`` look alike, and saving an unchanged item changes nothing.
+(``outputs/admin_files/infopsoc-admin.js``) writes a new file in the same form from the same
+description (:func:`describe`, copied into ``admin/infopsoc-fields.json``): a file created in the
+browser and a file made by ``infopsoc new`` look alike. A file the editor changes keeps its own
+lines (order, quotes, comments): only a changed key's lines are written anew, in this form.
+The two writers (this one for the command line, the page's for the browser, where no Python
+runs) are held together by tests/test_admin.py, which runs the page's on every item.
 
 The form: text in double quotes (JSON strings are YAML), numbers, ``true``, dates bare
 (``2017-10``), lists as ``[]`` or one ``- item`` per line, an empty value left out, ``draft``

@@ -27,6 +27,8 @@ class Settings:
     acronym_allow: list[str] = field(default_factory=list)
     # --- knowledge base ---
     members_file: str = "data/membres.yml"
+    # --- editor --- the branch the content editor publishes to (``editor: branch:`` of the plugin's options)
+    editor_branch: str = "main"
     # --- reliability --- each configuration file's ``nav`` (the menu), by file name: a page of the
     # docs folder missing from one is refused (content/checks/nav.py); no entry, no check
     navs: dict[str, list] = field(default_factory=dict)
@@ -43,6 +45,9 @@ class Settings:
                 options = plugin["infopsoc"] or {}
         settings = cls.from_options(config_file.parent, data.get("site_url") or cls.site_url, options)
         settings.docs_dir = data.get("docs_dir", settings.docs_dir)
+        editor = options.get("editor") if isinstance(options.get("editor"), dict) else {}
+        if isinstance(editor.get("branch"), str):
+            settings.editor_branch = editor["branch"]
         if data.get("nav"):
             settings.navs[config_file.name] = data["nav"]
         if isinstance(data.get("not_in_nav"), str):

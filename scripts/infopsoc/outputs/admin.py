@@ -22,9 +22,12 @@ from typing import Any
 import yaml
 
 from infopsoc.content import bulletins, glossary, members, timeline
+from infopsoc.content.branches import numbers_on_branches
+from infopsoc.content.editable import MEDIA_SUBDIR, media_folder
 from infopsoc.content.frontmatter import describe, kind_of
 from infopsoc.content.schema import Field, Schema
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from infopsoc.core.media import MEDIA_TYPES
 
 FILES = Path(__file__).with_name("admin_files")
 ADMIN_DIR = "admin"
@@ -64,6 +67,12 @@ EXTRA_HINTS = {
     ("bulletins", "summary"): "une ou deux phrases (archive, accueil, fil RSS)",
     ("glossary", "term"): "tel qu'on l'écrit, par exemple CISSS",
 }
+#: the hint of a field in the form, where the schema's (a comment in the file) would not make sense
+FORM_HINTS = {
+    ("bulletins", "draft"): "cochée : le bulletin n'est visible que dans l'aperçu, pas sur le site publié. Quand il "
+                            "est prêt à paraître : décochez, « Enregistrer », puis « Publier ». L'éditeur refuse de "
+                            "publier un bulletin dont la case est encore cochée.",
+}
 BODY_HINT = ("Markdown. Une section : une ligne « ## Titre ». Une note : « texte[^1] » puis, en bas, "
              "« [^1]: la note ». Un encadré : « !!! note \"Titre\" », une ligne vide, puis le texte décalé "
              "de quatre espaces. Un lien vers un numéro : [Info-PSOC no 3](info-psoc-03.md).")
@@ -87,7 +96,8 @@ def _field(collection: str, field: Field, next_number: int | None) -> dict[str, 
     kind = kind_of(field)
     out: dict[str, Any] = {"name": field.name, "label": FIELD_LABELS.get(field.name, field.name),
                            "required": field.required, "i18n": True}
-    hint = " — ".join(h for h in (EXTRA_HINTS.get((collection, field.name)), field.hint) if h)
+    own = FORM_HINTS.get((collection, field.name), field.hint)
+    hint = " — ".join(h for h in (EXTRA_HINTS.get((collection, field.name)), own) if h)
     if hint:
         out["hint"] = hint
     if kind == "int":
@@ -136,8 +146,7 @@ def decap_config(site, editor: dict | None = None, proxy_port: int | None = None
     """The editor's configuration, from the schemas and the site's settings."""
     settings = site.settings
     editor = editor or {}
-    french = [b.number for b in site.bulletins if b.lang == DEFAULT_LANGUAGE]
-    next_number = max(french, default=0) + 1
+    next_number = max(taken_numbers(site), default=0) + 1
     backend: dict[str, Any] = {"name": "github", "repo": editor.get("repo", "OWNER/REPO"),
                                "branch": editor.get("branch", "main"),
                                "commit_messages": {"create": "Éditeur : nouveau {{collection}} « {{slug}} »",
@@ -189,8 +198,11 @@ def decap_config(site, editor: dict | None = None, proxy_port: int | None = None
         "local_backend": {"url": f"http://127.0.0.1:{port}/api/v1", "allowed_hosts": ["127.0.0.1", "localhost"]},
         "publish_mode": "editorial_workflow",
         "i18n": _i18n(),
-        "media_folder": f"{settings.docs_dir}/images",
-        "public_folder": "../images",
+        "media_folder": media_folder(settings),
+        "public_folder": f"../{MEDIA_SUBDIR}",
+        # « Vérifier l'aperçu » asks the host for a deploy preview, which neither GitHub Pages nor
+        # make edit has: it spun forever. The form's own preview pane shows the text as the site does.
+        "show_preview_links": False,
         "site_url": settings.site_url,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": collections,
@@ -205,7 +217,16 @@ def _member_field(name: str) -> dict[str, Any]:
     return field
 
 
-def field_description() -> dict[str, Any]:
+def taken_numbers(site) -> dict[int, str]:
+    """Bulletin numbers taken here (drafts included) and on every branch git knows: number → where."""
+    taken = {b.number: b.source.rel
+             for b in site.bulletins if b.lang == DEFAULT_LANGUAGE}
+    for number, where in numbers_on_branches(site.settings.root, site.settings.bulletins_dir).items():
+        taken.setdefault(number, where)
+    return taken
+
+
+def field_description(site=None) -> dict[str, Any]:
     """What infopsoc-admin.js needs to write files in the form of content/frontmatter.py."""
     return {
         "collections": {name: describe(schema) for name, schema in collection_schemas().items()},
@@ -215,6 +236,9 @@ def field_description() -> dict[str, Any]:
         "format": FORMAT,
         "members_format": MEMBERS_FORMAT,
         "default_locale": DEFAULT_LANGUAGE,
+        "media_types": sorted(MEDIA_TYPES),  # what an upload may be (core/media.py)
+        # the editor refuses a new bulletin's number taken here or on a branch (the proposal skips them)
+        "taken_numbers": {str(n): where for n, where in sorted(taken_numbers(site).items())} if site else {},
     }
 
 
@@ -240,7 +264,7 @@ def write_admin(site_dir: Path, site, editor: dict | None = None, extra_css: lis
     config = decap_config(site, editor, int(port) if port.isdigit() else None)
     header = "# Généré par infopsoc à chaque construction, à partir des schémas : ne pas modifier.\n"
     files["config.yml"] = (header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)).encode()
-    description = dict(field_description(), stylesheets=stylesheets(site_dir, list(extra_css)))
+    description = dict(field_description(site), stylesheets=stylesheets(site_dir, list(extra_css)))
     files["infopsoc-fields.json"] = json.dumps(description, ensure_ascii=False, indent=1).encode()
     _sync(target, files)
     return target

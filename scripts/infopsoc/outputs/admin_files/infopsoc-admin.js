@@ -1,12 +1,14 @@
 /* Info-PSOC's additions to Decap CMS (served from /admin/, no other host).
  *
- * 1. The written form: files are saved in the form `infopsoc new` writes
+ * 1. The written form: a new file is saved in the form `infopsoc new` writes
  *    (scripts/infopsoc/content/frontmatter.py), from the description the build writes
- *    next to this file (infopsoc-fields.json). Unchanged values keep their value; the body is
- *    kept byte for byte.
+ *    next to this file (infopsoc-fields.json). A changed file keeps its own lines: only the
+ *    changed keys' lines are rewritten (update()); the body is kept byte for byte.
  * 2. One file per language, French without a suffix: Decap names a French file x.fr.md; the
  *    backends are wrapped so that x.fr.md is x.md in the repository (the project's layout).
- * 3. A new bulletin's file is info-psoc-NN.md (two digits at least), from its number.
+ * 3. A new bulletin's file is info-psoc-NN.md (two digits at least), from its number, refused
+ *    when the number is taken on any branch; « Publier » refuses a bulletin still in draft;
+ *    uploads are images and PDF only.
  * 4. The preview uses the site's own stylesheets, writes dates as the site does and shows footnotes.
  */
 (function () {
@@ -22,20 +24,25 @@
   }
   var FIELDS = load("infopsoc-fields.json");
 
-  // Decap's French leaves about forty of its newer phrases in English: the missing ones, in French.
+  // Decap's French leaves about forty of its newer phrases in English, and says « Brouillon » for a
+  // column of the workflow (the site's « Brouillon » is the switch in the form: one word, one
+  // meaning): decap-fr.json's phrases win. The French is also registered as « en »: the first
+  // screen (« Chargement de la configuration... ») is drawn before the configuration says « fr ».
   (function completeFrench() {
-    var phrases = CMS.getLocale("fr"), missing = load("decap-fr.json");
+    var phrases = CMS.getLocale("fr"), ours = load("decap-fr.json");
     if (!phrases) return;
-    Object.keys(missing).forEach(function (path) {
+    Object.keys(ours).forEach(function (path) {
       var keys = path.split("."), node = phrases;
       keys.slice(0, -1).forEach(function (k) { node = node[k] = node[k] || {}; });
-      if (!(keys[keys.length - 1] in node)) node[keys[keys.length - 1]] = missing[path];
+      node[keys[keys.length - 1]] = ours[path];
     });
     CMS.registerLocale("fr", phrases);
+    CMS.registerLocale("en", phrases);
   })();
 
   // --- 1. the written form ----------------------------------------------------------------------
   var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+  var SOURCE = "_infopsoc_source";  // never written: the editor's note of the file as it was read
 
   function empty(value) {
     return value === null || value === undefined || value === "";
@@ -66,6 +73,22 @@
     return {order: [], kinds: {}, hints: {}};
   }
 
+  // One key's lines in the written form (« key: value  # hint », or a list under « key: »).
+  function keyLines(key, value, kind, comment) {
+    if (Array.isArray(value)) {
+      if (!value.length) return [key + ": []" + comment];
+      var lines = [key + ":" + comment];
+      value.forEach(function (v) { lines = lines.concat(item(v)); });
+      return lines;
+    }
+    if (value && typeof value === "object") return [key + ": " + JSON.stringify(value) + comment];
+    return [key + ": " + scalar(value, kind) + comment];
+  }
+
+  function omitted(key, value, kind) {
+    return key.indexOf("_infopsoc") === 0 || empty(value) || (kind === "bool" && value === false);
+  }
+
   function dump(meta, description) {
     var order = description.order, kinds = description.kinds, hints = description.hints;
     var keys = order.filter(function (k) { return k in meta; })
@@ -73,21 +96,81 @@
     var lines = ["---"];
     keys.forEach(function (key) {
       var value = meta[key], kind = kinds[key] || "";
-      if (key.indexOf("_infopsoc") === 0) return;  // the editor's own notes, never written
-      if (empty(value) || (kind === "bool" && value === false)) return;
-      var comment = hints[key] ? "  # " + hints[key] : "";
-      if (Array.isArray(value)) {
-        if (!value.length) { lines.push(key + ": []" + comment); return; }
-        lines.push(key + ":" + comment);
-        value.forEach(function (v) { lines = lines.concat(item(v)); });
-      } else if (value && typeof value === "object") {
-        lines.push(key + ": " + JSON.stringify(value) + comment);
-      } else {
-        lines.push(key + ": " + scalar(value, kind) + comment);
-      }
+      if (omitted(key, value, kind)) return;  // the editor's own notes, empty values: never written
+      lines = lines.concat(keyLines(key, value, kind, hints[key] ? "  # " + hints[key] : ""));
     });
     lines.push("---");
     return lines.join("\n") + "\n";
+  }
+
+  // --- a change to an existing file: only the changed keys' lines ------------------------------
+  // The file's own lines are kept as they are (order, quotes, comments, blank lines); a changed
+  // key's lines are written anew in the form above (keeping the comment at the end of its line),
+  // a key emptied is removed, a new key goes after the key before it in the schema's order.
+  function canonical(value) {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).sort().forEach(function (k) { if (!empty(value[k])) out[k] = canonical(value[k]); });
+      return out;
+    }
+    return value;
+  }
+  function same(a, b) {
+    var blank = function (v) { return empty(v) || v === false || (Array.isArray(v) && !v.length); };
+    if (blank(a) && blank(b)) return true;
+    return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+  }
+
+  function blocks(lines) {  // the front matter's lines → [{key, lines}] (key null: a comment or a blank line)
+    var out = [];
+    lines.forEach(function (line) {
+      var key = /^([A-Za-z_][\w-]*)\s*:(\s|$)/.exec(line);
+      var last = out[out.length - 1];
+      if (key) out.push({key: key[1], lines: [line]});
+      else if (last && last.key && /^(\s|-(\s|$))/.test(line) && line.trim()) last.lines.push(line);
+      else out.push({key: null, lines: [line]});
+    });
+    return out;
+  }
+
+  function endComment(line) {  // « title: "x"  # a note » → « # a note » (kept when the value changes)
+    for (var i = line.indexOf(" #"); i > 0; i = line.indexOf(" #", i + 1)) {
+      try {
+        if (JSON.stringify(jsyaml.load(line.slice(0, i), {schema: jsyaml.CORE_SCHEMA})) ===
+            JSON.stringify(jsyaml.load(line, {schema: jsyaml.CORE_SCHEMA}))) {
+          return "  " + line.slice(i + 1).trim();
+        }
+      } catch (e) { /* the « #» is inside the value */ }
+    }
+    return "";
+  }
+
+  function update(source, meta, description) {
+    var order = description.order, kinds = description.kinds, hints = description.hints;
+    var old = jsyaml.load(source, {schema: jsyaml.CORE_SCHEMA}) || {};
+    var parts = blocks(source === "" ? [] : source.split("\n"));
+    var keys = Object.keys(meta).filter(function (k) { return k.indexOf("_infopsoc") !== 0; });
+    Object.keys(old).forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    keys.forEach(function (key) {
+      var value = meta[key], kind = kinds[key] || "";
+      var at = parts.findIndex(function (b) { return b.key === key; });
+      if (same(old[key], value)) return;  // unchanged: its lines as they are
+      if (at >= 0 && omitted(key, value, kind)) { parts.splice(at, 1); return; }
+      if (at >= 0) {
+        parts[at] = {key: key, lines: keyLines(key, value, kind, endComment(parts[at].lines[0]))};
+        return;
+      }
+      if (omitted(key, value, kind)) return;
+      var block = {key: key, lines: keyLines(key, value, kind, hints[key] ? "  # " + hints[key] : "")};
+      var before = order.slice(0, Math.max(order.indexOf(key), 0));
+      var after = -1;
+      parts.forEach(function (b, i) { if (b.key && before.indexOf(b.key) >= 0) after = i; });
+      parts.splice(after + 1, 0, block);
+    });
+    var lines = [];
+    parts.forEach(function (b) { lines = lines.concat(b.lines); });
+    return "---\n" + (lines.length ? lines.join("\n") + "\n" : "") + "---\n";
   }
 
   function split(content) {
@@ -96,8 +179,9 @@
     if (lines[0].trim() !== "---") return {meta: {}, body: text};
     for (var i = 1; i < lines.length; i++) {
       if (lines[i].replace(/\s+$/, "") === "---") {
-        var meta = jsyaml.load(lines.slice(1, i).join("\n"), {schema: jsyaml.CORE_SCHEMA}) || {};
-        return {meta: meta, body: lines.slice(i + 1).join("\n")};
+        var source = lines.slice(1, i).join("\n");
+        var meta = jsyaml.load(source, {schema: jsyaml.CORE_SCHEMA}) || {};
+        return {meta: meta, body: lines.slice(i + 1).join("\n"), source: source};
       }
     }
     return {meta: {}, body: text};
@@ -108,13 +192,15 @@
       var parts = split(content);
       var data = Object.assign({}, parts.meta);
       if (parts.body.trim()) data.body = parts.body;
+      if (typeof parts.source === "string") data[SOURCE] = parts.source;  // the file's own lines, for update()
       return data;
     },
     toFile: function (data, sortedKeys) {
       var meta = Object.assign({}, data);
-      var body = meta.body || "";
+      var body = meta.body || "", source = meta[SOURCE];
       delete meta.body;
-      return dump(meta, describe(sortedKeys)) + body;
+      var description = describe(sortedKeys);
+      return (typeof source === "string" ? update(source, meta, description) : dump(meta, description)) + body;
     },
   });
 
@@ -190,6 +276,16 @@
     return description.required.every(function (k) { return !empty(meta[k]); });
   }
 
+  // A language file that does not exist (a bulletin with no English version yet) reads as an
+  // empty translation. Decap 3.16 leaves that language out of the item it reloads from its
+  // branch after a save, then fails on the next save (« Cannot read properties of undefined
+  // (reading 'get') » in serializeI18n): the second « Enregistrer » did nothing.
+  function untranslated(prop, args, dirs) {
+    var path = prop === "getEntry" ? args[0] : prop === "unpublishedEntryDataFile" ? args[2] : null;
+    var f = typeof path === "string" && fileOf(path, dirs);
+    return f && f.lang && f.lang !== FR ? path : null;
+  }
+
   function wrap(implementation, config) {
     var dirs = folders(config);
     var inbound = function (v) { return deep(v, function (s) { return toRepo(s, dirs); }); };
@@ -200,13 +296,23 @@
         if (typeof value !== "function") return value;
         return function () {
           var args = Array.prototype.slice.call(arguments);
+          var assets = prop === "persistMedia" ? [args[0]] : prop === "persistEntry" && args[0] ? args[0].assets || [] : [];
+          var refused = assets.filter(function (a) { return a && refusedMedia(a.path); })[0];
+          if (refused) return Promise.reject(mediaError(refused.path));
           if (prop === "persistEntry" && args[0] && Array.isArray(args[0].dataFiles)) {
             args[0] = Object.assign({}, args[0], {dataFiles: args[0].dataFiles.filter(function (d) {
               return translated(d, config);
             })});
           }
           var result = value.apply(target, args.map(inbound));
-          return result && typeof result.then === "function" ? result.then(outbound) : outbound(result);
+          if (result && typeof result.then === "function") {
+            var missing = untranslated(prop, args, dirs);
+            return result.then(outbound, function (error) {
+              if (missing === null) throw error;
+              return prop === "getEntry" ? {file: {path: missing, id: null}, data: ""} : "";
+            });
+          }
+          return outbound(result);
         };
       },
     });
@@ -215,19 +321,75 @@
     var registered = CMS.getBackend(name);
     if (!registered) return;
     var init = registered.init;
-    registered.init = function (config, options) { return wrap(init(config, options), config); };
+    registered.init = function (config, options) {
+      bulletinFolder = ((config.collections || []).filter(function (c) { return c.name === "bulletins"; })[0] || {}).folder;
+      backend = wrap(init(config, options), config);
+      return backend;
+    };
   });
 
-  // --- 3. a new bulletin's file name -----------------------------------------------------------
+  // --- 3. a new bulletin's file name and number; publishing; uploads --------------------------
+  var backend = null, bulletinFolder = "bulletins";  // the wrapped backend, once signed in
+  function bulletinSlug(number) { return "info-psoc-" + (number < 10 ? "0" : "") + number; }
+
+  // Where a number is already taken: this branch, a text in progress in the editor (its cms/
+  // branch), or another branch git knows (FIELDS.taken_numbers, written by the build).
+  function takenBy(number) {
+    var known = (FIELDS.taken_numbers || {})[String(number)];
+    if (known) return Promise.resolve(known);
+    if (!backend) return Promise.resolve(null);
+    var slug = bulletinSlug(number);
+    var unpublished = backend.unpublishedEntry({collection: "bulletins", slug: slug})
+      .then(function (e) { return e ? "un texte en cours dans l'éditeur (" + slug + ")" : null; }, function () { return null; });
+    return unpublished.then(function (where) {
+      if (where) return where;
+      return backend.getEntry(bulletinFolder + "/" + slug + "." + FR + ".md")
+        .then(function (e) { return e && e.data ? bulletinFolder + "/" + slug + ".md" : null; }, function () { return null; });
+    });
+  }
+  function nextFree(number) {
+    return takenBy(number).then(function (where) { return where ? nextFree(number + 1) : number; });
+  }
+
   CMS.registerEventListener({
     name: "preSave",
     handler: function (args) {
       var entry = args.entry, data = entry.get("data");
       if (entry.get("collection") !== "bulletins" || !entry.get("newRecord")) return data;
       var number = parseInt(data.get("number"), 10);
-      return data.set(FIELDS.file_key, "info-psoc-" + (number < 10 ? "0" : "") + number);
+      return takenBy(number).then(function (where) {
+        if (!where) return data.set(FIELDS.file_key, bulletinSlug(number));
+        return nextFree(number + 1).then(function (free) {
+          throw new Error("le numéro " + number + " est déjà pris (" + where + ") : mettez " + free +
+                          " dans « Numéro », le prochain numéro libre, puis « Enregistrer ».");
+        });
+      });
     },
   });
+
+  // « Publier maintenant » puts the text on the site's branch: a bulletin still marked
+  // « Brouillon » would arrive there unpublished. The editor says so instead.
+  CMS.registerEventListener({
+    name: "prePublish",
+    handler: function (args) {
+      var data = args.entry.get("data");
+      if (data && data.get && data.get("draft") === true) {
+        throw new Error("la case « Brouillon » est encore cochée : décochez-la, « Enregistrer », puis publiez. " +
+                        "Sinon le texte arriverait sur le site sans y paraître.");
+      }
+    },
+  });
+
+  // Uploads: images and PDF only (core/media.py, the list the site publishes).
+  function refusedMedia(path) {
+    var dot = String(path || "").lastIndexOf(".");
+    var extension = dot > 0 ? String(path).slice(dot).toLowerCase() : "";
+    return (FIELDS.media_types || []).indexOf(extension) < 0;
+  }
+  function mediaError(path) {
+    return new Error("« " + String(path).split("/").pop() + " » : l'éditeur n'accepte que les images et les PDF (" +
+                     (FIELDS.media_types || []).join(", ") + ").");
+  }
 
   // --- 4. the preview -------------------------------------------------------------------------
   (FIELDS.stylesheets || []).forEach(function (href) { CMS.registerPreviewStyle(href); });
@@ -333,6 +495,21 @@
         "</p>" + paragraphs.join("") + "</div>";
     },
   });
+
+  // « Vérifier l'aperçu » asks the host for a deployed preview of a text in progress: neither
+  // GitHub Pages nor make edit makes one (it spun, then did nothing). The button is hidden; the
+  // form's « Aperçu » pane shows the text as the site will.
+  // The upload's file chooser offers only the accepted types (the backend refuses the others too).
+  var deployLabel = (CMS.getLocale("fr").editor.editorToolbar || {}).deployPreviewPendingButtonLabel;
+  var accepted = (FIELDS.media_types || []).join(",");
+  new MutationObserver(function () {
+    Array.prototype.forEach.call(document.querySelectorAll("button"), function (button) {
+      if (button.textContent.trim() === deployLabel && button.style.display !== "none") button.style.display = "none";
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input[type=file]"), function (input) {
+      if (input.getAttribute("accept") !== accepted) input.setAttribute("accept", accepted);
+    });
+  }).observe(document.body, {childList: true, subtree: true});
 
   CMS.init();
 })();

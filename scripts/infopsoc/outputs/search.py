@@ -70,23 +70,30 @@ from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
 #: the index's format (``meta.json``); the script refuses another
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: the weight of a word by where it is (a word of the text: 1)
 TITLE_WEIGHT = 7.0
 TERM_TITLE_WEIGHT = 10.0   # a term's name on its own page
 HEADING_WEIGHT = 3.0
-SYNONYM_WEIGHT = 0.5       # the glossary's words added to a page
+SYNONYM_WEIGHT = 0.5       # the glossary's words added to a section
+#: a glossary's word is written in a family's file with this mark before it (the script counts it
+#: less than the words a page holds, and a phrase never matches it)
+GLOSSARY_MARK = "~"
+#: a section's text longer than this is cut in pieces (each piece is a file a result fetches)
+PIECE_CHARS = 1500
+#: words longer than this are not indexed (no reader types them; they made slices huge)
+MAX_WORD = 40
 #: BM25's constants (Robertson's usual values), and the bonus of a family found in the title, shared
 #: among the title's families (a term's own page gets twice as much), in units of BM25's term part
 K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
 #: the rarity a family's scores are counted with at least (scores are whole numbers)
 MIN_RARITY = 0.1
-#: a slice of the word list is cut by the next letter past this many forms, down to this depth
-SHARD_FORMS, SHARD_DEPTH = 400, 6
-#: a family found on this many pages or fewer is written in the slices of its forms, not in a file
+#: a slice of the word list is cut by the next letter past this many forms
+SHARD_FORMS = 400
+#: a family found in this many sections or fewer is written in the slices of its forms, not in a file
 #: of its own (most words of an archive are on a few pages: a file each was most of the build's
 #: writing, and a second request for the reader)
-INLINE_PAGES = 8
+INLINE_UNITS = 8
 #: Snowball's stemmer for each language of the site
 STEMMERS = {"fr": "french", "en": "english"}
 
@@ -133,7 +140,8 @@ def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
     """The built pages of ``lang``'s folder that go into its index, in path order.
 
     Other languages' folders, the index's own folder and pages without an article are left out
-    (``for_index``), and so are drafts, whatever the build was asked to show.
+    (``for_index``), and so are drafts, whatever the build was asked to show. The bulletins not
+    translated into ``lang`` are not indexed again here: ``untranslated``.
     """
     skipped = tuple(language_prefix(other) for other in LANGUAGES if other != lang and language_prefix(other))
     drafts = {page_url(b.src_uri) for b in site.bulletins if b.draft and b.lang == lang}
@@ -146,25 +154,30 @@ def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
         if url in drafts or url == page_url(SEARCH_PAGE_URI):
             continue
         found.append(Document("/" + url, path, lang))
+    return found
+
+
+def untranslated(site: Site, lang: str) -> dict[str, list[str]]:
+    """For each other language, the addresses of ``lang``'s bulletins that have no version in it:
+    that language's search shows them from this index (they are indexed once, in their own
+    language's index). Only the default language's bulletins are shown so."""
     if lang != DEFAULT_LANGUAGE:
-        found += _untranslated(site_dir, site, lang)
-    return found
+        return {}
+    missing = {}
+    for other in LANGUAGES:
+        if other == lang:
+            continue
+        translated = {b.slug for b in site.bulletins_in(other)}
+        missing[other] = sorted("/" + page_url(b.src_uri) for b in site.bulletins_in(lang) if b.slug not in translated)
+    return missing
 
 
-def _untranslated(site_dir: Path, site: Site, lang: str) -> list[Document]:
-    """The French bulletins without a version in ``lang``, from the French site's folder
-    (built first, beside this one): the English search says when one of them matches."""
-    depth = language_prefix(lang).count("/")
-    french_dir = site_dir.joinpath(*[".."] * depth).resolve()
-    translated = {b.slug for b in site.bulletins_in(lang)}
-    found = []
-    for bulletin in site.bulletins_in(DEFAULT_LANGUAGE):
-        path = french_dir / page_url(bulletin.src_uri) / "index.html"
-        if bulletin.slug not in translated and path.is_file():
-            # at its French address, which no page of this language takes: the result's
-            # « lang » says the search page to find it from the French site's root
-            found.append(Document("/" + page_url(bulletin.src_uri), path, DEFAULT_LANGUAGE))
-    return found
+def other_bundles(lang: str) -> dict[str, str]:
+    """From ``lang``'s bundle, the path to the default language's bundle (whose untranslated
+    bulletins its search shows too)."""
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    return {DEFAULT_LANGUAGE: "../" * (language_prefix(lang).count("/") + 1) + SEARCH_BUNDLE + "/"}
 
 
 
@@ -190,9 +203,11 @@ def article_of(html: str) -> str | None:
 
 
 def extract(article_html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> dict:
-    """What the index keeps of a built page's article (``article_of``): its title and kicker, its
-    text by section (for the excerpts), and its words with their weights.
-    ``terms``: the glossary of the page's language, when the caller has it."""
+    """What the index keeps of a built page's article (``article_of``): its title and kicker, and
+    its sections (the text before the first heading, then each heading with an id: a bulletin's
+    parts, a timeline entry), a long one cut in pieces of at most ``PIECE_CHARS``; each with its
+    text (the excerpts are cut from it), its words with their weights and the words the glossary
+    adds to it. ``terms``: the glossary of the page's language, when the caller has it."""
     article = lxml.html.fragment_fromstring(article_html)
     for element in article.xpath(_EXCLUDED):
         if element.getparent() is not None:
@@ -212,45 +227,59 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
             found.drop_tree()  # shown above the excerpt: its words are counted below, not cut into excerpts
     terms = site.glossary.terms(document.lang) if terms is None else terms
     own_term = document.url.lstrip("/") in {page_url(term.src_uri) for term in terms}
-    sections: list[list] = [["", title, []]]
-    weights: Counter = Counter()
-    _walk(article, sections, weights)
-    weights.update(words(kicker))
-    for word in words(title):
-        weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0  # counted once in the text
-    for word in words(" ".join(glossary_words(article, terms))):
-        weights[word] += SYNONYM_WEIGHT
-    record = {
-        "url": document.url,
-        "title": title,
-        "kicker": kicker,
-        "sections": [[anchor, name, _clean("".join(parts))] for anchor, name, parts in sections
-                     if anchor == "" or name or "".join(parts).strip()],
-        "weights": dict(sorted(weights.items())),
-        "own_term": own_term,
-    }
+    sections: list[list] = [["", title, [], set()]]   # anchor, heading, text parts, acronyms' expansions
+    _walk(article, sections)
+    units = []
+    for anchor, name, parts, expansions in sections:
+        text = _clean("".join(parts))
+        if anchor and not name and not text:
+            continue
+        for n, piece in enumerate(_pieces(text)):
+            weights = Counter(words(piece))
+            if n == 0 and anchor:
+                for word in words(name):
+                    weights[word] += HEADING_WEIGHT
+            elif n == 0:  # the page's first part: its title (in its text already) and kicker
+                weights.update(words(kicker))
+                for word in words(title):
+                    weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0
+            added = Counter(words(" ".join(glossary_words(piece, expansions if n == 0 else (), terms))))
+            units.append({"a": anchor, "h": name, "t": piece,
+                          "w": {w: c for w, c in sorted(weights.items()) if len(w) <= MAX_WORD},
+                          "g": {w: c for w, c in sorted(added.items()) if len(w) <= MAX_WORD}})
+    record = {"url": document.url, "title": title, "kicker": kicker, "units": units, "own_term": own_term}
     if document.lang != lang:
         record["lang"] = document.lang
     return record
 
 
-def _walk(element, sections: list[list], weights: Counter) -> None:
-    """Add an element's text to the current section (a heading with an id starts a section)."""
+def _walk(element, sections: list[list]) -> None:
+    """Add an element's text to the current section (a heading with an id starts a section), and
+    the expansion of each acronym it marks (``<abbr title>``) to the section's."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if re.fullmatch(r"h[2-6]", tag) and element.get("id"):
-        name = _clean(element.text_content())
-        sections.append([element.get("id"), name, []])
-        for word in words(name):
-            weights[word] += HEADING_WEIGHT
+        sections.append([element.get("id"), _clean(element.text_content()), [], set()])
     else:
+        if tag == "abbr" and (element.get("title") or "").strip():
+            sections[-1][3].add(element.get("title").strip())
         if element.text and tag:
             sections[-1][2].append(element.text)
-            weights.update(words(element.text))
         for child in element:
-            _walk(child, sections, weights)
+            _walk(child, sections)
     if element.tail:
         sections[-1][2].append(element.tail)
-        weights.update(words(element.tail))
+
+
+def _pieces(text: str) -> list[str]:
+    """A section's text in pieces of at most ``PIECE_CHARS`` characters, cut between words (a
+    reader's result fetches one piece, never a whole long page)."""
+    pieces = []
+    while len(text) > PIECE_CHARS:
+        cut = text.rfind(" ", PIECE_CHARS // 2, PIECE_CHARS)
+        cut = cut if cut > 0 else PIECE_CHARS
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return pieces + [text]
 
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
@@ -273,19 +302,16 @@ def _drop_section(element) -> None:
     element.drop_tree()
 
 
-def glossary_words(article, terms: Iterable) -> list[str]:
-    """What the glossary adds to a page: the expansion of each acronym it uses (its ``<abbr>``),
-    and the names of each term whose expansion it spells out. Sorted, without repeats."""
-    words: set[str] = set()
-    for abbr in article.iter("abbr"):
-        title = (abbr.get("title") or "").strip()
-        if title:
-            words.add(title)
+def glossary_words(text: str, expansions: Iterable[str], terms: Iterable) -> list[str]:
+    """What the glossary adds to a part of a page: the ``expansions`` of the acronyms it uses (their
+    ``<abbr>``), and the names of each term whose expansion its ``text`` spells out. Sorted, without
+    repeats."""
+    found: set[str] = set(expansions)
     pattern, names = _expansions(tuple((tuple(term.names), term.expansion) for term in terms))
     if pattern is not None:
-        for found in pattern.finditer(fold(article.text_content())):
-            words.update(names[found.group(0)])
-    return sorted(words, key=lambda word: (fold(word), word))
+        for match in pattern.finditer(fold(text)):
+            found.update(names[match.group(0)])
+    return sorted(found, key=lambda word: (fold(word), word))
 
 
 @functools.lru_cache(maxsize=8)
@@ -305,47 +331,66 @@ def _expansions(terms: tuple) -> tuple[re.Pattern | None, dict[str, list[str]]]:
 
 # --- the index ---------------------------------------------------------------------------
 
-def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
-    """The index's files (their paths in the bundle, their bytes) for the pages' entries."""
+def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | None = None,
+                also: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The index's files (their paths in the bundle, their bytes) for the pages' entries.
+
+    ``missing``: for each other language, the addresses of the pages of this index that have no
+    version in it and that its search shows too (the bulletins not translated), written in
+    ``meta.json`` as runs of page numbers. ``also``: for each other language, the path from this
+    bundle to that language's bundle, whose ``missing`` pages this language's search shows.
+    """
     records = sorted(records, key=lambda record: record["url"])
     stem = _stemmer(lang)
     family_of: dict[str, str] = {}          # a form as written -> its family (the stem, folded)
-    page_counts: list[dict[str, dict[str, float]]] = []   # per page: family -> form -> weight
-    lengths = []
-    for record in records:
-        by_family: dict[str, dict[str, float]] = defaultdict(dict)
-        for word, weight in record["weights"].items():
-            family = family_of.get(word)
-            if family is None:
-                family = family_of[word] = folded(stem(word))
-            by_family[family][word] = weight
-        page_counts.append(by_family)
-        lengths.append(sum(record["weights"].values()))
-    count = len(records)
+    unit_counts: list[dict[str, dict[str, float]]] = []   # per section: family -> form -> weight
+    lengths, owners, sizes = [], [], []
+    for page, record in enumerate(records):
+        sizes.append(len(record["units"]))
+        for unit in record["units"]:
+            by_family: dict[str, dict[str, float]] = defaultdict(dict)
+            for key, marker, factor in (("w", "", 1.0), ("g", GLOSSARY_MARK, SYNONYM_WEIGHT)):
+                for word, weight in unit[key].items():
+                    family = family_of.get(word)
+                    if family is None:
+                        family = family_of[word] = folded(stem(word))
+                    by_family[family][marker + word] = weight * factor
+            unit_counts.append(by_family)
+            lengths.append(sum(w for forms in by_family.values() for w in forms.values()))
+            owners.append(page)
+    count = len(unit_counts)
     average = (sum(lengths) / count) if count else 1.0
-    rarity = {family: math.log(1 + (count - pages + 0.5) / (pages + 0.5))
-              for family, pages in Counter(f for counts in page_counts for f in counts).items()}
+    rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
+              for family, units in Counter(f for counts in unit_counts for f in counts).items()}
     postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for page, (record, by_family) in enumerate(zip(records, page_counts)):
-        # the title's families, without the words a text is made of: a title that is the word
-        # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
-        in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
-        bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
-        norm = K1 * (1 - B + B * lengths[page] / (average or 1.0))
+    starts, total = set(), 0
+    for size in sizes:
+        starts.add(total)
+        total += size
+    for unit, by_family in enumerate(unit_counts):
+        record = records[owners[unit]]
+        in_title: set[str] = set()
+        bonus = 0.0
+        if unit in starts:
+            # the title's families, without the words a text is made of: a title that is the word
+            # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
+            in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
+            bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
+        norm = K1 * (1 - B + B * lengths[unit] / (average or 1.0))
         for family, forms in by_family.items():
             weight = sum(forms.values())
             score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
-            # a family of almost every page still ranks its pages (its rarity is near 0)
+            # a family of almost every section still ranks them (its rarity is near 0)
             score *= max(rarity[family], MIN_RARITY)
             for word, share in forms.items():
-                postings[family][word].append(page)
+                postings[family][word].append(unit)
                 postings[family][word].append(max(1, round(100 * score * share / weight)))
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
-    inline = {}  # the families of a few pages: in the slices of the word list that name them
+    inline = {}  # the families of a few sections: in the slices of the word list that name them
     for family, forms in postings.items():
         data = {word: _deltas(numbers) for word, numbers in forms.items()}
-        if len({page for numbers in forms.values() for page in numbers[::2]}) <= INLINE_PAGES:
+        if len({unit for numbers in forms.values() for unit in numbers[::2]}) <= INLINE_UNITS:
             inline[ids[family]] = data
         else:
             files[f"familles/w-{ids[family]}.json"] = _json(data)
@@ -358,11 +403,45 @@ def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
         named = {form: " ".join(sorted(vocabulary[form])) for form in forms}
         here = {family: inline[family] for form in forms for family in vocabulary[form] if family in inline}
         files[f"mots/{numbers[prefix]}.json"] = _json({"w": named, "f": here})
+    unit = 0
     for page, record in enumerate(records):
-        shown = {key: record[key] for key in ("url", "title", "kicker", "sections", "lang") if key in record}
-        files[f"pages/{page}.json"] = _json(shown)
-    files["meta.json"] = _json({"version": FORMAT_VERSION, "lang": lang, "pages": count, "shards": numbers})
+        shown = {key: record[key] for key in ("url", "title", "kicker", "lang") if key in record}
+        for part in record["units"]:
+            files[f"sections/{unit}.json"] = _json({**shown, "page": page, "anchor": part["a"],
+                                                     "heading": part["h"], "text": part["t"]})
+            unit += 1
+    meta = {"version": FORMAT_VERSION, "lang": lang, "pages": len(records), "sections": _runs_of_sizes(sizes),
+            "shards": numbers}
+    if missing:
+        place = {record["url"]: page for page, record in enumerate(records)}
+        meta["missing"] = {other: _runs(sorted(place[url] for url in urls if url in place))
+                           for other, urls in sorted(missing.items())}
+    if also:
+        meta["also"] = dict(sorted(also.items()))
+    files["meta.json"] = _json(meta)
     return files
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Sorted numbers as runs ``[first, last]``: the untranslated bulletins are mostly consecutive."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return runs
+
+
+def _runs_of_sizes(sizes: list[int]) -> list[list[int]]:
+    """How many sections each page has, as ``[size, pages]`` runs (most bulletins have as many)."""
+    runs: list[list[int]] = []
+    for size in sizes:
+        if runs and runs[-1][0] == size:
+            runs[-1][1] += 1
+        else:
+            runs.append([size, 1])
+    return runs
 
 
 @functools.cache
@@ -392,24 +471,23 @@ def _deltas(numbers: list[int]) -> list[int]:
 
 def _shards(forms: list[str]) -> dict[str, list[str]]:
     """The word list cut into slices by prefix: a slice past ``SHARD_FORMS`` forms is cut again by
-    the next letter, down to ``SHARD_DEPTH`` letters; a form shorter than its slice's children stays
-    in the slice. Each form is in the slice of its longest prefix among the slices."""
+    the next letter, as deep as it takes (10 000 words sharing six letters made one slice of
+    686 kB when the cutting stopped at six); a form as long as its slice's prefix stays in the
+    slice. Each form is in the slice of its longest prefix among the slices."""
     slices: dict[str, list[str]] = {}
-
-    def cut(prefix: str, group: list[str]) -> None:
-        if len(group) <= SHARD_FORMS or len(prefix) >= SHARD_DEPTH:
+    todo = [("", forms)]
+    while todo:
+        prefix, group = todo.pop()
+        if len(group) <= SHARD_FORMS:
             slices[prefix] = group
-            return
+            continue
         children: dict[str, list[str]] = defaultdict(list)
         here = []
         for form in group:
             (children[form[:len(prefix) + 1]] if len(form) > len(prefix) else here).append(form)
         if here or prefix == "":
             slices[prefix] = here
-        for child, members in children.items():
-            cut(child, members)
-
-    cut("", forms)
+        todo.extend(children.items())
     return slices
 
 
@@ -448,6 +526,8 @@ class IndexJob:
         if cache_dir is not None:
             _drop_old_layout(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
+        self.missing = untranslated(site, lang)
+        key = fingerprint(key, json.dumps(self.missing, sort_keys=True), json.dumps(other_bundles(lang)))
         # the kept index of these entries: a folder named by their fingerprint, put in place whole
         saved = None if cache_dir is None else cache_dir / lang / f"bundle-{key}"
         self.reused = saved is not None and (saved / "meta.json").is_file()
@@ -461,7 +541,7 @@ class IndexJob:
             if self.reused:
                 shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
                 return
-            files = build_index(self.records, lang)
+            files = build_index(self.records, lang, self.missing, other_bundles(lang))
             _write(self.bundle, files)
             if saved is not None:
                 _keep(self.bundle, saved, files)

@@ -92,7 +92,8 @@ class Reader:
             count = len(page.query_selector_all(".ip-search__result"))
             page.click(".ip-search__more")
             page.wait_for_function(f"() => document.querySelectorAll('.ip-search__result').length > {count}")
-        return [a.get_attribute("href").removeprefix(self.origin + "/")
+        # each result links to its best section: the page is the address without the #anchor
+        return [a.get_attribute("href").removeprefix(self.origin + "/").split("#")[0]
                 for a in page.query_selector_all(".ip-search__title a")]
 
     def fetched(self, part: str) -> list[str]:
@@ -166,7 +167,7 @@ def test_english_queries_find_their_pages_and_say_french_only_bulletins(reader):
     one = reader()
     _check_table(one, ENGLISH, "en/")
     one.search("MSSS", "en/")
-    french = one.page.query_selector('.ip-search__title a[href$="/bulletins/info-psoc-03/"]')
+    french = one.page.query_selector('.ip-search__title a[href*="/bulletins/info-psoc-03/"]')  # to a section
     assert french.get_attribute("hreflang") == "fr"
     title = french.evaluate("a => a.parentElement.textContent")
     assert title.endswith("(in French)")
@@ -179,7 +180,7 @@ def test_english_queries_find_their_pages_and_say_french_only_bulletins(reader):
 def test_a_result_shows_title_number_date_excerpt_and_sections(reader):
     one = reader()
     one.search("Engagez-vous")
-    item = one.page.query_selector('.ip-search__result:has(a[href$="bulletins/info-psoc-03/"])')
+    item = one.page.query_selector('.ip-search__result:has(a[href*="bulletins/info-psoc-03/"])')
     assert item is not None
     assert item.query_selector(".ip-search__title").text_content().startswith("Révision de la brochure PSOC")
     assert item.query_selector(".ip-search__kicker").text_content() == "Info-PSOC no\u00a03 · octobre 2017"  # the French typography's no-break space
@@ -207,7 +208,7 @@ def test_no_index_bytes_before_a_search(reader):
     assert one.fetched(SEARCH_BUNDLE + "/") == [], "une page a chargé l'index avant toute recherche"
     one.search("PSOC")
     assert one.fetched(SEARCH_BUNDLE + "/meta.json") and one.fetched(SEARCH_BUNDLE + "/mots/")
-    assert one.fetched(SEARCH_BUNDLE + "/familles/w-psoc.json") and one.fetched(SEARCH_BUNDLE + "/pages/")
+    assert one.fetched(SEARCH_BUNDLE + "/familles/w-psoc.json") and one.fetched(SEARCH_BUNDLE + "/sections/")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -253,10 +254,16 @@ def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
     assert "/bulletins/info-psoc-03/" in french and "/le-psoc/" in french
     assert not any(url.startswith("/en/") for url in french)
     assert "/recherche/" not in french and "/recherche/" not in english
-    assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
+    # the French-only bulletin is indexed once, in the French index, which the English search reads
+    # for it (issue 28: the English index held every untranslated bulletin a second time)
+    assert "/bulletins/info-psoc-03/" not in english
     assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
+    metas = [json.loads((real_site / folder / SEARCH_BUNDLE / "meta.json").read_text(encoding="utf-8")) for folder in ("", "en")]
+    number = sorted(french).index("/bulletins/info-psoc-03/")
+    assert metas[0]["missing"] == {"en": [[number, number]]}
+    assert metas[1]["also"] == {"fr": f"../../{SEARCH_BUNDLE}/"}
     names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
-    assert names == {"meta.json", "mots", "familles", "pages"}, names
+    assert names == {"meta.json", "mots", "familles", "sections"}, names
 
 
 def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
@@ -310,8 +317,9 @@ def test_a_word_costs_each_page_the_same_however_often_it_is_there():
 
     def archive(times: int) -> dict[str, bytes]:
         return build_index([{"url": f"/bulletins/{n}/", "title": f"Numéro {n}", "kicker": "", "own_term": False,
-                             "sections": [["", f"Numéro {n}", "texte"]],
-                             "weights": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0}}
+                             "units": [{"a": "", "h": f"Numéro {n}", "t": "texte",
+                                        "w": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0},
+                                        "g": {}}]}
                             for n in range(1000)], "fr")
 
     once, often = archive(1), archive(40)

@@ -75,6 +75,7 @@ FORMAT_VERSION = 2
 TITLE_WEIGHT = 7.0
 TERM_TITLE_WEIGHT = 10.0   # a term's name on its own page
 HEADING_WEIGHT = 3.0
+KICKER_WEIGHT = 4.0        # a bulletin's number and date
 SYNONYM_WEIGHT = 0.5       # the glossary's words added to a section
 #: a glossary's word is written in a family's file with this mark before it (the script counts it
 #: less than the words a page holds, and a phrase never matches it)
@@ -226,8 +227,12 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
             kicker = _clean(found.text_content())
             found.drop_tree()  # shown above the excerpt: its words are counted below, not cut into excerpts
     terms = site.glossary.terms(document.lang) if terms is None else terms
-    own_term = document.url.lstrip("/") in {page_url(term.src_uri) for term in terms}
-    sections: list[list] = [["", title, [], set()]]   # anchor, heading, text parts, acronyms' expansions
+    own = next((term for term in terms if page_url(term.src_uri) == document.url.lstrip("/")), None)
+    own_term = own is not None
+    # an acronym's page is about its name spelled out: its first part is named by it (the
+    # results' order reads it) and weighs its words as a title's
+    spelled = own.expansion.strip() if own is not None and own.is_acronym else ""
+    sections: list[list] = [["", spelled or title, [], set()]]   # anchor, heading, text parts, acronyms' expansions
     _walk(article, sections)
     units = []
     for anchor, name, parts, expansions in sections:
@@ -239,10 +244,13 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
             if n == 0 and anchor:
                 for word in words(name):
                     weights[word] += HEADING_WEIGHT
-            elif n == 0:  # the page's first part: its title (in its text already) and kicker
-                weights.update(words(kicker))
+            elif n == 0:  # the page's first part: its title (in its text already), kicker, expansion
+                for word in words(kicker):
+                    weights[word] += KICKER_WEIGHT
                 for word in words(title):
                     weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0
+                for word in words(spelled):
+                    weights[word] += TITLE_WEIGHT - 1.0
             added = Counter(words(" ".join(glossary_words(piece, expansions if n == 0 else (), terms))))
             units.append({"a": anchor, "h": name, "t": piece,
                           "w": {w: c for w, c in sorted(weights.items()) if len(w) <= MAX_WORD},

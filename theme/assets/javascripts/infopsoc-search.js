@@ -295,6 +295,23 @@
       return { start: spans[best][0], end: spans[last][1], marked: marked, value: bestValue };
     }
 
+    // The first results once their sections' files are read: a result whose title, kicker or
+    // section heading holds more of the query's words comes first (a term's page whose name holds
+    // one word of three does not pass the bulletin titled with all three), then the index's order.
+    // `results`: [{title, kicker, heading}…] in the index's order; the order to show them in.
+    function byHeadings(results, wanted) {
+      var want = wanted.map(fold);
+      var held = results.map(function (data) {
+        var have = words([data.title, data.kicker, data.heading].join(" ")).map(fold);
+        return want.filter(function (w) {
+          return have.some(function (h) { return same(h, w); });
+        }).length;
+      });
+      return results.map(function (data, n) { return n; }).sort(function (a, b) {
+        return held[b] - held[a] || a - b;
+      });
+    }
+
     // The page of each section, from meta.json's runs [[sections a page has, pages]…].
     function pagesOfSections(runs) {
       var owners = [];
@@ -317,7 +334,7 @@
     return {
       WORD: WORD, lower: lower, fold: fold, words: words, fill: fill, parse: parse, distance: distance,
       tolerance: tolerance, nearest: nearest, addFamily: addFamily, rank: rank, hasPhrase: hasPhrase,
-      excerpt: excerpt, pagesOfSections: pagesOfSections, inRuns: inRuns
+      excerpt: excerpt, byHeadings: byHeadings, pagesOfSections: pagesOfSections, inRuns: inRuns
     };
   })();
 
@@ -522,7 +539,7 @@
           }
         });
         var ranking = core.rank(perWord.map(function (answer) { return answer.scores; }), pageOf);
-        var answer = { pages: ranking.pages, marks: marks, partial: ranking.partial,
+        var answer = { pages: ranking.pages, marks: marks, partial: ranking.partial, words: corrected || parsed.words,
                        corrected: corrected && corrected.join(" "), all: all };
         return parsed.phrases.length ? keepPhrases(answer, parsed.phrases) : answer;
       });
@@ -648,6 +665,12 @@
       if (number !== asked) {
         return;
       }
+      if (shown === 0 && looked.length) {  // the first results: those titled with the words first
+        var order = core.byHeadings(datas, looked);
+        datas = order.map(function (n) { return datas[n]; });
+        var firsts = order.map(function (n) { return batch[n]; });
+        found.splice.apply(found, [0, firsts.length].concat(firsts));
+      }
       var first = null;
       datas.forEach(function (data) {
         var item = render(data);
@@ -663,6 +686,7 @@
   }
 
   var current = null;  // the indexes of the latest search
+  var looked = [];     // the words it looked for (as corrected)
 
   function search(query, exact) {
     var number = ++asked;
@@ -686,6 +710,7 @@
       }
       found = answer.pages;
       marked = answer.marks;
+      looked = answer.words;
       current = answer.all;
       shown = 0;
       list.textContent = "";

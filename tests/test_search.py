@@ -388,3 +388,53 @@ def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
     (tree.root / "bulletins/info-psoc-02.md").unlink()
     removed, reused = build("site-5")
     assert not reused and "/bulletins/info-psoc-02/" not in search_index_pages(removed / SEARCH_BUNDLE)
+
+
+# --- the script's pure part, with node's test runner; its word rules against the index's -----
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node manque (Node 20) : il fait tourner les tests du script de recherche")
+        pytest.skip("node manque")
+    return node
+
+
+def test_the_search_script_passes_its_unit_tests():
+    """tests/js/search.test.js: ranking, folding, typos, phrases, excerpts of the page's script,
+    run by node's own test runner (`node --test`); any failing test fails this one."""
+    result = subprocess.run([_node(), "--test", str(REPO / "tests" / "js")], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert re.search(r"^# pass [1-9]\d*$", result.stdout, re.M) and re.search(r"^# fail 0$", result.stdout, re.M)
+
+
+#: texts where the two word rules could part: marks, ligatures, apostrophes, scripts, digits
+_TEXTS = ["Régionalisation ŒUVRE cæcum l’ACA l'action Straße ﬁn Ǆemal İstanbul ΣΊΣΥΦΟΣ ὈΔΥΣΣΕΎΣ",
+          "e\u0301te\u0301 n\u0303 ǅ Ⅻ ①②  ½ ٣٤ २०१७ 𝔄𝔅 ＡＢＣ a_b _c d__ 2015-2018 no\u00a03",
+          "Ǉ ǈ ǉ ſ ﬀ ﬃ K Å Ω ẞ ŉ ǰ ΐ ﬆ և Ꭰꭰ"]
+
+
+def test_the_script_cuts_and_folds_words_as_the_index_does():
+    """One rule, two languages: the script's words and folding (``core.words``, ``core.lower``,
+    ``core.fold``) give what outputs/search.py's give, on texts chosen to part them and on random
+    letters of many scripts (seeded)."""
+    import random
+
+    from infopsoc.outputs.search import folded, words
+
+    rng = random.Random(31)
+    blocks = [(0x20, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x530, 0x58F), (0x1E00, 0x1FFF), (0x300, 0x36F),
+              (0xFB00, 0xFB06), (0x2160, 0x2188), (0x13A0, 0x13FD), (0xAB70, 0xABBF), (0x2000, 0x206F)]
+    texts = _TEXTS + ["".join(chr(rng.randint(*rng.choice(blocks))) for _ in range(60)) for _ in range(200)]
+    script = ("const core = require(process.argv[1]); const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(texts.map(t => core.words(t).map(w => [core.lower(w), core.fold(w)]))));")
+    result = subprocess.run([_node(), "-e", script, str(REPO / "theme/assets/javascripts/infopsoc-search.js")],
+                            input=json.dumps(texts), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    differences = []
+    for text, from_script in zip(texts, json.loads(result.stdout)):
+        from_index = [[word, folded(word)] for word in words(text)]
+        if from_script != from_index:
+            differences.append((text, from_index, from_script))
+    assert differences == [], differences[:3]

@@ -23,9 +23,10 @@
   "use strict";
 
   var core = (function () {
-    // The same cut and comparison as outputs/search.py (words, folded): tests/test_search.py runs
-    // both on the same strings.
-    var WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}_]*/gu;
+    // The same cut and comparison as outputs/search.py (WORD, words, folded): tests/test_search.py
+    // runs both on the same texts. A word: a letter or digit, then letters, digits, « _ » and the
+    // accents that follow a letter (U+0300-U+036F, as Python's pattern).
+    var WORD = /[\p{L}\p{N}][\p{L}\p{N}_\u0300-\u036f]*/gu;
     var LIGATURES = { "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE" };
     var GLOSSARY_MARK = "~";   // a word the glossary added to a section (outputs/search.py)
     var WEIGHTS = { typed: 2, folded: 1.5, family: 1, glossary: 0.35 };
@@ -35,12 +36,20 @@
       return word.normalize("NFC").replace(/[œŒæÆ]/g, function (c) { return LIGATURES[c]; }).toLowerCase();
     }
 
-    function fold(word) {  // Python's casefold() also writes « ß » as « ss »
-      return lower(word).normalize("NFD").replace(/\p{M}/gu, "").replace(/\u2019/g, "'").replace(/ß/g, "ss");
+    // Without case or accents, as Python's casefold() after removing the marks: upper then lower
+    // case writes « ß » « ss » and « ﬁ » « fi » as it does; « ς » is « σ » and Cherokee's small
+    // letters are its capitals there.
+    function fold(word) {
+      var plain = word.replace(/[œŒæÆ]/g, function (c) { return LIGATURES[c]; }).replace(/\u2019/g, "'")
+        .normalize("NFD").replace(/[\p{Mn}\p{Me}]/gu, function (mark) { return mark === "\u034f" ? mark : ""; });
+      return plain.replace(/[^ı]+/g, function (run) { return run.toUpperCase().toLowerCase(); }).replace(/ς/g, "σ").replace(/ß/g, "ss").replace(/[\uab70-\uabbf\u13f8-\u13fd]/g, function (c) {
+        var code = c.charCodeAt(0);
+        return String.fromCharCode(code >= 0xab70 ? code - 0xab70 + 0x13a0 : code - 8);
+      });
     }
 
     function words(text) {
-      return String(text).match(WORD) || [];
+      return String(text).normalize("NFC").match(WORD) || [];
     }
 
     // A template's {count} and {query} filled in (a function as replacement: « $& » in a query is

@@ -6,7 +6,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
 
-const core = require(path.join(__dirname, "..", "..", "theme", "assets", "javascripts", "infopsoc-search.js"));
+// INFOPSOC_SEARCH_SCRIPT: the same tests on the compacted script the site serves (outputs/search.py)
+const core = require(process.env.INFOPSOC_SEARCH_SCRIPT || path.join(__dirname, "..", "..", "theme", "assets", "javascripts", "infopsoc-search.js"));
 
 test("folding: case, accents, ligatures, apostrophes, ß", () => {
   assert.equal(core.fold("RÉGIONALISATION"), "regionalisation");
@@ -73,15 +74,19 @@ test("nearest: the forms at the smallest distance within the tolerance", () => {
   assert.deepEqual(core.nearest("mot", ["mots", "moi"]), []);  // too short to correct
 });
 
-test("a family's scores: the form typed counts most, the glossary's words least", () => {
-  const family = { "côte": [0, 10, 2, 10], "cote": [1, 10], "~côtes": [3, 10] };
+test("a family's scores: each page's best section, the form typed counts most, the glossary's words least", () => {
+  // pages 0-3; page 0 has sections 0-1, page 1 section 2, page 2 sections 3-4, page 3 section 5
+  const firsts = core.firstSections([[2, 1], [1, 1], [2, 1], [1, 1]]);
+  assert.deepEqual(firsts, [0, 2, 3, 5]);
+  // [page (difference), score, section's place in the page…]
+  const family = { "côte": [0, 10, 0, 2, 10, 1], "cote": [1, 10, 0], "~côtes": [3, 10, 0] };
   const marks = new Map();
-  const scores = core.addFamily(family, "côte", new Map(), marks);
-  assert.deepEqual([...scores.entries()].sort((a, b) => a[0] - b[0]), [[0, 20], [1, 15], [2, 20], [3, 3.5]]);
+  const scores = core.addFamily(family, "côte", new Map(), marks, firsts);
+  assert.deepEqual([...scores.entries()].sort((a, b) => a[0] - b[0]), [[0, 20], [2, 15], [4, 20], [5, 3.5]]);
   assert.equal(marks.get("cote"), 2);
   assert.equal(marks.has("cotes"), false);  // a glossary's word is not in the text: nothing to mark
-  const typedPlain = core.addFamily(family, "cote", new Map());
-  assert.ok(typedPlain.get(1) > typedPlain.get(0));
+  const typedPlain = core.addFamily(family, "cote", new Map(), null, firsts);
+  assert.ok(typedPlain.get(2) > typedPlain.get(0));
 });
 
 test("ranking by section: the best section wins, a short page does not beat the page about the query", () => {

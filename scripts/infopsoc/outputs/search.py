@@ -91,10 +91,10 @@ K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
 MIN_RARITY = 0.1
 #: a slice of the word list is cut by the next letter past this many forms
 SHARD_FORMS = 400
-#: a family found in this many sections or fewer is written in the slices of its forms, not in a file
+#: a family found on this many pages or fewer is written in the slices of its forms, not in a file
 #: of its own (most words of an archive are on a few pages: a file each was most of the build's
 #: writing, and a second request for the reader)
-INLINE_UNITS = 8
+INLINE_PAGES = 8
 #: Snowball's stemmer for each language of the site
 STEMMERS = {"fr": "french", "en": "english"}
 
@@ -370,11 +370,13 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     average = (sum(lengths) / count) if count else 1.0
     rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
               for family, units in Counter(f for counts in unit_counts for f in counts).items()}
-    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    starts, total = set(), 0
+    # per family, per form: each page's best section for it, as {page: (score, section's offset)}
+    best: dict[str, dict[str, dict[int, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    firsts, total = [], 0   # each page's first section
     for size in sizes:
-        starts.add(total)
+        firsts.append(total)
         total += size
+    starts = set(firsts)
     for unit, by_family in enumerate(unit_counts):
         record = records[owners[unit]]
         in_title: set[str] = set()
@@ -390,15 +392,21 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
             score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
             # a family of almost every section still ranks them (its rarity is near 0)
             score *= max(rarity[family], MIN_RARITY)
+            page = owners[unit]
             for word, share in forms.items():
-                postings[family][word].append(unit)
-                postings[family][word].append(max(1, round(100 * score * share / weight)))
+                value = _quantized(100 * score * share / weight)
+                kept = best[family][word].get(page)
+                if kept is None or value > kept[0]:
+                    best[family][word][page] = (value, unit - firsts[page])
+    postings = {family: {word: [n for page in sorted(pages) for n in (page, *pages[page])]
+                         for word, pages in forms.items()}
+                for family, forms in best.items()}
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
     inline = {}  # the families of a few sections: in the slices of the word list that name them
     for family, forms in postings.items():
         data = {word: _deltas(numbers) for word, numbers in forms.items()}
-        if len({unit for numbers in forms.values() for unit in numbers[::2]}) <= INLINE_UNITS:
+        if len({page for numbers in forms.values() for page in numbers[::3]}) <= INLINE_PAGES:
             inline[ids[family]] = data
         else:
             files[f"familles/w-{ids[family]}.json"] = _json(data)
@@ -469,12 +477,22 @@ def _family_ids(postings: dict) -> dict[str, str]:
 
 
 def _deltas(numbers: list[int]) -> list[int]:
-    """[page, score, page, score…] with each page as its difference from the previous one."""
+    """[page, score, section, page, score, section…] with each page as its difference from the
+    previous one."""
     out, previous = [], 0
-    for n in range(0, len(numbers), 2):
-        out += [numbers[n] - previous, numbers[n + 1]]
+    for n in range(0, len(numbers), 3):
+        out += [numbers[n] - previous, numbers[n + 1], numbers[n + 2]]
         previous = numbers[n]
     return out
+
+
+def _quantized(score: float) -> int:
+    """A score as a whole number on a scale of about 9 % steps (1, 2, … 10, 11, 12, 13, 15…): the
+    order of pages barely changes, and a family's file compresses better."""
+    if score <= 10:
+        return max(1, round(score))
+    step = math.log(1.09)
+    return round(math.exp(round(math.log(score) / step) * step))
 
 
 def _shards(forms: list[str]) -> dict[str, list[str]]:
@@ -503,6 +521,33 @@ def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+#: the search page's script, in a built site (its comments and indentation are a third of what a
+#: first search downloads: the site serves it without them, ``compact_script``)
+SEARCH_SCRIPT = "assets/javascripts/infopsoc-search.js"
+_BLOCK_COMMENT = re.compile(r"\A\s*/\*.*?\*/\s*\n", re.S)
+#: a comment at the end of a line: after two spaces, with no quote after it (the script's style)
+_LINE_END_COMMENT = re.compile(r"  +//[^\n\"'`]*$", re.M)
+
+
+def compact(script: str) -> str:
+    """The search page's script without its comments and indentation: its opening comment, its
+    lines that are comments, the comments that end a line after two spaces. What it runs is the
+    same (tests/test_search.py runs the unit tests on both)."""
+    script = _LINE_END_COMMENT.sub("", _BLOCK_COMMENT.sub("", script, count=1))
+    lines = (line.strip() for line in script.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+
+
+def compact_script(site_dir: Path) -> None:
+    """Serve the built site's search script compacted (``compact``), once per build."""
+    path = site_dir / SEARCH_SCRIPT
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        smaller = compact(text)
+        if smaller != text:
+            path.write_text(smaller, encoding="utf-8")
+
+
 def index_language(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> IndexReport:
     """Index ``lang``'s built folder into ``<folder>/<SEARCH_BUNDLE>/``, replacing an earlier index."""
     return start_index(site_dir, site, lang, cache_dir).finish()
@@ -528,6 +573,7 @@ class IndexJob:
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
         self.started = time.perf_counter()
+        compact_script(site_dir)
         self.bundle = site_dir / SEARCH_BUNDLE
         if (self.bundle / "meta.json").is_file():
             shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)

@@ -30,7 +30,8 @@
     var LIGATURES = { "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE" };
     var GLOSSARY_MARK = "~";   // a word the glossary added to a section (outputs/search.py)
     var WEIGHTS = { typed: 2, folded: 1.5, family: 1, glossary: 0.35 };
-    var OTHER_SECTIONS = 0.25; // what a page's other sections add to its best one's score
+    var FROM_ELSEWHERE = 0.5;  // a word held by another section of the page counts half in a section
+    var FROM_OPENING = 0.8;    // a word of the page's opening (its title) counts four fifths
 
     function lower(word) {
       return word.normalize("NFC").replace(/[œŒæÆ]/g, function (c) { return LIGATURES[c]; }).toLowerCase();
@@ -157,11 +158,13 @@
       return best <= max ? found.sort().slice(0, limit || 3) : [];
     }
 
-    // A family's file ({form: [section, score, section, score…]}, sections as differences) as
-    // the score of each section for the word typed: a form as typed counts twice, a form written
-    // otherwise (accents, case) one and a half times, the other forms of its family once, and the
-    // words the glossary added (marked) a third of that. `into`: a Map section -> score.
-    function addFamily(family, typed, into, marks) {
+    // A family's file ({form: [page, score, section, page, score, section…]}: each page that holds
+    // the form, as its difference from the previous one, with the score of its best section for
+    // it and that section's place in the page) as the score of each section for the word typed:
+    // a form as typed counts twice, a form written otherwise (accents, case) one and a half times,
+    // the other forms of its family once, and the words the glossary added (marked) a third of
+    // that. `into`: a Map section -> score; `firsts`: each page's first section.
+    function addFamily(family, typed, into, marks, firsts) {
       var exact = lower(typed);
       var plain = fold(typed);
       Object.keys(family).forEach(function (key) {
@@ -175,55 +178,62 @@
           marks.set(folded, folded === plain ? 2 : Math.max(marks.get(folded) || 0, 1));
         }
         var numbers = family[key];
-        var section = 0;
-        for (var n = 0; n < numbers.length; n += 2) {
-          section += numbers[n];
+        var page = 0;
+        for (var n = 0; n < numbers.length; n += 3) {
+          page += numbers[n];
+          var section = firsts[page] + numbers[n + 2];
           into.set(section, (into.get(section) || 0) + weight * numbers[n + 1]);
         }
       });
       return into;
     }
 
-    // Pages ranked for a query. `perWord`: for each word, a Map section -> score; `pageOf`: the
-    // page of a section. A page's score is its best section's (the words it holds together,
-    // scaled by how many of the query's it holds) plus a quarter of each word's best score
-    // elsewhere on the page. Pages holding every word come first; when none does, the pages
+    // Pages ranked for a query. `perWord`: for each word, a Map section -> score (each page's best
+    // section for it); `pageOf`: the page of a section; `firstOf`: a page's first section (its
+    // title and opening). A page is as good as its best section: the words it holds, plus half
+    // of each other word's best score elsewhere on the page (four fifths from its opening, which
+    // the title speaks for). Pages holding every word come first; when none does, the pages
     // holding the most (and one less, for three words or more), and `partial` says so.
-    function rank(perWord, pageOf) {
+    function rank(perWord, pageOf, firstOf) {
       var n = perWord.length;
-      var sections = new Map();  // section -> [score, words held]
-      var pages = new Map();     // page -> {best, bestScore, held: Set, perWord: [best score…]}
+      var pages = new Map();     // page -> {page, best, score, held: Set, perWord: [[section, score]…]}
       perWord.forEach(function (scores, w) {
         scores.forEach(function (score, section) {
-          var entry = sections.get(section) || [0, 0];
-          entry[0] += score;
-          entry[1] += 1;
-          sections.set(section, entry);
           var page = pageOf(section);
           var info = pages.get(page);
           if (!info) {
-            info = { page: page, best: -1, bestScore: -1, held: new Set(), perWord: new Array(n).fill(0), sections: [] };
+            info = { page: page, best: -1, score: -1, held: new Set(), perWord: [], sections: [] };
             pages.set(page, info);
           }
           info.held.add(w);
-          info.perWord[w] = Math.max(info.perWord[w], score);
+          info.perWord.push([w, section, score]);
         });
-      });
-      sections.forEach(function (entry, section) {
-        var info = pages.get(pageOf(section));
-        var value = entry[0] * entry[1] / n;
-        info.sections.push([section, value]);
-        if (value > info.bestScore || (value === info.bestScore && section < info.best)) {
-          info.best = section;
-          info.bestScore = value;
-        }
       });
       var most = 0;
       pages.forEach(function (info) {
         most = Math.max(most, info.held.size);
-        info.score = info.bestScore + OTHER_SECTIONS * info.perWord.reduce(function (a, b) { return a + b; }, 0);
-        info.sections.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-        info.sections = info.sections.map(function (pair) { return pair[0]; });
+        var first = firstOf ? firstOf(info.page) : -1;
+        var values = new Map();
+        info.perWord.forEach(function (entry) {
+          values.set(entry[1], 0);
+        });
+        values.forEach(function (value, section) {
+          var bestOf = new Array(n).fill(0);
+          info.perWord.forEach(function (entry) {
+            var share = entry[1] === section ? 1 : entry[1] === first ? FROM_OPENING : FROM_ELSEWHERE;
+            bestOf[entry[0]] = Math.max(bestOf[entry[0]], share * entry[2]);
+          });
+          values.set(section, bestOf.reduce(function (a, b) { return a + b; }, 0));
+        });
+        values.forEach(function (value, section) {
+          if (value > info.score || (value === info.score && section < info.best)) {
+            info.best = section;
+            info.score = value;
+          }
+        });
+        info.sections = Array.from(values.keys()).sort(function (a, b) {
+          return values.get(b) - values.get(a) || a - b;
+        });
       });
       var least = most === n ? n : Math.max(1, n >= 3 ? most - 1 : most);
       var ranked = Array.from(pages.values()).filter(function (info) {
@@ -321,7 +331,8 @@
       });
     }
 
-    // The page of each section, from meta.json's runs [[sections a page has, pages]…].
+    // The page of each section, and the first section of each page, from meta.json's runs
+    // [[sections a page has, pages]…].
     function pagesOfSections(runs) {
       var owners = [];
       var page = 0;
@@ -335,6 +346,18 @@
       return owners;
     }
 
+    function firstSections(runs) {
+      var firsts = [];
+      var section = 0;
+      runs.forEach(function (run) {
+        for (var p = 0; p < run[1]; p++) {
+          firsts.push(section);
+          section += run[0];
+        }
+      });
+      return firsts;
+    }
+
     // Whether a page number is in runs [[first, last]…] (meta.json's `missing`).
     function inRuns(runs, page) {
       return (runs || []).some(function (run) { return page >= run[0] && page <= run[1]; });
@@ -343,7 +366,7 @@
     return {
       WORD: WORD, lower: lower, fold: fold, words: words, fill: fill, parse: parse, distance: distance,
       tolerance: tolerance, nearest: nearest, addFamily: addFamily, rank: rank, hasPhrase: hasPhrase,
-      excerpt: excerpt, byHeadings: byHeadings, pagesOfSections: pagesOfSections, inRuns: inRuns
+      excerpt: excerpt, byHeadings: byHeadings, pagesOfSections: pagesOfSections, firstSections: firstSections, inRuns: inRuns
     };
   })();
 
@@ -370,7 +393,7 @@
   var PAGE = 5;        // results shown at a time: each one fetches its best section's file
   var EXCERPT = 24;    // words in an excerpt
   var PREFIXED = 30;   // forms a word not found as such may begin (« organism » : « organismes »…)
-  var PHRASE_CHECKS = 20;  // sections' files fetched at most to check a query's phrases
+  var PHRASE_CHECKS = 12;  // sections' files fetched at most to check a query's phrases
   var asked = 0;       // the number of the latest search: older answers are dropped
   var found = [];      // the pages of the latest search, best first
   var marked = new Map();  // the forms to mark in its excerpts (folded): 2 for the forms typed, 1 for their family
@@ -424,6 +447,7 @@
             throw new Error("index version " + index.meta.version);
           }
           index.owners = core.pagesOfSections(index.meta.sections);
+          index.firsts = core.firstSections(index.meta.sections);
           index.firstSection = sections;
           index.firstPage = pages;
           sections += index.owners.length;
@@ -492,7 +516,7 @@
         var index = all[n];
         var local = new Map();
         answer.families.forEach(function (family) {
-          core.addFamily(family, answer.near.length ? answer.near[0] : word, local, marks);
+          core.addFamily(family, answer.near.length ? answer.near[0] : word, local, marks, index.firsts);
         });
         local.forEach(function (score, unit) {
           if (!index.only || core.inRuns(index.only, index.owners[unit])) {
@@ -547,7 +571,15 @@
             corrected[n] = answer.near[0];
           }
         });
-        var ranking = core.rank(perWord.map(function (answer) { return answer.scores; }), pageOf);
+        var firstOf = function (page) {
+          for (var n = all.length - 1; n >= 0; n--) {
+            if (page >= all[n].firstPage) {
+              return all[n].firstSection + all[n].firsts[page - all[n].firstPage];
+            }
+          }
+          return -1;
+        };
+        var ranking = core.rank(perWord.map(function (answer) { return answer.scores; }), pageOf, firstOf);
         var answer = { pages: ranking.pages, marks: marks, partial: ranking.partial, words: corrected || parsed.words,
                        corrected: corrected && corrected.join(" "), all: all };
         return parsed.phrases.length ? keepPhrases(answer, parsed.phrases) : answer;
@@ -560,9 +592,9 @@
   function keepPhrases(answer, phrases) {
     var budget = PHRASE_CHECKS;
     var kept = [];
-    var pages = answer.pages.filter(function (info) { return info.held.size === info.perWord.length; });
+    var pages = answer.partial ? [] : answer.pages;  // a page without every word holds no phrase of them
     function next(n) {
-      if (n >= pages.length || budget <= 0) {
+      if (n >= pages.length || budget <= 0 || kept.length >= PAGE) {
         answer.pages = kept;
         answer.partial = false;
         answer.cut = n < pages.length;

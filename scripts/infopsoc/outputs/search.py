@@ -3,42 +3,58 @@ word by word (``theme/assets/javascripts/infopsoc-search.js`` reads it).
 
 What a reader downloads is what a query asks for, never the archive: no page fetches anything of
 the index before a search, and a first search fetches, for each of its words, one slice of the
-word list and the one file of that word's family; then one small file per result shown. A word
-found in every one of 1 000 bulletins costs a few kilobytes (the index keeps, for each page, a
-score, not each place of the word: excerpts are cut from the result's own file).
+word list and the one file of that word's family; then, for each result shown, the file of its
+best section. A word found in every one of 1 000 bulletins costs a few kilobytes (the index keeps,
+for each page, a score and the place of its best section, not each place of the word).
+
+Pages are indexed by section: the text before a page's first heading (its title and opening),
+then each heading with an id (a bulletin's parts, a timeline entry); a long section is cut in
+pieces of ``PIECE_CHARS``. The script ranks a page by its best section for the query, links the
+result to it and cuts the excerpt from that section's file, so that a short glossary page does not
+pass the page that is about the query, and a result never fetches a whole long page.
 
 Words are compared without case or accents (« regionalisation » finds « régionalisation »,
 « oeuvre » finds « œuvre ») and by family: the index stems each word in the index's language
 (Snowball, the ``snowballstemmer`` package), and its word list gives the family of every form the
 pages hold, so that the browser needs no stemmer (« financements » finds « financement »; a form
-no page holds is looked up without its plural ending, then as the start of longer words). A form
-that is exactly the one typed, accents included, ranks first.
+no page holds is looked up without its plural ending, then as the start of longer words, then as a
+typo: the nearest forms of its slice). A form that is exactly the one typed, accents included,
+ranks first. The script's rules for cutting and folding words are this module's (``WORD``,
+``words``, ``folded``): tests/test_search.py runs both on the same texts.
 
 The folder ``<language>/<SEARCH_BUNDLE>/`` (every file JSON, UTF-8, keys sorted):
 
-- ``meta.json``: ``{"version", "lang", "pages", "shards": {prefix: n}}``;
+- ``meta.json``: ``{"version", "lang", "pages", "sections": [[sections a page has, pages]…],
+  "shards": {prefix: n}}``, and on the default language's ``"missing": {language: [[first page,
+  last page]…]}`` (its bulletins that language has no version of, which that language's search
+  shows from this index: they are indexed once), on the others' ``"also": {language: path to its
+  bundle}``;
 - ``mots/<n>.json``: a slice of the word list, ``{"w": {folded form: "family id[ family id…]"},
-  "f": {family id: family}}``: the forms whose longest prefix among ``shards`` is that slice's,
-  and the families of ``INLINE_PAGES`` pages or fewer that they belong to;
+  "f": {family id: family}}``: the forms whose longest prefix among ``shards`` is that slice's
+  (a slice is cut by the next letter past ``SHARD_FORMS`` forms, as deep as it takes), and the
+  families of ``INLINE_PAGES`` pages or fewer that they belong to;
 - ``familles/w-<family id>.json``: the other families, each ``{form as written, lowercase: [page,
-  score, page, score…]}``, page numbers as differences from the previous one, scores whole numbers
-  (BM25 of the family on the page, shared among its forms as they occur, plus a bonus when the
-  title holds it);
-- ``pages/<page>.json``: ``{"url", "title", "kicker", "lang" (when it is not the index's),
-  "sections": [[anchor, heading, text]…]}``: what a result shows and its excerpts are cut from.
+  score, section, page, score, section…]}``, page numbers as differences from the previous one,
+  ``section`` the place of the page's best section for the form among the page's sections, scores
+  whole numbers on a 9 % scale (BM25 of the family in the section, shared among its forms as they
+  occur, plus a bonus when the page's title holds it); a form the glossary added to a section
+  (below) is written with ``GLOSSARY_MARK`` before it;
+- ``sections/<n>.json``: ``{"url", "title", "kicker", "page", "anchor", "heading", "text"}``, the
+  sections numbered in the pages' order: what a result shows and its excerpt is cut from.
 
 What goes into a page's entry (``extract``): its article only (menus, footers, the lists of other
 pages that Material's search skipped: ``data-search-exclude``), never drafts, the search page or
-the 404 page; a bulletin's number and date (its kicker) as the result's label; the glossary both
-ways, as low-weight words (a page that uses an acronym is found by its expansion, a page that
-spells an expansion out by its acronym); a term's own page weighs its name most, so it comes
-first for its acronym; on the English site, the French bulletins that have no translation,
-marked as French.
+the 404 page; a bulletin's number and date (its kicker) as the result's label and as words of its
+opening; the glossary both ways, as low-weight words of the section they are in (a section that
+uses an acronym is found by its expansion, one that spells an expansion out by its acronym); a
+term's own page weighs its name most (and an acronym's page its expansion as a title), so it comes
+first for its acronym.
 
 What it costs a build: a page's entry is kept between builds (``core.memo``) while its article,
 address and glossary are the same; the index is made again from the entries (a fraction of a
 second at 1 000 bulletins), or copied from the previous build's when no entry changed. The same
-pages give the same files, byte for byte.
+pages give the same files, byte for byte. The search page's script is served without its
+comments (``compact``).
 """
 
 from __future__ import annotations

@@ -41,6 +41,8 @@ test("a query: minor words left out when there are others, phrases in quotes kep
   assert.deepEqual(core.parse('"brochure PSOC nationale"', minor).phrases, [["brochure", "PSOC", "nationale"]]);
   assert.deepEqual(core.parse('"PSOC"', minor), { words: ["PSOC"], phrases: [] });  // one word: no phrase
   assert.deepEqual(core.parse("PSOC psoc Psoc", minor).words, ["PSOC"]);  // the same word once
+  const long = Array.from({ length: 500 }, (_, n) => "mot" + n).join(" ");
+  assert.equal(core.parse(long, minor).words.length, 10);  // a pasted text: its first ten words
   assert.deepEqual(core.parse("constructor __proto__", new Set()).words, ["constructor", "__proto__".replace(/^_+/, "")]);
 });
 

@@ -30,6 +30,7 @@
     var LIGATURES = { "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE" };
     var GLOSSARY_MARK = "~";   // a word the glossary added to a section (outputs/search.py)
     var WEIGHTS = { typed: 2, folded: 1.5, family: 1, glossary: 0.35 };
+    var MAX_WORDS = 10;        // words of a query looked up at most
     var FROM_ELSEWHERE = 0.5;  // a word held by another section of the page counts half in a section
     var FROM_OPENING = 0.8;    // a word of the page's opening (its title) counts four fifths
 
@@ -82,7 +83,7 @@
       var look = (kept.length ? kept : all).filter(function (word) {
         var key = fold(word);
         return seen.has(key) ? false : (seen.add(key), true);
-      });
+      }).slice(0, MAX_WORDS);  // a pasted page is not a query: each word costs requests
       return { words: look, phrases: phrases };
     }
 

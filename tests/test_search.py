@@ -256,8 +256,9 @@ def test_the_status_line_shows_the_query_as_typed(reader):
     one = reader()
     one.search_status("PSOC $& $$")
     assert one.page.text_content("#ip-search-status").replace("\u00a0", " ").endswith("pour « PSOC $& $$ ».")
-    one.search_status("$&")  # no word at all
-    assert one.page.query_selector_all(".ip-search__result") == []
+    for query in ("$&", '"', "« »", "%"):  # no word at all: nothing found, said as for any query
+        assert one.search_status(query) == []
+        assert one.page.text_content("#ip-search-status").replace("\u00a0", " ") == f"Aucune page ne contient « {query} »."
 
 
 def test_words_a_text_is_made_of_are_not_marked_when_the_query_has_others(reader):

@@ -555,7 +555,7 @@
     var parsed = core.parse(query, minor);
     var marks = new Map();
     if (!parsed.words.length) {
-      return Promise.resolve({ pages: [], marks: marks, corrected: null, partial: false });
+      return Promise.resolve({ pages: [], marks: marks, corrected: null, partial: false, words: [], all: [] });
     }
     return indexes().then(function (all) {
       var pageOf = function (unit) {

@@ -89,6 +89,12 @@ test("a family's scores: each page's best section, the form typed counts most, t
   assert.equal(marks.has("cotes"), false);  // a glossary's word is not in the text: nothing to mark
   const typedPlain = core.addFamily(family, "cote", new Map(), null, firsts);
   assert.ok(typedPlain.get(2) > typedPlain.get(0));
+  // one stem for « region », « regional », « regionalization »: the long form typed leaves out the
+  // forms much shorter; a short form typed keeps the long ones; a form no page holds keeps all
+  const region = { region: [0, 10, 0], regional: [1, 10, 0], regionalization: [2, 10, 0], regionalized: [3, 10, 0] };
+  assert.deepEqual([...core.addFamily(region, "regionalization", new Map(), null, firsts).keys()].sort(), [3, 5]);
+  assert.equal(core.addFamily(region, "region", new Map(), null, firsts).size, 4);
+  assert.equal(core.addFamily(region, "regionalizations", new Map(), null, firsts).size, 4);
 });
 
 test("ranking by section: the best section wins, a short page does not beat the page about the query", () => {

@@ -30,6 +30,7 @@
     var LIGATURES = { "œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE" };
     var GLOSSARY_MARK = "~";   // a word the glossary added to a section (outputs/search.py)
     var WEIGHTS = { typed: 2, folded: 1.5, family: 1, glossary: 0.35 };
+    var SHORTER = 3;           // letters a family's form may lack against the form typed
     var MAX_WORDS = 10;        // words of a query looked up at most
     var FROM_ELSEWHERE = 0.5;  // a word held by another section of the page counts half in a section
     var FROM_OPENING = 0.8;    // a word of the page's opening (its title) counts four fifths
@@ -165,13 +166,20 @@
     // a form as typed counts twice, a form written otherwise (accents, case) one and a half times,
     // the other forms of its family once, and the words the glossary added (marked) a third of
     // that. `into`: a Map section -> score; `firsts`: each page's first section.
+    // When the form typed is in the family, its forms much shorter are not (« regionalization »
+    // does not find every page saying « region »: Snowball gives them one stem).
     function addFamily(family, typed, into, marks, firsts) {
       var exact = lower(typed);
       var plain = fold(typed);
-      Object.keys(family).forEach(function (key) {
+      var keys = Object.keys(family);
+      var held = keys.some(function (key) { return fold(key.replace(GLOSSARY_MARK, "")) === plain; });
+      keys.forEach(function (key) {
         var added = key.charAt(0) === GLOSSARY_MARK;
         var form = added ? key.slice(1) : key;
         var folded = fold(form);
+        if (held && folded.length + SHORTER < plain.length) {
+          return;
+        }
         var weight = form === exact ? WEIGHTS.typed : folded === plain ? WEIGHTS.folded : WEIGHTS.family;
         if (added) {
           weight *= WEIGHTS.glossary;
@@ -508,25 +516,38 @@
     });
   }
 
-  // The sections that hold a word in every index (numbered across them), with its scores.
+  // The sections that hold a word in every index (numbered across them), with its scores. A typo
+  // is looked for only when no index holds the word in a page its search shows (an English word is
+  // not « corrected » into a French one of the French index the English search reads too).
   function sectionsOf(all, word, fix, marks) {
-    return Promise.all(all.map(function (index) { return families(index, word, fix); })).then(function (perIndex) {
-      var scores = new Map();
-      var near = [];
-      perIndex.forEach(function (answer, n) {
-        var index = all[n];
-        var local = new Map();
-        answer.families.forEach(function (family) {
-          core.addFamily(family, answer.near.length ? answer.near[0] : word, local, marks, index.firsts);
+    var look = function (typo) {
+      return Promise.all(all.map(function (index) { return families(index, word, typo); })).then(function (perIndex) {
+        var scores = new Map();
+        var near = [];
+        var seen = new Map();
+        perIndex.forEach(function (answer, n) {
+          var index = all[n];
+          var local = new Map();
+          answer.families.forEach(function (family) {
+            core.addFamily(family, answer.near.length ? answer.near[0] : word, local, seen, index.firsts);
+          });
+          local.forEach(function (score, unit) {
+            if (!index.only || core.inRuns(index.only, index.owners[unit])) {
+              scores.set(index.firstSection + unit, score);
+            }
+          });
+          near = near.concat(answer.near);
         });
-        local.forEach(function (score, unit) {
-          if (!index.only || core.inRuns(index.only, index.owners[unit])) {
-            scores.set(index.firstSection + unit, score);
-          }
-        });
-        near = near.concat(answer.near);
+        return { scores: scores, near: Array.from(new Set(near)), marks: seen };
       });
-      return { scores: scores, near: Array.from(new Set(near)) };
+    };
+    return look(false).then(function (answer) {
+      return answer.scores.size || !fix ? answer : look(true);
+    }).then(function (answer) {
+      answer.marks.forEach(function (value, form) {
+        marks.set(form, Math.max(marks.get(form) || 0, value));
+      });
+      return answer;
     });
   }
 

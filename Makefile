@@ -109,8 +109,9 @@ clean:
 # Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/search_quality.py
 
-# Lighthouse for the benchmark, from its own committed npm lock file (tools/bench), so that
+# Lighthouse and Pagefind (scripts/search_quality.py) for the benchmark, from its own committed npm lock file (tools/bench), so that
 # `make test` does not install it. Chromium is the machine's (CHROME_PATH, /usr/bin/chromium).
 $(BENCH_STAMP): tools/bench/package.json tools/bench/package-lock.json
 	npm ci --prefix tools/bench --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -590,7 +590,7 @@ def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, li
                  "meta": each.get("meta.json", 0),
                  "word list": sum(v for k, v in each.items() if k.startswith("mots/")),
                  "families": sum(v for k, v in each.items() if k.startswith("familles/")),
-                 "pages": sum(v for k, v in each.items() if k.startswith("pages/"))}
+                 "sections": sum(v for k, v in each.items() if k.startswith("sections/"))}
         detail = ", ".join(f"{name} {kb(size)}" for name, size in parts.items())
         rows.append({"figure": f"search, {bulletins} bulletins: first search « {query} » ({ours['status']})",
                      "value": f"{kb(ours['first']['bytes'])} raw, {kb(ours['first']['gzip'])} gzip "

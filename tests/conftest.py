@@ -358,19 +358,21 @@ def tree_snapshot(folder: Path) -> dict[str, str]:
 def search_index_pages(bundle: Path) -> dict[str, dict]:
     """The pages of a search index (``site/index-recherche``, outputs/search.py), by address, as
     ``{"url", "content": every text of the page, "meta": {"title", "kicker", "lang"?},
-    "anchors": [{"id", "text"}]}``: what a result shows and its excerpts are cut from."""
+    "anchors": [{"id", "text"}]}``: what a result shows and its excerpts are cut from (the
+    index keeps them by section: ``sections/<n>.json``, in the pages' order)."""
     import json
 
-    pages = {}
-    for path in sorted((bundle / "pages").glob("*.json")):
-        page = json.loads(path.read_text(encoding="utf-8"))
-        meta = {key: page[key] for key in ("title", "kicker", "lang") if key in page}
-        pages[page["url"]] = {
-            "url": page["url"],
-            "content": " ".join(" ".join(part[1:]) for part in page["sections"]),
-            "meta": meta,
-            "anchors": [{"id": part[0], "text": part[1]} for part in page["sections"] if part[0]],
-        }
+    pages: dict[str, dict] = {}
+    files = sorted((bundle / "sections").glob("*.json"), key=lambda path: int(path.stem))
+    for part in (json.loads(path.read_text(encoding="utf-8")) for path in files):
+        page = pages.setdefault(part["url"], {
+            "url": part["url"], "content": [], "anchors": [],
+            "meta": {key: part[key] for key in ("title", "kicker", "lang") if key in part}})
+        page["content"].append(f"{part['heading']} {part['text']}")
+        if part["anchor"] and all(a["id"] != part["anchor"] for a in page["anchors"]):
+            page["anchors"].append({"id": part["anchor"], "text": part["heading"]})
+    for page in pages.values():
+        page["content"] = " ".join(page["content"])
     return pages
 
 

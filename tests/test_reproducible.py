@@ -70,7 +70,7 @@ def test_two_builds_of_one_commit_are_byte_identical_and_sources_untouched(commi
     for required in ("sitemap.xml", "sitemap.xml.gz", f"{SEARCH_BUNDLE}/meta.json", "rss.xml", "atom.xml",
                      "glossaire.json", "bulletins/info-psoc-01/index.html"):
         assert required in a, required
-    assert any(name.startswith(f"{SEARCH_BUNDLE}/pages/") for name in a)  # --- search --- the index, compared below
+    assert any(name.startswith(f"{SEARCH_BUNDLE}/sections/") for name in a)  # --- search --- the index, compared below
     assert any(name.endswith(".pdf") for name in a)
     assert sorted(a) == sorted(b)
     assert [name for name in a if a[name] != b[name]] == []

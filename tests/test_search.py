@@ -41,6 +41,8 @@ FRENCH = {
     "œuvre": ["bulletins/info-psoc-03/", "glossaire/convention-de-soutien-financier/"],
     "oeuvre": ["bulletins/info-psoc-03/", "glossaire/convention-de-soutien-financier/"],
     "xqzwv": [],
+    "kangourou": [],   # nine letters: two typos allowed, and still nothing near
+    "1492": [],        # a number is never corrected (1994 is two digits away)
 }
 ENGLISH = {
     "funding": ["en/le-psoc/", "en/glossaire/financement-a-la-mission/"],
@@ -92,7 +94,19 @@ class Reader:
             count = len(page.query_selector_all(".ip-search__result"))
             page.click(".ip-search__more")
             page.wait_for_function(f"() => document.querySelectorAll('.ip-search__result').length > {count}")
-        return [a.get_attribute("href").removeprefix(self.origin + "/")
+        # each result links to its best section: the page is the address without the #anchor
+        return [a.get_attribute("href").removeprefix(self.origin + "/").split("#")[0]
+                for a in page.query_selector_all(".ip-search__title a")]
+
+    def search_status(self, query: str, lang_prefix: str = "") -> list[str]:
+        """As ``search``, waiting for any final status line (a corrected query shows other words);
+        the first results only."""
+        page = self.open(f"{lang_prefix}recherche/")
+        page.fill("#ip-search-input", query)
+        page.press("#ip-search-input", "Enter")
+        page.wait_for_function("() => { const s = document.getElementById('ip-search-status').textContent;"
+                               " return s && !/Recherche en cours|Searching/.test(s); }")
+        return [a.get_attribute("href").removeprefix(self.origin + "/").split("#")[0]
                 for a in page.query_selector_all(".ip-search__title a")]
 
     def fetched(self, part: str) -> list[str]:
@@ -166,26 +180,91 @@ def test_english_queries_find_their_pages_and_say_french_only_bulletins(reader):
     one = reader()
     _check_table(one, ENGLISH, "en/")
     one.search("MSSS", "en/")
-    french = one.page.query_selector('.ip-search__title a[href$="/bulletins/info-psoc-03/"]')
+    french = one.page.query_selector('.ip-search__title a[href*="/bulletins/info-psoc-03/"]')  # to a section
     assert french.get_attribute("hreflang") == "fr"
     title = french.evaluate("a => a.parentElement.textContent")
     assert title.endswith("(in French)")
     # only English pages otherwise: the French site's other pages are not in the English index
     assert all(url.startswith("en/") for url in one.search("financement à la mission", "en/")
                if url != "bulletins/info-psoc-03/")
+    # one Snowball stem for « region », « regional », « regionalization »: the long word typed no
+    # longer finds every page that says « region » (issue 31: 29 of 34 pages)
+    assert len(one.search("regionalization", "en/")) * 3 < len(one.search("region", "en/"))
+    # an English word is corrected among the English words, not into the French index's
+    assert one.search_status("regionalisation", "en/")
+    assert "“regionalization”" in one.page.text_content("#ip-search-status")
     assert one.watch.foreign == [] and one.watch.console_errors == []
 
 
 def test_a_result_shows_title_number_date_excerpt_and_sections(reader):
     one = reader()
     one.search("Engagez-vous")
-    item = one.page.query_selector('.ip-search__result:has(a[href$="bulletins/info-psoc-03/"])')
+    item = one.page.query_selector('.ip-search__result:has(a[href*="bulletins/info-psoc-03/"])')
     assert item is not None
     assert item.query_selector(".ip-search__title").text_content().startswith("Révision de la brochure PSOC")
     assert item.query_selector(".ip-search__kicker").text_content() == "Info-PSOC no\u00a03 · octobre 2017"  # the French typography's no-break space
     assert item.query_selector(".ip-search__excerpt mark").text_content().lower().startswith("engagez")
     section = item.query_selector(".ip-search__sections a")
     assert section is not None and "#engagez-vous" in section.get_attribute("href")
+
+
+def test_a_result_links_to_its_best_section(reader):
+    """Ranked by section: « Lucie Charlebois » is told in one part of the bulletin and in one entry
+    of the timeline; each result links to that part, and shows its heading and an excerpt."""
+    one = reader()
+    found = one.search("Lucie Charlebois")
+    assert {"bulletins/info-psoc-03/", "chronologie/"} <= set(found[:3]), found
+    links = [a.get_attribute("href") for a in one.page.query_selector_all(".ip-search__title a")][:3]
+    assert any(link.endswith("/bulletins/info-psoc-03/#representations-politiques") for link in links), links
+    assert any(link.endswith("/chronologie/#2017-09-28-lettre-a-la-ministre-lucie-charlebois") for link in links), links
+    marks = {m.text_content() for m in one.page.query_selector_all(".ip-search__result mark")}
+    assert {"Lucie", "Charlebois"} <= marks
+    # a long page no longer beats the entry about a year with its many mentions of it, nor a
+    # term page that names it in passing
+    assert one.search("1973")[0] in {"chronologie/", "le-psoc/"}
+
+
+def test_a_typo_is_corrected_and_the_reader_can_search_as_typed(reader):
+    one = reader()
+    found = one.search_status("finacement")
+    assert "glossaire/financement-a-la-mission/" in found[:3], found
+    status = one.page.text_content("#ip-search-status")
+    assert "financement" in status and "finacement" not in status
+    instead = one.page.query_selector(".ip-search__instead")
+    assert instead.is_visible()
+    assert instead.text_content().replace("\u00a0", " ") == "Résultats pour « financement ». Chercher plutôt « finacement »"
+    instead.query_selector("a").click()
+    one.page.wait_for_function("() => document.getElementById('ip-search-status').textContent.includes('Aucune page')")
+    assert one.page.text_content("#ip-search-status").replace("\u00a0", " ") == "Aucune page ne contient « finacement »."
+    assert "exact=1" in one.page.url
+    # an acronym with two letters swapped, a word of an expansion with one letter missing
+    assert one.search_status("TRPOBC")[0] == "glossaire/trpocb/"
+    assert one.search_status("acion communautaire autonome")[:3].count("glossaire/aca/") == 1
+
+
+def test_several_words_none_holding_all_and_phrases(reader):
+    one = reader()
+    found = one.search_status("MSSS kangourou")
+    assert found and found[0] == "glossaire/msss/"
+    assert "Aucune page ne contient tous les mots" in one.page.text_content("#ip-search-status")
+    # a phrase in guillemets or quotes: its words in that order, in one section
+    assert set(one.search_status("« jour de la marmotte »")) == {"le-psoc/", "chronologie/"}
+    assert one.search_status('"brochure PSOC nationale"')[0] in {"chronologie/", "le-psoc/"}
+    assert one.search_status('"nationale brochure PSOC"') == []
+    # words typed count more than the glossary's: « table » is held by few pages, and the page
+    # of the term spelt « Table régionale… » comes before the pages that only say « TROC »
+    assert one.search_status("table régionale")[0] in {"glossaire/troc/", "la-ctroc/"}
+
+
+def test_the_status_line_shows_the_query_as_typed(reader):
+    """Issue 28: « $& » in a query was read as String.replace's pattern: the status line showed
+    its template's text instead."""
+    one = reader()
+    one.search_status("PSOC $& $$")
+    assert one.page.text_content("#ip-search-status").replace("\u00a0", " ").endswith("pour « PSOC $& $$ ».")
+    for query in ("$&", '"', "« »", "%"):  # no word at all: nothing found, said as for any query
+        assert one.search_status(query) == []
+        assert one.page.text_content("#ip-search-status").replace("\u00a0", " ") == f"Aucune page ne contient « {query} »."
 
 
 def test_words_a_text_is_made_of_are_not_marked_when_the_query_has_others(reader):
@@ -207,7 +286,7 @@ def test_no_index_bytes_before_a_search(reader):
     assert one.fetched(SEARCH_BUNDLE + "/") == [], "une page a chargé l'index avant toute recherche"
     one.search("PSOC")
     assert one.fetched(SEARCH_BUNDLE + "/meta.json") and one.fetched(SEARCH_BUNDLE + "/mots/")
-    assert one.fetched(SEARCH_BUNDLE + "/familles/w-psoc.json") and one.fetched(SEARCH_BUNDLE + "/pages/")
+    assert one.fetched(SEARCH_BUNDLE + "/familles/w-psoc.json") and one.fetched(SEARCH_BUNDLE + "/sections/")
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -253,10 +332,16 @@ def test_each_language_has_its_index_and_no_draft_or_search_page(real_site):
     assert "/bulletins/info-psoc-03/" in french and "/le-psoc/" in french
     assert not any(url.startswith("/en/") for url in french)
     assert "/recherche/" not in french and "/recherche/" not in english
-    assert english["/bulletins/info-psoc-03/"]["meta"].get("lang") == "fr"  # French only, marked
+    # the French-only bulletin is indexed once, in the French index, which the English search reads
+    # for it (issue 28: the English index held every untranslated bulletin a second time)
+    assert "/bulletins/info-psoc-03/" not in english
     assert "Understanding the PSOC" in json.dumps(english, ensure_ascii=False)
+    metas = [json.loads((real_site / folder / SEARCH_BUNDLE / "meta.json").read_text(encoding="utf-8")) for folder in ("", "en")]
+    number = sorted(french).index("/bulletins/info-psoc-03/")
+    assert metas[0]["missing"] == {"en": [[number, number]]}
+    assert metas[1]["also"] == {"fr": f"../../{SEARCH_BUNDLE}/"}
     names = {p.name for p in (real_site / SEARCH_BUNDLE).iterdir()}
-    assert names == {"meta.json", "mots", "familles", "pages"}, names
+    assert names == {"meta.json", "mots", "familles", "sections"}, names
 
 
 def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
@@ -271,6 +356,9 @@ def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
     tree.write("content/long.md", "# En toutes lettres\n\nLe ministère de la Santé et des Services sociaux a répondu.\n")
     tree.write("content/cote.md", "# Dossier\n\nLa cote du dossier est connue.\n")
     tree.write("content/fleuve.md", "# Fleuve\n\nLa côte du fleuve est connue.\n")
+    # words that are names of every JavaScript object's properties (issue 28: « constructor »
+    # made a page lose its excerpts)
+    tree.write("content/objet.md", "# Objet\n\nLe constructor et le toString du prototype, hasOwnProperty et valueOf.\n")
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Publié", "2017-10-18", body="Texte publié."))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Brouillon", "2017-11-18", body="Texte zorglubesque.",
                                                           draft="true"))
@@ -288,6 +376,10 @@ def test_glossary_both_ways_drafts_never_and_terms_first(tree: Tree, browser):
             # the same word but for its accents: the form typed comes first, the other is found too
             assert one.search("côte")[:2] == ["fleuve/", "cote/"]
             assert one.search("cote")[:2] == ["cote/", "fleuve/"]
+            for word in ("prototype", "constructor", "hasOwnProperty", "valueOf"):
+                assert one.search(word) == ["objet/"], word
+                marks = [m.text_content() for m in one.page.query_selector_all(".ip-search__excerpt mark")]
+                assert marks == [word], (word, marks)
         finally:
             one.close()
         # without an index (the preview of `make serve`), the page says so in the reader's language
@@ -310,8 +402,9 @@ def test_a_word_costs_each_page_the_same_however_often_it_is_there():
 
     def archive(times: int) -> dict[str, bytes]:
         return build_index([{"url": f"/bulletins/{n}/", "title": f"Numéro {n}", "kicker": "", "own_term": False,
-                             "sections": [["", f"Numéro {n}", "texte"]],
-                             "weights": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0}}
+                             "units": [{"a": "", "h": f"Numéro {n}", "t": "texte",
+                                        "w": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0},
+                                        "g": {}}]}
                             for n in range(1000)], "fr")
 
     once, often = archive(1), archive(40)
@@ -380,3 +473,94 @@ def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
     (tree.root / "bulletins/info-psoc-02.md").unlink()
     removed, reused = build("site-5")
     assert not reused and "/bulletins/info-psoc-02/" not in search_index_pages(removed / SEARCH_BUNDLE)
+
+
+# --- the script's pure part, with node's test runner; its word rules against the index's -----
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node manque (Node 20) : il fait tourner les tests du script de recherche")
+        pytest.skip("node manque")
+    return node
+
+
+def test_the_search_script_passes_its_unit_tests(tmp_path):
+    """tests/js/search.test.js: ranking, folding, typos, phrases, excerpts of the page's script,
+    run by node's own test runner (`node --test`), on the script as written and as the site serves
+    it (compacted: outputs/search.py ``compact``); any failing test fails this one."""
+    from infopsoc.outputs.search import compact
+
+    source = REPO / "theme/assets/javascripts/infopsoc-search.js"
+    served = tmp_path / "infopsoc-search.js"
+    served.write_text(compact(source.read_text(encoding="utf-8")), encoding="utf-8")
+    assert len(served.read_bytes()) < 0.75 * len(source.read_bytes())
+    for script in (source, served):
+        result = subprocess.run([_node(), "--test", str(REPO / "tests" / "js")], capture_output=True, text=True,
+                                timeout=120, env=dict(os.environ, INFOPSOC_SEARCH_SCRIPT=str(script)))
+        assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+        assert re.search(r"^# pass [1-9]\d*$", result.stdout, re.M) and re.search(r"^# fail 0$", result.stdout, re.M)
+
+
+#: texts where the two word rules could part: marks, ligatures, apostrophes, scripts, digits
+_TEXTS = ["Régionalisation ŒUVRE cæcum l’ACA l'action Straße ﬁn Ǆemal İstanbul ΣΊΣΥΦΟΣ ὈΔΥΣΣΕΎΣ",
+          "e\u0301te\u0301 n\u0303 ǅ Ⅻ ①②  ½ ٣٤ २०१७ 𝔄𝔅 ＡＢＣ a_b _c d__ 2015-2018 no\u00a03",
+          "Ǉ ǈ ǉ ſ ﬀ ﬃ K Å Ω ẞ ŉ ǰ ΐ ﬆ և Ꭰꭰ"]
+
+
+def test_the_script_cuts_and_folds_words_as_the_index_does():
+    """One rule, two languages: the script's words and folding (``core.words``, ``core.lower``,
+    ``core.fold``) give what outputs/search.py's give, on texts chosen to part them and on random
+    letters of many scripts (seeded)."""
+    import random
+
+    from infopsoc.outputs.search import folded, words
+
+    rng = random.Random(31)
+    blocks = [(0x20, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x530, 0x58F), (0x1E00, 0x1FFF), (0x300, 0x36F),
+              (0xFB00, 0xFB06), (0x2160, 0x2188), (0x13A0, 0x13FD), (0xAB70, 0xABBF), (0x2000, 0x206F)]
+    texts = _TEXTS + ["".join(chr(rng.randint(*rng.choice(blocks))) for _ in range(60)) for _ in range(200)]
+    script = ("const core = require(process.argv[1]); const texts = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(texts.map(t => core.words(t).map(w => [core.lower(w), core.fold(w)]))));")
+    result = subprocess.run([_node(), "-e", script, str(REPO / "theme/assets/javascripts/infopsoc-search.js")],
+                            input=json.dumps(texts), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    differences = []
+    for text, from_script in zip(texts, json.loads(result.stdout)):
+        from_index = [[word, folded(word)] for word in words(text)]
+        if from_script != from_index:
+            differences.append((text, from_index, from_script))
+    assert differences == [], differences[:3]
+
+
+def test_a_slice_of_the_word_list_stays_small_whatever_the_words_share():
+    """Issue 28: 10 000 words sharing six letters made one 686 kB slice (the cut stopped at six
+    letters). The word list is cut as deep as it takes."""
+    import gzip
+
+    from infopsoc.outputs.search import SHARD_FORMS, build_index
+
+    shared = [f"prefix{n:05d}" for n in range(10_000)]
+    files = build_index([{"url": f"/p/{n}/", "title": "Page", "kicker": "", "own_term": False,
+                          "units": [{"a": "", "h": "Page", "t": " ".join(shared[n::10]),
+                                     "w": {word: 1.0 for word in shared[n::10]}, "g": {}}]}
+                         for n in range(10)], "fr")
+    slices = {name: json.loads(data) for name, data in files.items() if name.startswith("mots/")}
+    forms = {form for data in slices.values() for form in data["w"]}
+    assert len(forms) == 10_000  # every word once
+    assert max(len(data["w"]) for data in slices.values()) <= SHARD_FORMS
+    assert max(len(files[name]) for name in slices) < 40_000
+    assert max(len(gzip.compress(files[name])) for name in slices) < 8_000
+
+
+def test_a_long_section_is_cut_in_pieces_a_result_fetches_one_of():
+    """A result fetches the file of its best section, not its page: a section longer than
+    PIECE_CHARS is cut between words, each piece under the same heading and anchor."""
+    from infopsoc.outputs.search import PIECE_CHARS, _pieces
+
+    text = " ".join(f"mot{n}" for n in range(2000))
+    pieces = _pieces(text)
+    assert len(pieces) > 5 and all(len(piece) <= PIECE_CHARS for piece in pieces)
+    assert " ".join(pieces) == text
+    assert _pieces("court") == ["court"] and _pieces("") == [""]

@@ -84,6 +84,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "search_many": "{count} pages trouvées pour « {query} ».",
         "search_more": "Afficher plus de résultats",
         "search_in_other": "(en français)",
+        "search_corrected": "Résultats pour « {query} ».",
+        "search_instead": "Chercher plutôt « {query} »",
+        "search_partial": "Aucune page ne contient tous les mots : voici celles qui en contiennent le plus.",
+        "search_phrase_cut": "(L'expression a été cherchée dans les premières pages seulement.)",
         "search_unavailable": "La recherche n'est pas disponible ici (aperçu sans index) : construisez le site avec make build.",
         # --- bilingual ---
         "permalink_title": "Lien vers cette section",
@@ -169,6 +173,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "search_many": "{count} pages found for “{query}”.",
         "search_more": "Show more results",
         "search_in_other": "(in French)",
+        "search_corrected": "Results for “{query}”.",
+        "search_instead": "Search instead for “{query}”",
+        "search_partial": "No page holds every word: these hold the most.",
+        "search_phrase_cut": "(The phrase was looked for in the first pages only.)",
         "search_unavailable": "Search is not available here (preview without an index): build the site with make build.",
         # --- bilingual ---
         "permalink_title": "Link to this section",

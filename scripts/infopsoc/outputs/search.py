@@ -3,42 +3,58 @@ word by word (``theme/assets/javascripts/infopsoc-search.js`` reads it).
 
 What a reader downloads is what a query asks for, never the archive: no page fetches anything of
 the index before a search, and a first search fetches, for each of its words, one slice of the
-word list and the one file of that word's family; then one small file per result shown. A word
-found in every one of 1 000 bulletins costs a few kilobytes (the index keeps, for each page, a
-score, not each place of the word: excerpts are cut from the result's own file).
+word list and the one file of that word's family; then, for each result shown, the file of its
+best section. A word found in every one of 1 000 bulletins costs a few kilobytes (the index keeps,
+for each page, a score and the place of its best section, not each place of the word).
+
+Pages are indexed by section: the text before a page's first heading (its title and opening),
+then each heading with an id (a bulletin's parts, a timeline entry); a long section is cut in
+pieces of ``PIECE_CHARS``. The script ranks a page by its best section for the query, links the
+result to it and cuts the excerpt from that section's file, so that a short glossary page does not
+pass the page that is about the query, and a result never fetches a whole long page.
 
 Words are compared without case or accents (« regionalisation » finds « régionalisation »,
 « oeuvre » finds « œuvre ») and by family: the index stems each word in the index's language
 (Snowball, the ``snowballstemmer`` package), and its word list gives the family of every form the
 pages hold, so that the browser needs no stemmer (« financements » finds « financement »; a form
-no page holds is looked up without its plural ending, then as the start of longer words). A form
-that is exactly the one typed, accents included, ranks first.
+no page holds is looked up without its plural ending, then as the start of longer words, then as a
+typo: the nearest forms of its slice). A form that is exactly the one typed, accents included,
+ranks first. The script's rules for cutting and folding words are this module's (``WORD``,
+``words``, ``folded``): tests/test_search.py runs both on the same texts.
 
 The folder ``<language>/<SEARCH_BUNDLE>/`` (every file JSON, UTF-8, keys sorted):
 
-- ``meta.json``: ``{"version", "lang", "pages", "shards": {prefix: n}}``;
+- ``meta.json``: ``{"version", "lang", "pages", "sections": [[sections a page has, pages]…],
+  "shards": {prefix: n}}``, and on the default language's ``"missing": {language: [[first page,
+  last page]…]}`` (its bulletins that language has no version of, which that language's search
+  shows from this index: they are indexed once), on the others' ``"also": {language: path to its
+  bundle}``;
 - ``mots/<n>.json``: a slice of the word list, ``{"w": {folded form: "family id[ family id…]"},
-  "f": {family id: family}}``: the forms whose longest prefix among ``shards`` is that slice's,
-  and the families of ``INLINE_PAGES`` pages or fewer that they belong to;
+  "f": {family id: family}}``: the forms whose longest prefix among ``shards`` is that slice's
+  (a slice is cut by the next letter past ``SHARD_FORMS`` forms, as deep as it takes), and the
+  families of ``INLINE_PAGES`` pages or fewer that they belong to;
 - ``familles/w-<family id>.json``: the other families, each ``{form as written, lowercase: [page,
-  score, page, score…]}``, page numbers as differences from the previous one, scores whole numbers
-  (BM25 of the family on the page, shared among its forms as they occur, plus a bonus when the
-  title holds it);
-- ``pages/<page>.json``: ``{"url", "title", "kicker", "lang" (when it is not the index's),
-  "sections": [[anchor, heading, text]…]}``: what a result shows and its excerpts are cut from.
+  score, section, page, score, section…]}``, page numbers as differences from the previous one,
+  ``section`` the place of the page's best section for the form among the page's sections, scores
+  whole numbers on a 9 % scale (BM25 of the family in the section, shared among its forms as they
+  occur, plus a bonus when the page's title holds it); a form the glossary added to a section
+  (below) is written with ``GLOSSARY_MARK`` before it;
+- ``sections/<n>.json``: ``{"url", "title", "kicker", "page", "anchor", "heading", "text"}``, the
+  sections numbered in the pages' order: what a result shows and its excerpt is cut from.
 
 What goes into a page's entry (``extract``): its article only (menus, footers, the lists of other
 pages that Material's search skipped: ``data-search-exclude``), never drafts, the search page or
-the 404 page; a bulletin's number and date (its kicker) as the result's label; the glossary both
-ways, as low-weight words (a page that uses an acronym is found by its expansion, a page that
-spells an expansion out by its acronym); a term's own page weighs its name most, so it comes
-first for its acronym; on the English site, the French bulletins that have no translation,
-marked as French.
+the 404 page; a bulletin's number and date (its kicker) as the result's label and as words of its
+opening; the glossary both ways, as low-weight words of the section they are in (a section that
+uses an acronym is found by its expansion, one that spells an expansion out by its acronym); a
+term's own page weighs its name most (and an acronym's page its expansion as a title), so it comes
+first for its acronym.
 
 What it costs a build: a page's entry is kept between builds (``core.memo``) while its article,
 address and glossary are the same; the index is made again from the entries (a fraction of a
 second at 1 000 bulletins), or copied from the previous build's when no entry changed. The same
-pages give the same files, byte for byte.
+pages give the same files, byte for byte. The search page's script is served without its
+comments (``compact``).
 """
 
 from __future__ import annotations
@@ -70,19 +86,27 @@ from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 
 #: the index's format (``meta.json``); the script refuses another
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: the weight of a word by where it is (a word of the text: 1)
 TITLE_WEIGHT = 7.0
 TERM_TITLE_WEIGHT = 10.0   # a term's name on its own page
 HEADING_WEIGHT = 3.0
-SYNONYM_WEIGHT = 0.5       # the glossary's words added to a page
+KICKER_WEIGHT = 4.0        # a bulletin's number and date
+SYNONYM_WEIGHT = 0.5       # the glossary's words added to a section
+#: a glossary's word is written in a family's file with this mark before it (the script counts it
+#: less than the words a page holds, and a phrase never matches it)
+GLOSSARY_MARK = "~"
+#: a section's text longer than this is cut in pieces (each piece is a file a result fetches)
+PIECE_CHARS = 1500
+#: words longer than this are not indexed (no reader types them; they made slices huge)
+MAX_WORD = 40
 #: BM25's constants (Robertson's usual values), and the bonus of a family found in the title, shared
 #: among the title's families (a term's own page gets twice as much), in units of BM25's term part
 K1, B, TITLE_BONUS = 1.2, 0.75, 1.0
 #: the rarity a family's scores are counted with at least (scores are whole numbers)
 MIN_RARITY = 0.1
-#: a slice of the word list is cut by the next letter past this many forms, down to this depth
-SHARD_FORMS, SHARD_DEPTH = 400, 6
+#: a slice of the word list is cut by the next letter past this many forms
+SHARD_FORMS = 400
 #: a family found on this many pages or fewer is written in the slices of its forms, not in a file
 #: of its own (most words of an archive are on a few pages: a file each was most of the build's
 #: writing, and a second request for the reader)
@@ -133,7 +157,8 @@ def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
     """The built pages of ``lang``'s folder that go into its index, in path order.
 
     Other languages' folders, the index's own folder and pages without an article are left out
-    (``for_index``), and so are drafts, whatever the build was asked to show.
+    (``for_index``), and so are drafts, whatever the build was asked to show. The bulletins not
+    translated into ``lang`` are not indexed again here: ``untranslated``.
     """
     skipped = tuple(language_prefix(other) for other in LANGUAGES if other != lang and language_prefix(other))
     drafts = {page_url(b.src_uri) for b in site.bulletins if b.draft and b.lang == lang}
@@ -146,25 +171,30 @@ def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
         if url in drafts or url == page_url(SEARCH_PAGE_URI):
             continue
         found.append(Document("/" + url, path, lang))
+    return found
+
+
+def untranslated(site: Site, lang: str) -> dict[str, list[str]]:
+    """For each other language, the addresses of ``lang``'s bulletins that have no version in it:
+    that language's search shows them from this index (they are indexed once, in their own
+    language's index). Only the default language's bulletins are shown so."""
     if lang != DEFAULT_LANGUAGE:
-        found += _untranslated(site_dir, site, lang)
-    return found
+        return {}
+    missing = {}
+    for other in LANGUAGES:
+        if other == lang:
+            continue
+        translated = {b.slug for b in site.bulletins_in(other)}
+        missing[other] = sorted("/" + page_url(b.src_uri) for b in site.bulletins_in(lang) if b.slug not in translated)
+    return missing
 
 
-def _untranslated(site_dir: Path, site: Site, lang: str) -> list[Document]:
-    """The French bulletins without a version in ``lang``, from the French site's folder
-    (built first, beside this one): the English search says when one of them matches."""
-    depth = language_prefix(lang).count("/")
-    french_dir = site_dir.joinpath(*[".."] * depth).resolve()
-    translated = {b.slug for b in site.bulletins_in(lang)}
-    found = []
-    for bulletin in site.bulletins_in(DEFAULT_LANGUAGE):
-        path = french_dir / page_url(bulletin.src_uri) / "index.html"
-        if bulletin.slug not in translated and path.is_file():
-            # at its French address, which no page of this language takes: the result's
-            # « lang » says the search page to find it from the French site's root
-            found.append(Document("/" + page_url(bulletin.src_uri), path, DEFAULT_LANGUAGE))
-    return found
+def other_bundles(lang: str) -> dict[str, str]:
+    """From ``lang``'s bundle, the path to the default language's bundle (whose untranslated
+    bulletins its search shows too)."""
+    if lang == DEFAULT_LANGUAGE:
+        return {}
+    return {DEFAULT_LANGUAGE: "../" * (language_prefix(lang).count("/") + 1) + SEARCH_BUNDLE + "/"}
 
 
 
@@ -190,9 +220,11 @@ def article_of(html: str) -> str | None:
 
 
 def extract(article_html: str, document: Document, site: Site, lang: str, terms: list | None = None) -> dict:
-    """What the index keeps of a built page's article (``article_of``): its title and kicker, its
-    text by section (for the excerpts), and its words with their weights.
-    ``terms``: the glossary of the page's language, when the caller has it."""
+    """What the index keeps of a built page's article (``article_of``): its title and kicker, and
+    its sections (the text before the first heading, then each heading with an id: a bulletin's
+    parts, a timeline entry), a long one cut in pieces of at most ``PIECE_CHARS``; each with its
+    text (the excerpts are cut from it), its words with their weights and the words the glossary
+    adds to it. ``terms``: the glossary of the page's language, when the caller has it."""
     article = lxml.html.fragment_fromstring(article_html)
     for element in article.xpath(_EXCLUDED):
         if element.getparent() is not None:
@@ -211,46 +243,67 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
             kicker = _clean(found.text_content())
             found.drop_tree()  # shown above the excerpt: its words are counted below, not cut into excerpts
     terms = site.glossary.terms(document.lang) if terms is None else terms
-    own_term = document.url.lstrip("/") in {page_url(term.src_uri) for term in terms}
-    sections: list[list] = [["", title, []]]
-    weights: Counter = Counter()
-    _walk(article, sections, weights)
-    weights.update(words(kicker))
-    for word in words(title):
-        weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0  # counted once in the text
-    for word in words(" ".join(glossary_words(article, terms))):
-        weights[word] += SYNONYM_WEIGHT
-    record = {
-        "url": document.url,
-        "title": title,
-        "kicker": kicker,
-        "sections": [[anchor, name, _clean("".join(parts))] for anchor, name, parts in sections
-                     if anchor == "" or name or "".join(parts).strip()],
-        "weights": dict(sorted(weights.items())),
-        "own_term": own_term,
-    }
+    own = next((term for term in terms if page_url(term.src_uri) == document.url.lstrip("/")), None)
+    own_term = own is not None
+    # an acronym's page is about its name spelled out: its first part is named by it (the
+    # results' order reads it) and weighs its words as a title's
+    spelled = own.expansion.strip() if own is not None and own.is_acronym else ""
+    sections: list[list] = [["", spelled or title, [], set()]]   # anchor, heading, text parts, acronyms' expansions
+    _walk(article, sections)
+    units = []
+    for anchor, name, parts, expansions in sections:
+        text = _clean("".join(parts))
+        if anchor and not name and not text:
+            continue
+        for n, piece in enumerate(_pieces(text)):
+            weights = Counter(words(piece))
+            if n == 0 and anchor:
+                for word in words(name):
+                    weights[word] += HEADING_WEIGHT
+            elif n == 0:  # the page's first part: its title (in its text already), kicker, expansion
+                for word in words(kicker):
+                    weights[word] += KICKER_WEIGHT
+                for word in words(title):
+                    weights[word] += (TERM_TITLE_WEIGHT if own_term else TITLE_WEIGHT) - 1.0
+                for word in words(spelled):
+                    weights[word] += TITLE_WEIGHT - 1.0
+            added = Counter(words(" ".join(glossary_words(piece, expansions if n == 0 else (), terms))))
+            units.append({"a": anchor, "h": name, "t": piece,
+                          "w": {w: c for w, c in sorted(weights.items()) if len(w) <= MAX_WORD},
+                          "g": {w: c for w, c in sorted(added.items()) if len(w) <= MAX_WORD}})
+    record = {"url": document.url, "title": title, "kicker": kicker, "units": units, "own_term": own_term}
     if document.lang != lang:
         record["lang"] = document.lang
     return record
 
 
-def _walk(element, sections: list[list], weights: Counter) -> None:
-    """Add an element's text to the current section (a heading with an id starts a section)."""
+def _walk(element, sections: list[list]) -> None:
+    """Add an element's text to the current section (a heading with an id starts a section), and
+    the expansion of each acronym it marks (``<abbr title>``) to the section's."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if re.fullmatch(r"h[2-6]", tag) and element.get("id"):
-        name = _clean(element.text_content())
-        sections.append([element.get("id"), name, []])
-        for word in words(name):
-            weights[word] += HEADING_WEIGHT
+        sections.append([element.get("id"), _clean(element.text_content()), [], set()])
     else:
+        if tag == "abbr" and (element.get("title") or "").strip():
+            sections[-1][3].add(element.get("title").strip())
         if element.text and tag:
             sections[-1][2].append(element.text)
-            weights.update(words(element.text))
         for child in element:
-            _walk(child, sections, weights)
+            _walk(child, sections)
     if element.tail:
         sections[-1][2].append(element.tail)
-        weights.update(words(element.tail))
+
+
+def _pieces(text: str) -> list[str]:
+    """A section's text in pieces of at most ``PIECE_CHARS`` characters, cut between words (a
+    reader's result fetches one piece, never a whole long page)."""
+    pieces = []
+    while len(text) > PIECE_CHARS:
+        cut = text.rfind(" ", PIECE_CHARS // 2, PIECE_CHARS)
+        cut = cut if cut > 0 else PIECE_CHARS
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return pieces + [text]
 
 
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
@@ -273,19 +326,16 @@ def _drop_section(element) -> None:
     element.drop_tree()
 
 
-def glossary_words(article, terms: Iterable) -> list[str]:
-    """What the glossary adds to a page: the expansion of each acronym it uses (its ``<abbr>``),
-    and the names of each term whose expansion it spells out. Sorted, without repeats."""
-    words: set[str] = set()
-    for abbr in article.iter("abbr"):
-        title = (abbr.get("title") or "").strip()
-        if title:
-            words.add(title)
+def glossary_words(text: str, expansions: Iterable[str], terms: Iterable) -> list[str]:
+    """What the glossary adds to a part of a page: the ``expansions`` of the acronyms it uses (their
+    ``<abbr>``), and the names of each term whose expansion its ``text`` spells out. Sorted, without
+    repeats."""
+    found: set[str] = set(expansions)
     pattern, names = _expansions(tuple((tuple(term.names), term.expansion) for term in terms))
     if pattern is not None:
-        for found in pattern.finditer(fold(article.text_content())):
-            words.update(names[found.group(0)])
-    return sorted(words, key=lambda word: (fold(word), word))
+        for match in pattern.finditer(fold(text)):
+            found.update(names[match.group(0)])
+    return sorted(found, key=lambda word: (fold(word), word))
 
 
 @functools.lru_cache(maxsize=8)
@@ -305,47 +355,74 @@ def _expansions(terms: tuple) -> tuple[re.Pattern | None, dict[str, list[str]]]:
 
 # --- the index ---------------------------------------------------------------------------
 
-def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
-    """The index's files (their paths in the bundle, their bytes) for the pages' entries."""
+def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | None = None,
+                also: dict[str, str] | None = None) -> dict[str, bytes]:
+    """The index's files (their paths in the bundle, their bytes) for the pages' entries.
+
+    ``missing``: for each other language, the addresses of the pages of this index that have no
+    version in it and that its search shows too (the bulletins not translated), written in
+    ``meta.json`` as runs of page numbers. ``also``: for each other language, the path from this
+    bundle to that language's bundle, whose ``missing`` pages this language's search shows.
+    """
     records = sorted(records, key=lambda record: record["url"])
     stem = _stemmer(lang)
     family_of: dict[str, str] = {}          # a form as written -> its family (the stem, folded)
-    page_counts: list[dict[str, dict[str, float]]] = []   # per page: family -> form -> weight
-    lengths = []
-    for record in records:
-        by_family: dict[str, dict[str, float]] = defaultdict(dict)
-        for word, weight in record["weights"].items():
-            family = family_of.get(word)
-            if family is None:
-                family = family_of[word] = folded(stem(word))
-            by_family[family][word] = weight
-        page_counts.append(by_family)
-        lengths.append(sum(record["weights"].values()))
-    count = len(records)
+    unit_counts: list[dict[str, dict[str, float]]] = []   # per section: family -> form -> weight
+    lengths, owners, sizes = [], [], []
+    for page, record in enumerate(records):
+        sizes.append(len(record["units"]))
+        for unit in record["units"]:
+            by_family: dict[str, dict[str, float]] = defaultdict(dict)
+            for key, marker, factor in (("w", "", 1.0), ("g", GLOSSARY_MARK, SYNONYM_WEIGHT)):
+                for word, weight in unit[key].items():
+                    family = family_of.get(word)
+                    if family is None:
+                        family = family_of[word] = folded(stem(word))
+                    by_family[family][marker + word] = weight * factor
+            unit_counts.append(by_family)
+            lengths.append(sum(w for forms in by_family.values() for w in forms.values()))
+            owners.append(page)
+    count = len(unit_counts)
     average = (sum(lengths) / count) if count else 1.0
-    rarity = {family: math.log(1 + (count - pages + 0.5) / (pages + 0.5))
-              for family, pages in Counter(f for counts in page_counts for f in counts).items()}
-    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for page, (record, by_family) in enumerate(zip(records, page_counts)):
-        # the title's families, without the words a text is made of: a title that is the word
-        # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
-        in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
-        bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
-        norm = K1 * (1 - B + B * lengths[page] / (average or 1.0))
+    rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
+              for family, units in Counter(f for counts in unit_counts for f in counts).items()}
+    # per family, per form: each page's best section for it, as {page: (score, section's offset)}
+    best: dict[str, dict[str, dict[int, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    firsts, total = [], 0   # each page's first section
+    for size in sizes:
+        firsts.append(total)
+        total += size
+    starts = set(firsts)
+    for unit, by_family in enumerate(unit_counts):
+        record = records[owners[unit]]
+        in_title: set[str] = set()
+        bonus = 0.0
+        if unit in starts:
+            # the title's families, without the words a text is made of: a title that is the word
+            # itself (« PSOC ») gets the whole bonus, « Brochure PSOC » half of it
+            in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
+            bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
+        norm = K1 * (1 - B + B * lengths[unit] / (average or 1.0))
         for family, forms in by_family.items():
             weight = sum(forms.values())
             score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
-            # a family of almost every page still ranks its pages (its rarity is near 0)
+            # a family of almost every section still ranks them (its rarity is near 0)
             score *= max(rarity[family], MIN_RARITY)
+            page = owners[unit]
             for word, share in forms.items():
-                postings[family][word].append(page)
-                postings[family][word].append(max(1, round(100 * score * share / weight)))
+                value = _quantized(100 * score * share / weight)
+                kept = best[family][word].get(page)
+                if kept is None or value > kept[0]:
+                    best[family][word][page] = (value, unit - firsts[page])
+    postings = {family: {word: [n for page in sorted(pages) for n in (page, *pages[page])]
+                         for word, pages in forms.items()}
+                for family, forms in best.items()}
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
-    inline = {}  # the families of a few pages: in the slices of the word list that name them
+    inline = {}  # the families of a few sections: in the slices of the word list that name them
     for family, forms in postings.items():
         data = {word: _deltas(numbers) for word, numbers in forms.items()}
-        if len({page for numbers in forms.values() for page in numbers[::2]}) <= INLINE_PAGES:
+        if len({page for numbers in forms.values() for page in numbers[::3]}) <= INLINE_PAGES:
             inline[ids[family]] = data
         else:
             files[f"familles/w-{ids[family]}.json"] = _json(data)
@@ -358,11 +435,45 @@ def build_index(records: list[dict], lang: str) -> dict[str, bytes]:
         named = {form: " ".join(sorted(vocabulary[form])) for form in forms}
         here = {family: inline[family] for form in forms for family in vocabulary[form] if family in inline}
         files[f"mots/{numbers[prefix]}.json"] = _json({"w": named, "f": here})
+    unit = 0
     for page, record in enumerate(records):
-        shown = {key: record[key] for key in ("url", "title", "kicker", "sections", "lang") if key in record}
-        files[f"pages/{page}.json"] = _json(shown)
-    files["meta.json"] = _json({"version": FORMAT_VERSION, "lang": lang, "pages": count, "shards": numbers})
+        shown = {key: record[key] for key in ("url", "title", "kicker", "lang") if key in record}
+        for part in record["units"]:
+            files[f"sections/{unit}.json"] = _json({**shown, "page": page, "anchor": part["a"],
+                                                     "heading": part["h"], "text": part["t"]})
+            unit += 1
+    meta = {"version": FORMAT_VERSION, "lang": lang, "pages": len(records), "sections": _runs_of_sizes(sizes),
+            "shards": numbers}
+    if missing:
+        place = {record["url"]: page for page, record in enumerate(records)}
+        meta["missing"] = {other: _runs(sorted(place[url] for url in urls if url in place))
+                           for other, urls in sorted(missing.items())}
+    if also:
+        meta["also"] = dict(sorted(also.items()))
+    files["meta.json"] = _json(meta)
     return files
+
+
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Sorted numbers as runs ``[first, last]``: the untranslated bulletins are mostly consecutive."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return runs
+
+
+def _runs_of_sizes(sizes: list[int]) -> list[list[int]]:
+    """How many sections each page has, as ``[size, pages]`` runs (most bulletins have as many)."""
+    runs: list[list[int]] = []
+    for size in sizes:
+        if runs and runs[-1][0] == size:
+            runs[-1][1] += 1
+        else:
+            runs.append([size, 1])
+    return runs
 
 
 @functools.cache
@@ -382,39 +493,75 @@ def _family_ids(postings: dict) -> dict[str, str]:
 
 
 def _deltas(numbers: list[int]) -> list[int]:
-    """[page, score, page, score…] with each page as its difference from the previous one."""
+    """[page, score, section, page, score, section…] with each page as its difference from the
+    previous one."""
     out, previous = [], 0
-    for n in range(0, len(numbers), 2):
-        out += [numbers[n] - previous, numbers[n + 1]]
+    for n in range(0, len(numbers), 3):
+        out += [numbers[n] - previous, numbers[n + 1], numbers[n + 2]]
         previous = numbers[n]
     return out
 
 
+def _quantized(score: float) -> int:
+    """A score as a whole number on a scale of about 9 % steps (1, 2, … 10, 11, 12, 13, 15…): the
+    order of pages barely changes, and a family's file compresses better."""
+    if score <= 10:
+        return max(1, round(score))
+    step = math.log(1.09)
+    return round(math.exp(round(math.log(score) / step) * step))
+
+
 def _shards(forms: list[str]) -> dict[str, list[str]]:
     """The word list cut into slices by prefix: a slice past ``SHARD_FORMS`` forms is cut again by
-    the next letter, down to ``SHARD_DEPTH`` letters; a form shorter than its slice's children stays
-    in the slice. Each form is in the slice of its longest prefix among the slices."""
+    the next letter, as deep as it takes (10 000 words sharing six letters made one slice of
+    686 kB when the cutting stopped at six); a form as long as its slice's prefix stays in the
+    slice. Each form is in the slice of its longest prefix among the slices."""
     slices: dict[str, list[str]] = {}
-
-    def cut(prefix: str, group: list[str]) -> None:
-        if len(group) <= SHARD_FORMS or len(prefix) >= SHARD_DEPTH:
+    todo = [("", forms)]
+    while todo:
+        prefix, group = todo.pop()
+        if len(group) <= SHARD_FORMS:
             slices[prefix] = group
-            return
+            continue
         children: dict[str, list[str]] = defaultdict(list)
         here = []
         for form in group:
             (children[form[:len(prefix) + 1]] if len(form) > len(prefix) else here).append(form)
         if here or prefix == "":
             slices[prefix] = here
-        for child, members in children.items():
-            cut(child, members)
-
-    cut("", forms)
+        todo.extend(children.items())
     return slices
 
 
 def _json(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+#: the search page's script, in a built site (its comments and indentation are a third of what a
+#: first search downloads: the site serves it without them, ``compact_script``)
+SEARCH_SCRIPT = "assets/javascripts/infopsoc-search.js"
+_BLOCK_COMMENT = re.compile(r"\A\s*/\*.*?\*/\s*\n", re.S)
+#: a comment at the end of a line: after two spaces, with no quote after it (the script's style)
+_LINE_END_COMMENT = re.compile(r"  +//[^\n\"'`]*$", re.M)
+
+
+def compact(script: str) -> str:
+    """The search page's script without its comments and indentation: its opening comment, its
+    lines that are comments, the comments that end a line after two spaces. What it runs is the
+    same (tests/test_search.py runs the unit tests on both)."""
+    script = _LINE_END_COMMENT.sub("", _BLOCK_COMMENT.sub("", script, count=1))
+    lines = (line.strip() for line in script.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+
+
+def compact_script(site_dir: Path) -> None:
+    """Serve the built site's search script compacted (``compact``), once per build."""
+    path = site_dir / SEARCH_SCRIPT
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        smaller = compact(text)
+        if smaller != text:
+            path.write_text(smaller, encoding="utf-8")
 
 
 def index_language(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> IndexReport:
@@ -442,12 +589,15 @@ class IndexJob:
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
         self.started = time.perf_counter()
+        compact_script(site_dir)
         self.bundle = site_dir / SEARCH_BUNDLE
         if (self.bundle / "meta.json").is_file():
             shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
         if cache_dir is not None:
             _drop_old_layout(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
+        self.missing = untranslated(site, lang)
+        key = fingerprint(key, json.dumps(self.missing, sort_keys=True), json.dumps(other_bundles(lang)))
         # the kept index of these entries: a folder named by their fingerprint, put in place whole
         saved = None if cache_dir is None else cache_dir / lang / f"bundle-{key}"
         self.reused = saved is not None and (saved / "meta.json").is_file()
@@ -461,7 +611,7 @@ class IndexJob:
             if self.reused:
                 shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
                 return
-            files = build_index(self.records, lang)
+            files = build_index(self.records, lang, self.missing, other_bundles(lang))
             _write(self.bundle, files)
             if saved is not None:
                 _keep(self.bundle, saved, files)

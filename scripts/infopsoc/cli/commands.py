@@ -281,8 +281,8 @@ def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     if language_config is None:
         raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
     # --dirty: after a save, only the pages whose inputs changed are rebuilt (see incremental.py)
-    args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
-    sys.exit(_mkdocs(args, serve_env(pdf)))
+    args = ["serve", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
+    sys.exit(_engine(args, serve_env(pdf)))
 
 
 # --- bilingual ---
@@ -321,10 +321,11 @@ def serve_env(pdf: bool) -> dict[str, str]:
     return env
 
 
-def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+def _engine(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+    """MkDocs, run by the plugin's French front (plugin/engine.py: French lines, the preview's error page)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
     try:
-        return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
+        return subprocess.call([sys.executable, "-m", publish.ENGINE, *args], env=env)
     except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error
         return 0
 

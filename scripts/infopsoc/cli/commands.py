@@ -79,7 +79,7 @@ def new_bulletin(config: Path, title: str | None, date: str | None, number: int 
     Crée bulletins/info-psoc-NN.md avec le prochain numéro libre, la date du
     jour, l'en-tête rempli (draft: true) et un texte type à compléter, puis
     affiche le chemin du fichier. Remplacez chaque « À compléter » : tant
-    qu'il en reste, « infopsoc check » le signale, et un bulletin publié ne
+    qu'il en reste, « make check » le signale, et un bulletin publié ne
     peut pas en contenir.
 
     \b
@@ -92,7 +92,7 @@ def new_bulletin(config: Path, title: str | None, date: str | None, number: int 
     settings = _settings(config)
     created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, dating_day(),
                         date=date, number=number)
-    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : make check")
 
 
 @new.command("term", context_settings=CONTEXT)
@@ -115,7 +115,7 @@ def new_term(config: Path, term: str | None, expansion: str | None) -> None:
         raise click.UsageError(f'il manque la forme longue : infopsoc new term {term} --expansion "La forme longue"')
     settings = _settings(config)
     created = _scaffold(scaffold.new_term, settings.root, settings.path("glossary_dir"), term, expansion)
-    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : make check")
 
 
 @new.command("event", context_settings=CONTEXT)
@@ -138,7 +138,7 @@ def new_event(config: Path, date: str | None, title: str | None) -> None:
         raise click.UsageError('il manque le titre : ajoutez --title "Le titre de l\'événement"')
     settings = _settings(config)
     created = _scaffold(scaffold.new_event, settings.root, settings.path("timeline_dir"), date, title)
-    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : make check")
 
 
 def _scaffold(function, *args, **kwargs) -> scaffold.Created:
@@ -250,7 +250,7 @@ def _build_languages(config: Path, staging: Path, epoch: str) -> None:
                                        " — libérez de la place (par exemple en supprimant .cache/), puis relancez")
         if code != 0:
             raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
-                                       " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
+                                       " — corrigez les erreurs signalées (make check les liste toutes), puis relancez")
 
 
 @main.command(context_settings=CONTEXT)

@@ -98,7 +98,7 @@ def _create(path: Path, text: str, root: Path) -> Created:
 BULLETIN_BODY = """\
 <!--
 Mode d'emploi (ce commentaire ne paraît pas sur le site ; supprimez-le quand vous voulez).
-* Remplacez chaque « {ph} ». « infopsoc check » signale ceux qui restent ;
+* Remplacez chaque « {ph} ». « make check » signale ceux qui restent ;
   un bulletin publié (sans « draft: true ») ne peut pas en contenir.
 * Une section : une ligne qui commence par « ## », une sous-section : « ### ».
 * Une note de bas de page : « le texte[^1] » à l'endroit de l'appel, puis, en bas du

@@ -424,6 +424,6 @@ def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
     """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
     report = Report()
     for _line, message in _RAW_HTML.get(fingerprint(html), lambda: violations(html)):
-        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (infopsoc check le situe)",
+        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (make check le situe)",
                            "error" if strict else "warning"))
     return report

@@ -88,10 +88,39 @@ def test_switcher_goes_to_the_same_page_and_back(real):
     assert _switcher(real, english)["fr-CA"] == aca.resolve()
 
 
-def test_switcher_goes_home_when_there_is_no_translation(real):
+def test_switcher_goes_home_when_there_is_no_translation():
+    # every page of the real project is translated: where the switcher leads otherwise
+    from infopsoc.render.languages import _stand_in
+
+    assert _stand_in("la-ctroc.md") == ("", "")
+    assert _stand_in("glossaire/aca.md") == ("", "")
+    assert _stand_in("bulletins/info-psoc-03.md") == ("bulletins/", "#info-psoc-03")  # its card in the archive
+
+
+def test_switcher_on_a_french_only_bulletin_lands_on_its_card_in_the_english_archive(real):
+    # issue 29: it landed on the English home, which said « No bulletin has been published yet. »
     bulletin = real / "bulletins/info-psoc-03/index.html"
-    assert _switcher(real, bulletin)["en-CA"] == (real / "en/index.html").resolve()
+    link = next(a for a in _html(bulletin).iterfind(".//a[@class]")
+                if "md-select__link" in a.get("class") and a.get("hreflang") == "en-CA")
+    path, _, anchor = link.get("href").partition("#")
+    archive = (bulletin.parent / path / "index.html").resolve()
+    assert archive == (real / "en/bulletins/index.html").resolve() and anchor == "info-psoc-03"
+    card = _html(archive).get_element_by_id("info-psoc-03")
+    assert "(in French)" in card.text_content()
     assert _hreflang(bulletin) == {}  # no translation: no hreflang declaration
+
+
+def test_english_home_shows_the_latest_bulletin_even_in_french_only(real):
+    home = real / "en/index.html"
+    text = home.read_text(encoding="utf-8")
+    assert "No bulletin has been published yet." not in text
+    card = next(a for a in _html(home).iterfind(".//article") if "ip-latest" in a.get("class"))
+    assert "ip-card--other-language" in card.get("class")
+    assert "Info-PSOC No. 3" in card.text_content() and "(in French)" in card.text_content()
+    links = {(home.parent / a.get("href") / "index.html").resolve() for a in card.iterfind(".//a")
+             if a.get("hreflang") == "fr-CA"}
+    assert links == {(real / "bulletins/info-psoc-03/index.html").resolve()}
+    assert card.find(".//h2//span[@lang='fr-CA']") is not None  # the French title is marked as French
 
 
 def test_hreflang_pairs_are_reciprocal_on_every_page(real):

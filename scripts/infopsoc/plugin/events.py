@@ -104,6 +104,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         toc = config.mdx_configs.get("toc")
         if isinstance(toc, dict) and "permalink_title" in toc:
             toc["permalink_title"] = strings(self.config.lang)["permalink_title"]
+        if "footnotes" in config.markdown_extensions:  # the back-link's title, in this language
+            config.mdx_configs["footnotes"] = {**(config.mdx_configs.get("footnotes") or {}),
+                                               "BACKLINK_TITLE": strings(self.config.lang)["footnote_backlink"]}
         # --- performance --- (results of the last build, by their inputs: memo.py)
         memo.load(self._memo_file(settings))
         self.site, report = load_site(settings)
@@ -231,6 +234,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- bilingual ---
         env.globals["infopsoc_html_lang"] = HTML_LANG[self.config.lang]
         env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
+        env.globals["infopsoc_text"] = strings(self.config.lang)  # the catalogue, for the theme's own words
         env.globals["infopsoc_alternates"] = self._alternates
         env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
         # --- search --- (the header's form, the search page)

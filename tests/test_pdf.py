@@ -475,3 +475,31 @@ def test_real_bulletin_acronym_box_is_whole_on_one_page(real):
     assert len(pages) == 1  # a float would be cut at the foot of a page: the box is a block kept whole
     for name in ("ACA :", "CISSS/CIUSSS :", "CTROC :", "MSSS :", "PRAC :", "PSOC :", "TRPOCB :"):
         assert name.replace(" :", "\u00a0:") in pages[0] or name in pages[0], name
+
+
+# --- issue 29: four pages, as the printed October 2017 issue, the acronyms beside the text ----------
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, x min, y min, x max, y max) of one page, from poppler's pdftotext."""
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
+
+
+def test_real_bulletin_has_four_pages_with_the_acronyms_beside_the_last_section(real):
+    site, reader, pages = real
+    assert len(reader.pages) == 4  # the printed issue's count (it had five: the box alone on the last page)
+    last = pages[-1]
+    assert "QUELQUES ACRONYMES" in last.upper() and "Engagez-vous pour le communautaire" in last
+    words = _words(site / "pdf/info-psoc-03.pdf", 4)
+    title = next(w for w in words if w[0] == "QUELQUES")
+    box_left, box_top = title[1], title[2]
+    assert box_left > 612 / 2 - 30  # on the right half of the page
+    # beside the text: words of the section's paragraphs share the box's lines, to its left
+    beside = [w for w in words if w[3] < box_left and box_top <= w[2] <= box_top + 100]
+    assert len(beside) > 20, beside
+    # and the page is used: its last words stand in its lower half
+    assert max(w[4] for w in words if not w[0].endswith("/4")) > 792 / 2

@@ -33,7 +33,7 @@ from infopsoc.core.typography import for_language
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "assets/stylesheets/print-bulletin.css"
 # Bump when the way print documents are made changes in a way the print HTML does not show.
-FORMAT = "1"
+FORMAT = "2"
 
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
 
@@ -190,9 +190,29 @@ def print_body(rendered: str) -> tuple[str, list[Section]]:
         if href.startswith(("http://", "https://")) and _bare(href) == _bare("".join(link.itertext())):
             link.set("class", (link.get("class", "") + " ip-bare").strip())
 
+    _acronyms_beside_the_last_section(body)
     sections = [Section(h.get("id", ""), "".join(h.itertext()).strip()) for h in body.iter("h2") if h.get("id")]
     html = html_lib.escape(body.text or "", quote=False) + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
     return html, sections
+
+
+#: the class the stylesheet floats « Quelques acronymes » by (print-bulletin.css)
+BESIDE = "ip-beside"
+
+
+def _acronyms_beside_the_last_section(body: ET.Element) -> None:
+    """« Quelques acronymes » moved from the end of the issue to the start of its last section, where
+    the stylesheet floats it beside the text, as the printed issues did (October 2017: the box beside
+    the last section, four pages). At the end, as a block, it took a page of its own."""
+    children = list(body)
+    box = next((c for c in children if "ip-acronyms" in c.get("class", "").split()), None)
+    headings = [i for i, c in enumerate(children) if c.tag == "h2"]
+    if box is None or not headings or children.index(box) < headings[-1]:
+        return
+    remove_keeping_tail(body, box)
+    box.tail = None
+    box.set("class", f"{box.get('class')} {BESIDE}")
+    body.insert(list(body).index(children[headings[-1]]) + 1, box)
 
 
 def _footnote_span(note: ET.Element) -> ET.Element:

@@ -503,3 +503,26 @@ def test_real_bulletin_has_four_pages_with_the_acronyms_beside_the_last_section(
     assert len(beside) > 20, beside
     # and the page is used: its last words stand in its lower half
     assert max(w[4] for w in words if not w[0].endswith("/4")) > 792 / 2
+
+
+def test_the_acronyms_beside_the_last_section_are_never_cut(tree):
+    # WeasyPrint cuts a float at the foot of a page: the heading, the box and the text beside it are
+    # one block. Last sections placed at many heights of a page: the box is whole on one page each time.
+    letters = "ABCDEFGHIJKL"
+    for letter in letters:
+        tree.write(f"glossary/s{letter.lower()}.md", f"---\nterm: SIG{letter}\nexpansion: \"Une expansion assez longue "
+                                                   f"pour tenir sur deux lignes de l'encadré {letter}\"\nkind: sigle\n---\nUn sigle.\n")
+    sentence = "Une phrase ordinaire du bulletin, pour remplir la page d'un texte courant. "
+    uses = " ".join(f"SIG{letter}" for letter in letters)
+    for n in range(1, 7):
+        body = "\n\n".join([f"## Première section\n\n{uses}."] + [sentence * 9] * (n + 3)
+                           + ["## Dernière section", sentence * 6, sentence * 6, sentence * 6])
+        tree.write(f"bulletins/info-psoc-0{n}.md", bulletin_text(n, f"Numéro {n}", f"2017-0{n}", body=body))
+    site = tree.build(pdf=True)
+    for n in range(1, 7):
+        reader = pypdf.PdfReader(site / f"pdf/info-psoc-0{n}.pdf")
+        pages = [_squash(page.extract_text()) for page in reader.pages]
+        holding = [i for i, text in enumerate(pages) if "ACRONYMES" in text.upper() or "SIGL" in text]
+        first = [i for i, text in enumerate(pages) if "ACRONYMES" in text.upper()]
+        last = [i for i, text in enumerate(pages) if "encadré L" in text]
+        assert first == last and len(first) == 1, (n, holding)

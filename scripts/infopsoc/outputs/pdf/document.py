@@ -196,14 +196,20 @@ def print_body(rendered: str) -> tuple[str, list[Section]]:
     return html, sections
 
 
-#: the class the stylesheet floats « Quelques acronymes » by (print-bulletin.css)
+#: the classes the stylesheet floats « Quelques acronymes » by, and keeps it whole by (print-bulletin.css)
 BESIDE = "ip-beside"
+BESIDE_BLOCK = "ip-beside-block"
 
 
 def _acronyms_beside_the_last_section(body: ET.Element) -> None:
     """« Quelques acronymes » moved from the end of the issue to the start of its last section, where
     the stylesheet floats it beside the text, as the printed issues did (October 2017: the box beside
-    the last section, four pages). At the end, as a block, it took a page of its own."""
+    the last section, four pages). At the end, as a block, it took a page of its own.
+
+    WeasyPrint cuts a float at the foot of a page whatever ``break-inside`` says: the heading, the
+    box and the paragraphs that sit beside it (about twice the box's text) are held in one block
+    that is never cut (``display: flow-root`` contains the float); the rest of the section follows.
+    """
     children = list(body)
     box = next((c for c in children if "ip-acronyms" in c.get("class", "").split()), None)
     headings = [i for i, c in enumerate(children) if c.tag == "h2"]
@@ -212,7 +218,20 @@ def _acronyms_beside_the_last_section(body: ET.Element) -> None:
     remove_keeping_tail(body, box)
     box.tail = None
     box.set("class", f"{box.get('class')} {BESIDE}")
-    body.insert(list(body).index(children[headings[-1]]) + 1, box)
+    start = headings[-1]
+    budget = 2 * len("".join(box.itertext()))
+    held = [children[start]]
+    for child in children[start + 1:]:
+        if child is box or budget <= 0:
+            break
+        held.append(child)
+        budget -= len("".join(child.itertext()))
+    block = ET.Element("div", {"class": BESIDE_BLOCK})
+    body.insert(list(body).index(held[0]), block)
+    for child in held:
+        body.remove(child)
+        block.append(child)
+    block.insert(1, box)
 
 
 def _footnote_span(note: ET.Element) -> ET.Element:

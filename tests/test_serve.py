@@ -267,3 +267,28 @@ def test_a_busy_port_is_a_french_sentence(running_preview):
     assert f"le port {running_preview.port} est déjà utilisé" in output, output
     for english in ENGLISH_LINES:
         assert english not in output, (english, output)
+
+
+def test_the_error_page_escapes_what_it_shows():
+    from infopsoc.plugin.engine import error_page
+
+    page = error_page('bulletins/<script>alert(1)</script>.md:3: « </pre><img src=x onerror=alert(1)> »').decode()
+    assert "<script>alert" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and 'lang="fr"' in page
+
+
+@pytest.mark.parametrize("english, french", [
+    ("Cleaning site directory", None),
+    ("Documentation built in 12.34 seconds", "construction terminée en 12,34 s"),
+    ("[12:00:01] Watching paths for changes: 'content', 'mkdocs.yml'", None),
+    ('[12:00:02] "GET / HTTP/1.1" code 302', None),
+    ('[12:00:02] "GET /info-psoc/perdu/ HTTP/1.1" code 404', "Page introuvable dans l'aperçu : /info-psoc/perdu/"),
+    ("[12:00:03] Serving on http://127.0.0.1:8000/info-psoc/", "Aperçu sur http://127.0.0.1:8000/info-psoc/   (Ctrl+C pour arrêter)"),
+    ("An error happened during the rebuild. The server will appear stuck until build errors are resolved.", None),
+    ("Aborted with 2 warnings in strict mode!", "construction arrêtée : 2 avertissement(s) ci-dessus bloquent la publication"),
+    ("bulletins/x.md:3: déjà en français", "bulletins/x.md:3: déjà en français"),
+])
+def test_the_engines_lines_in_french(english, french):
+    from infopsoc.plugin.engine import french_line
+
+    assert french_line(english) == french

@@ -203,3 +203,13 @@ def test_outside_git_nothing_is_said_about_tracking(tree):
     tree.write("bulletins/info-psoc-04.md", bulletin_text(4, "Quatre", "2017-11", body="![La carte](../images/carte.png)\n"))
     _site, report = load_site(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml", drafts=True))
     assert not [p for p in report.problems if "git" in p.message]
+
+
+def test_no_far_name_is_suggested_for_a_missing_page_of_a_folder():
+    # issue 29: « ../glossaire/réseau.md » was answered « vouliez-vous écrire (../glossaire/prac.md) ? »
+    targets = Targets(files={"glossaire/prac.md", "glossaire/psoc.md", "glossaire/reseau-public.md"})
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", "[x](../glossaire/réseau.md)", bulletin=True)
+    [problem] = check_text(doc, targets)
+    assert "vouliez-vous" not in problem.hint, problem.hint
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", "[x](../glossaire/pracc.md)", bulletin=True)
+    assert "vouliez-vous écrire (../glossaire/prac.md)" in check_text(doc, targets)[0].hint

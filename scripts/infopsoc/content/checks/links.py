@@ -277,7 +277,12 @@ def _absolute_target(path: str, targets: Targets) -> str | None:
 
 def _closest(target: str, candidates: list[str]) -> str | None:
     """The one clearly closest name, or None when several are as close (info-psoc-09 → 03? 05?)."""
-    scored = sorted(((difflib.SequenceMatcher(None, target, c).ratio(), c) for c in candidates), reverse=True)
+    # names compared within the target's folder: a shared folder (« glossaire/ ») made « réseau.md »
+    # look close to « prac.md »
+    folder, name = posixpath.split(target)
+    candidates = [c for c in candidates if posixpath.dirname(c) == folder] or candidates
+    scored = sorted(((difflib.SequenceMatcher(None, name, posixpath.basename(c)).ratio(), c) for c in candidates),
+                    reverse=True)
     if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]

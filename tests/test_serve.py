@@ -292,3 +292,14 @@ def test_the_engines_lines_in_french(english, french):
     from infopsoc.plugin.engine import french_line
 
     assert french_line(english) == french
+
+
+def test_stopping_the_preview_stops_its_server(running_preview):
+    import signal
+    import socket
+
+    running_preview.process.send_signal(signal.SIGTERM)  # `kill`, as Ctrl+C: the engine must not go on alone
+    assert running_preview.process.wait(timeout=30) == 0
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", running_preview.port)) != 0  # nobody serves the port any more
+    assert "Arrêt de l'aperçu." in running_preview.output()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -324,10 +325,20 @@ def serve_env(pdf: bool) -> dict[str, str]:
 def _engine(args: list[str], extra_env: dict[str, str] | None = None) -> int:
     """MkDocs, run by the plugin's French front (plugin/engine.py: French lines, the preview's error page)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
-    try:
-        return subprocess.call([sys.executable, "-m", publish.ENGINE, *args], env=env)
-    except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error
-        return 0
+    with subprocess.Popen([sys.executable, "-m", publish.ENGINE, *args], env=env) as process:
+        # a `kill` of this command reaches the engine too (it would go on serving, alone)
+        previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error; the engine says goodbye itself
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 # --- reliability ---

@@ -23,6 +23,7 @@ import html
 import logging
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import traceback
@@ -344,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--dirty", action="store_true")
     args = parser.parse_args(argv)
     french_logging()
+    # stopped by `kill` as by Ctrl+C: the preview's temporary folder is removed on the way out
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if args.command == "build":
         return run_build(args.config_file, args.site_dir, args.strict)
     try:

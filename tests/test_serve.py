@@ -210,12 +210,14 @@ def test_a_mistake_shows_in_every_page_of_the_preview_at_once_and_goes_away_when
         page.goto(running_preview.url + "bulletins/info-psoc-01/")
         assert page.locator("article h1").count() == 1
         # an accented link to a glossary page that does not exist: the build stops
-        source.write_text(original + "\nVoir [le réseau](../glossary/réseau.md).\n", encoding="utf-8")
+        source.write_text(original + "\nVoir [le réseau](../glossary/réseau.md).\n\n!!! note \"Encadré\"\n  Mal décalé.\n",
+                          encoding="utf-8")
         # the page open in the browser gives way to the error page by itself (live reload)
         page.wait_for_selector("#infopsoc-build-error", timeout=30_000)
         message = page.inner_text("#infopsoc-build-error")
         assert "bulletins/info-psoc-01.md:" in message and "glossary/réseau.md" in message, message
         assert "— " in message  # what to do, as check says it
+        assert "avertissement : le texte de l'encadré" in message  # the warnings too, as check prints them
         assert page.evaluate("document.documentElement.lang") == "fr"
         assert "se recharge d'elle-même" in page.inner_text("body")
         # every page of the preview answers at once with the same message (MkDocs' own server stalls)

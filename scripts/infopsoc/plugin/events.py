@@ -374,12 +374,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     @staticmethod
     def _raise_or_log(report: Report) -> None:
-        # Warnings are shown but never fail a strict build: they are logged at INFO.
+        # Warnings are shown but never fail a strict build: they are logged at INFO. With errors, the
+        # message holds both, as `check` prints them (the preview's error page shows that message).
+        if report.errors:
+            lines = [p.format() for p in report.errors + report.warnings]
+            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
         for problem in report.warnings:
             log.info(problem.format())
-        if report.errors:
-            lines = [p.format() for p in report.errors]
-            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
 
 
 def _exact_dirty_builds(record: logging.LogRecord) -> bool:

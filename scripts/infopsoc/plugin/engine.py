@@ -321,13 +321,21 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         try:
             server.serve()
         except KeyboardInterrupt:
+            _ignore_stops()
             log.info("Shutting down...")
         finally:
+            _ignore_stops()  # a second Ctrl+C or kill (the command forwards its own) must not cut the shutdown
             server.shutdown()
     finally:
+        _ignore_stops()
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def _ignore_stops() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 # --- the command ----------------------------------------------------------------------------------

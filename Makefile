@@ -16,7 +16,7 @@ INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 .PHONY: build test serve edit check clean lock system new-bulletin new-term new-event bench
 
 build: $(STAMP) $(NODE_STAMP)
-	$(INFOPSOC) build
+	@$(INFOPSOC) build
 
 # The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
 # The tests leave the checkout as they found it: builds in temporary folders, and Python's bytecode
@@ -29,7 +29,7 @@ test: $(DEV_STAMP) $(NODE_DEV_STAMP)
 
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF
 serve: $(STAMP)
-	$(INFOPSOC) serve $(if $(PDF),--pdf)
+	@$(INFOPSOC) serve $(if $(PDF),--pdf)
 
 # make edit             l'éditeur de contenu sur http://127.0.0.1:8000/info-psoc/admin/ (aperçu compris) ;
 # chaque enregistrement est un commit du dépôt local (une branche cms/… par texte en cours).
@@ -39,8 +39,9 @@ edit: $(STAMP) $(NODE_STAMP)
 	@$(INFOPSOC) edit --port $(EDIT_PORT) $(if $(ADDR),--dev-addr $(ADDR))
 
 # make check            vérifier ; make check STRICT=1 : les avertissements bloquent aussi
+# (on errors make adds its own English « Error 1 » line: a failed recipe always gets it, PUBLIER.md says so)
 check: $(STAMP)
-	$(INFOPSOC) check $(if $(STRICT),--strict)
+	@$(INFOPSOC) check $(if $(STRICT),--strict)
 
 # Staff shortcuts (see PUBLIER.md). Values travel through the environment ("$$TITLE"),
 # so apostrophes and quotes in a title are safe.

@@ -18,7 +18,7 @@ import pytest
 from conftest import Tree, bulletin_text, populate, run_infopsoc, snapshot
 
 # Imported by every Python process started with this folder on PYTHONPATH (the CLI and the MkDocs
-# it runs); it patches the step named by INFOPSOC_TEST_FAIL, in the MkDocs process only.
+# it runs, plugin/engine.py); it patches the step named by INFOPSOC_TEST_FAIL, in the MkDocs process only.
 SITECUSTOMIZE = '''
 import errno, os, sys
 
@@ -41,7 +41,7 @@ def _disk_full(real, after):
     return write
 
 
-if STEP and sys.orig_argv[1:3] == ["-m", "mkdocs"]:
+if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
     import infopsoc.plugin.events as plugin
     if STEP == "files-bug":
         plugin.generate_pages = _crash("generate_pages")

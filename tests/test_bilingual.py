@@ -88,10 +88,39 @@ def test_switcher_goes_to_the_same_page_and_back(real):
     assert _switcher(real, english)["fr-CA"] == aca.resolve()
 
 
-def test_switcher_goes_home_when_there_is_no_translation(real):
+def test_switcher_goes_home_when_there_is_no_translation():
+    # every page of the real project is translated: where the switcher leads otherwise
+    from infopsoc.render.languages import _stand_in
+
+    assert _stand_in("la-ctroc.md") == ("", "")
+    assert _stand_in("glossaire/aca.md") == ("", "")
+    assert _stand_in("bulletins/info-psoc-03.md") == ("bulletins/", "#info-psoc-03")  # its card in the archive
+
+
+def test_switcher_on_a_french_only_bulletin_lands_on_its_card_in_the_english_archive(real):
+    # issue 29: it landed on the English home, which said « No bulletin has been published yet. »
     bulletin = real / "bulletins/info-psoc-03/index.html"
-    assert _switcher(real, bulletin)["en-CA"] == (real / "en/index.html").resolve()
+    link = next(a for a in _html(bulletin).iterfind(".//a[@class]")
+                if "md-select__link" in a.get("class") and a.get("hreflang") == "en-CA")
+    path, _, anchor = link.get("href").partition("#")
+    archive = (bulletin.parent / path / "index.html").resolve()
+    assert archive == (real / "en/bulletins/index.html").resolve() and anchor == "info-psoc-03"
+    card = _html(archive).get_element_by_id("info-psoc-03")
+    assert "(in French)" in card.text_content()
     assert _hreflang(bulletin) == {}  # no translation: no hreflang declaration
+
+
+def test_english_home_shows_the_latest_bulletin_even_in_french_only(real):
+    home = real / "en/index.html"
+    text = home.read_text(encoding="utf-8")
+    assert "No bulletin has been published yet." not in text
+    card = next(a for a in _html(home).iterfind(".//article") if "ip-latest" in a.get("class"))
+    assert "ip-card--other-language" in card.get("class")
+    assert "Info-PSOC No. 3" in card.text_content() and "(in French)" in card.text_content()
+    links = {(home.parent / a.get("href") / "index.html").resolve() for a in card.iterfind(".//a")
+             if a.get("hreflang") == "fr-CA"}
+    assert links == {(real / "bulletins/info-psoc-03/index.html").resolve()}
+    assert card.find(".//h2//span[@lang='fr-CA']") is not None  # the French title is marked as French
 
 
 def test_hreflang_pairs_are_reciprocal_on_every_page(real):
@@ -217,3 +246,62 @@ def test_cross_language_addresses():
     assert cross_href("", "fr", "", "en") == "en/"
     assert cross_href("glossaire/aca/", "fr", "glossaire/aca/", "en") == "../../en/glossaire/aca/"
     assert root_url(SITE_URL + "en/", "en") == SITE_URL and root_url(SITE_URL, "fr") == SITE_URL
+
+
+# --- issue 29: no English on French pages (Material's and Markdown's own words) ---------------------
+#: English words that are not French words too (« documents », « version », « on », « in »… are)
+ENGLISH_WORDS = {"the", "with", "and", "of", "to", "is", "this", "from", "jump", "back", "made", "not", "found",
+                 "skip", "search", "copy", "copied", "clipboard", "share", "previous", "next", "footnote", "header",
+                 "footer", "by", "your", "are", "type", "start", "typing", "results", "matching", "more", "than",
+                 "initializing", "filter", "select", "powered", "built", "using", "text", "link",
+                 "home", "toggle", "dark", "light"}
+
+
+def _french_page_words(page: Path) -> list[tuple[str, str]]:
+    """(word, context) for each word a reader sees or hears on a page: its text, its titles, labels,
+    placeholders and image descriptions, and Material's translations for its scripts."""
+    text = page.read_text(encoding="utf-8")
+    chunks = []
+    config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', text, re.S)
+    if config:
+        chunks += list(json.loads(config.group(1)).get("translations", {}).values())
+    tree = lxml.html.fromstring(text)
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "code", "pre"):
+            continue
+        if element.get("lang", "fr").startswith("en"):  # a passage marked as English is English
+            continue
+        chunks += [element.get(name) for name in ("title", "aria-label", "placeholder", "alt") if element.get(name)]
+        chunks += [element.text or ""] + [child.tail or "" for child in element]
+    found = []
+    for chunk in chunks:
+        for match in re.finditer(r"\w+", chunk):
+            if match.group().lower() in ENGLISH_WORDS:
+                found.append((match.group(), chunk[max(0, match.start() - 30):match.end() + 30]))
+    return found
+
+
+def test_no_english_word_on_french_pages(real):
+    pages = [p for p in real.rglob("*.html") if p.relative_to(real).parts[0] not in ("en", "admin")]
+    assert len(pages) > 30
+    found = {page.relative_to(real).as_posix(): words for page in pages if (words := _french_page_words(page))}
+    assert found == {}
+    # the words that were English (issue 29), in French now
+    bulletin = (real / "bulletins/info-psoc-03/index.html").read_text(encoding="utf-8")
+    assert 'title="Revenir à l\'appel de note 1 dans le texte"' in bulletin.replace("&#39;", "'")
+    assert "Material for MkDocs" not in bulletin
+    assert "Page introuvable" in (real / "404.html").read_text(encoding="utf-8")
+
+
+def test_the_english_word_list_finds_what_material_writes():
+    # the scan above cannot pass by missing English: Material's own lines are caught
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        sample = Path(folder) / "x.html"
+        sample.write_text('<html lang="fr-CA"><body><footer>Made with <a>Material for MkDocs</a></footer>'
+                          '<a class="footnote-backref" title="Jump back to footnote 1 in the text">↩</a>'
+                          '<p lang="en-CA">The English summary.</p></body></html>', encoding="utf-8")
+        words = [word for word, _ in _french_page_words(sample)]
+    assert {"Made", "with", "Jump", "back", "to", "footnote", "the", "text"} <= set(words)
+    assert "summary" not in words and "English" not in words

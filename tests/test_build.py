@@ -104,3 +104,28 @@ def test_the_real_site_holds_the_whole_bulletin(real_site):
         assert sentence in text
     assert html.count('class="footnote-ref"') >= 3
     assert html.count('class="admonition') >= 4
+
+
+# --- issue 29: `make build` prints French only ------------------------------------------------------
+#: MkDocs' English lines (its own command prints them; plugin/engine.py translates or silences them)
+ENGINE_ENGLISH = ("Cleaning site directory", "Building documentation", "Documentation built", "INFO", "WARNING",
+                  "Aborted", "Traceback")
+
+
+def test_the_build_speaks_french(real_build):
+    for english in ENGINE_ENGLISH:
+        assert english not in real_build.output, (english, real_build.output[-3000:])
+    assert "construction terminée en " in real_build.output
+    assert "Site construit dans" in real_build.output
+
+
+def test_a_failed_build_speaks_french(tree):
+    from conftest import run_infopsoc
+
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-10", body="[perdu](info-psoc-09.md)\n"))
+    result = run_infopsoc(tree.root, "build")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "bulletins/info-psoc-01.md:" in output and "info-psoc-09.md" in output, output
+    for english in ENGINE_ENGLISH:
+        assert english not in output, (english, output)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TODAY, bulletin_text, term_text
@@ -145,6 +146,20 @@ def test_link_to_an_unknown_term_page_is_an_error(tmp_path):
     problems = check_glossary_links(text, "content/a.md", glossary)
     assert [(p.line, p.is_error) for p in problems] == [(2, True)]
     assert "« rocc »" in problems[0].message
+
+
+@pytest.mark.parametrize("link, plain", [("../glossaire/réseau.md", "reseau"),
+                                          ("../glossaire/r%C3%A9seau.md", "reseau"),
+                                          ("../glossaire/Économie-sociale/", "economie-sociale")])
+def test_an_accented_link_to_a_missing_term_proposes_a_plain_file_name(tmp_path, link, plain):
+    # issue 29: PUBLIER.md forbids accents and spaces in file names; check must not propose one
+    glossary = small(tmp_path)
+    problems = check_glossary_links(f"Voir [le réseau](<{link}>).", "content/a.md", glossary)
+    assert len(problems) == 1
+    hint = problems[0].hint
+    assert f"créez glossary/{plain}.md" in hint, hint
+    assert f"écrivez le lien (../glossaire/{plain}" in hint, hint
+    assert "é" not in hint.replace("écrivez", "").replace("créez", ""), hint
 
 
 def test_check_command_reports_capitals_with_file_and_line(tmp_path):

@@ -145,3 +145,71 @@ def test_every_built_page_is_a_known_link_target(tree):
         folder = page.removesuffix("index.html").rstrip("/")
         candidates = {f"{folder}.md", f"{folder}/index.md"} if folder else {"index.md"}
         assert candidates & known, page
+
+
+# --- issue 29: what a commit or the Markdown would lose without a word --------------------------
+
+@pytest.mark.parametrize("body, line, fragment", [
+    ("!!! note \"Comité\"\n  Deux espaces seulement.", 2, "est décalé de 2 espaces au lieu de quatre espaces"),
+    ("Avant.\n\n!!! info \"La CTROC\"\n\n  La CTROC unit treize regroupements.", 5, "décalé de 2 espaces"),
+    ("??? tip \"Astuce\"\n   Trois espaces.", 2, "décalé de 3 espaces"),
+    ("!!! note\nCollé sans retrait.", 2, "est pas décalé au lieu"),
+    ("- un point\n\n    !!! note \"Dans la liste\"\n      Deux de plus.", 4, "décalé de 2 espaces"),
+])
+def test_an_encadre_whose_text_is_not_indented_by_four_spaces_is_a_warning(body, line, fragment):
+    found = problems(body)
+    assert [(found_line, severity) for found_line, severity, _ in found] == [(line, "warning")], found
+    assert fragment.replace("est pas", "n'est pas") in found[0][2] or fragment in found[0][2], found
+
+
+@pytest.mark.parametrize("body", [
+    "!!! note \"Bien fait\"\n    Quatre espaces.",
+    "!!! note \"Bien fait\"\n\n    Après une ligne vide.\n\n    Deux paragraphes.",
+    "!!! note \"Tabulation\"\n\tUne tabulation vaut quatre espaces.",
+    "!!! note \"Titre seul\"\n\nUn paragraphe après, hors de l'encadré, voulu.",
+    "```\n!!! note\n  dans du code\n```",
+    "!!! note \"Imbriqués\"\n    !!! tip \"Dedans\"\n        Le texte.",
+])
+def test_well_indented_encadres_say_nothing(body):
+    assert problems(body) == []
+
+
+def test_a_file_that_git_does_not_track_is_a_warning(tree):
+    import subprocess
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(tree.root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    tree.write("content/images/carte.png", b"\x89PNG\r\n\x1a\n")
+    tree.write("content/docs/guide.pdf", b"%PDF-1.4\n")
+    tree.write("bulletins/info-psoc-04.md", bulletin_text(
+        4, "Quatre", "2017-11", body="Texte.\n\n![La carte](../images/carte.png)\n\n[Le guide](../docs/guide.pdf)\n"))
+    subprocess.run([*git, "add", "bulletins/", "mkdocs.yml", "theme", "content/index.md"], check=True)
+
+    def found():
+        _site, report = load_site(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml", drafts=True))
+        return [p for p in report.warnings if "git" in p.message]
+
+    warned = found()
+    assert [(p.path, p.line) for p in warned] == [("bulletins/info-psoc-04.md", 10), ("bulletins/info-psoc-04.md", 12)]
+    assert "l'image « ../images/carte.png » n'est pas encore dans git (content/images/carte.png)" in warned[0].message
+    assert "git add content/images/carte.png" in warned[0].hint and "git add bulletins/ content/" in warned[0].hint
+    assert "le fichier lié « ../docs/guide.pdf »" in warned[1].message
+    subprocess.run([*git, "add", "content/"], check=True)
+    assert found() == []
+
+
+def test_outside_git_nothing_is_said_about_tracking(tree):
+    tree.write("content/images/carte.png", b"\x89PNG\r\n\x1a\n")
+    tree.write("bulletins/info-psoc-04.md", bulletin_text(4, "Quatre", "2017-11", body="![La carte](../images/carte.png)\n"))
+    _site, report = load_site(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml", drafts=True))
+    assert not [p for p in report.problems if "git" in p.message]
+
+
+def test_no_far_name_is_suggested_for_a_missing_page_of_a_folder():
+    # issue 29: « ../glossaire/réseau.md » was answered « vouliez-vous écrire (../glossaire/prac.md) ? »
+    targets = Targets(files={"glossaire/prac.md", "glossaire/psoc.md", "glossaire/reseau-public.md"})
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", "[x](../glossaire/réseau.md)", bulletin=True)
+    [problem] = check_text(doc, targets)
+    assert "vouliez-vous" not in problem.hint, problem.hint
+    doc = Text("bulletins/info-psoc-05.md", "bulletins/info-psoc-05.md", "[x](../glossaire/pracc.md)", bulletin=True)
+    assert "vouliez-vous écrire (../glossaire/prac.md)" in check_text(doc, targets)[0].hint

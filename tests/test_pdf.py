@@ -478,3 +478,54 @@ def test_real_bulletin_acronym_box_is_whole_on_one_page(real):
     assert len(pages) == 1  # a float would be cut at the foot of a page: the box is a block kept whole
     for name in ("ACA :", "CISSS/CIUSSS :", "CTROC :", "MSSS :", "PRAC :", "PSOC :", "TRPOCB :"):
         assert name.replace(" :", "\u00a0:") in pages[0] or name in pages[0], name
+
+
+# --- issue 29: four pages, as the printed October 2017 issue, the acronyms beside the text ----------
+
+def _words(pdf: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(word, x min, y min, x max, y max) of one page, from poppler's pdftotext."""
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(m.group(5), *map(float, m.group(1, 2, 3, 4))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
+
+
+def test_real_bulletin_has_four_pages_with_the_acronyms_beside_the_last_section(real):
+    site, reader, pages = real
+    assert len(reader.pages) == 4  # the printed issue's count (it had five: the box alone on the last page)
+    last = pages[-1]
+    assert "QUELQUES ACRONYMES" in last.upper() and "Engagez-vous pour le communautaire" in last
+    words = _words(site / "pdf/info-psoc-03.pdf", 4)
+    title = next(w for w in words if w[0] == "QUELQUES")
+    box_left, box_top = title[1], title[2]
+    assert box_left > 612 / 2 - 30  # on the right half of the page
+    # beside the text: words of the section's paragraphs share the box's lines, to its left
+    beside = [w for w in words if w[3] < box_left and box_top <= w[2] <= box_top + 100]
+    assert len(beside) > 20, beside
+    # and the page is used: its last words stand in its lower half
+    assert max(w[4] for w in words if not w[0].endswith("/4")) > 792 / 2
+
+
+def test_the_acronyms_beside_the_last_section_are_never_cut(tree):
+    # WeasyPrint cuts a float at the foot of a page: the heading, the box and the text beside it are
+    # one block. Last sections placed at many heights of a page: the box is whole on one page each time.
+    letters = "ABCDEFGHIJKL"
+    for letter in letters:
+        tree.write(f"glossary/s{letter.lower()}.md", f"---\nterm: SIG{letter}\nexpansion: \"Une expansion assez longue "
+                                                   f"pour tenir sur deux lignes de l'encadré {letter}\"\nkind: sigle\n---\nUn sigle.\n")
+    sentence = "Une phrase ordinaire du bulletin, pour remplir la page d'un texte courant. "
+    uses = " ".join(f"SIG{letter}" for letter in letters)
+    for n in range(1, 7):
+        body = "\n\n".join([f"## Première section\n\n{uses}."] + [sentence * 9] * (n + 3)
+                           + ["## Dernière section", sentence * 6, sentence * 6, sentence * 6])
+        tree.write(f"bulletins/info-psoc-0{n}.md", bulletin_text(n, f"Numéro {n}", f"2017-0{n}", body=body))
+    site = tree.build(pdf=True)
+    for n in range(1, 7):
+        reader = pypdf.PdfReader(site / f"pdf/info-psoc-0{n}.pdf")
+        pages = [_squash(page.extract_text()) for page in reader.pages]
+        holding = [i for i, text in enumerate(pages) if "ACRONYMES" in text.upper() or "SIGL" in text]
+        first = [i for i, text in enumerate(pages) if "ACRONYMES" in text.upper()]
+        last = [i for i, text in enumerate(pages) if "encadré L" in text]
+        assert first == last and len(first) == 1, (n, holding)

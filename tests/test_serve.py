@@ -119,3 +119,189 @@ def test_the_tracker_says_what_changed():
     assert tracker.plan("s2", {"a.md": "2", "b.md": "1", "c.md": "1"}) is None  # the structure changed
     tracker.forget()
     assert tracker.plan("s2", {"a.md": "2", "b.md": "1", "c.md": "1"}) is None  # after a failed build
+
+
+# --- the preview as staff use it: `infopsoc serve`, a mistake, the browser ------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RunningPreview:
+    """`infopsoc serve` started for real on a free port, its terminal collected."""
+
+    def __init__(self, root, port: int):
+        import subprocess
+        import sys
+        import tempfile
+
+        self.root, self.port = root, port
+        self.url = f"http://127.0.0.1:{port}/info-psoc/"
+        self.log = tempfile.TemporaryFile("w+", encoding="utf-8")
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
+        self.process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "serve", "--dev-addr",
+                                         f"127.0.0.1:{port}"], cwd=root, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, text=True)
+
+    def wait_until_up(self, timeout: float = 120) -> None:
+        import time
+        import urllib.error
+        import urllib.request
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            assert self.process.poll() is None, self.output()
+            try:
+                urllib.request.urlopen(self.url, timeout=5).close()
+                return
+            except urllib.error.HTTPError:  # the error page: up too
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        raise AssertionError("the preview did not start:\n" + self.output())
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read()
+
+    def stop(self) -> str:
+        import signal
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # Ctrl+C
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.output()
+
+
+#: MkDocs' English lines that staff must not see (issue 29)
+ENGLISH_LINES = ("Cleaning site directory", "Documentation built", "Watching paths", "Serving on", "code 302",
+                 "Aborted with", "appear stuck", "Building documentation", "Traceback", "INFO", "WARNING", "ERROR")
+
+
+@pytest.fixture
+def running_preview(tmp_path):
+    from conftest import fixture_project
+
+    tree = fixture_project(tmp_path / "project")
+    found = RunningPreview(tree.root, _free_port())
+    try:
+        found.wait_until_up()
+        yield found
+    finally:
+        found.stop()
+
+
+def test_a_mistake_shows_in_every_page_of_the_preview_at_once_and_goes_away_when_fixed(running_preview, browser):
+    import time
+
+    source = running_preview.root / "bulletins/info-psoc-01.md"
+    original = source.read_text(encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(running_preview.url + "bulletins/info-psoc-01/")
+        assert page.locator("article h1").count() == 1
+        # an accented link to a glossary page that does not exist: the build stops
+        source.write_text(original + "\nVoir [le réseau](../glossary/réseau.md).\n\n!!! note \"Encadré\"\n  Mal décalé.\n",
+                          encoding="utf-8")
+        # the page open in the browser gives way to the error page by itself (live reload)
+        page.wait_for_selector("#infopsoc-build-error", timeout=30_000)
+        message = page.inner_text("#infopsoc-build-error")
+        assert "bulletins/info-psoc-01.md:" in message and "glossary/réseau.md" in message, message
+        assert "— " in message  # what to do, as check says it
+        assert "avertissement : le texte de l'encadré" in message  # the warnings too, as check prints them
+        assert page.evaluate("document.documentElement.lang") == "fr"
+        assert "se recharge d'elle-même" in page.inner_text("body")
+        # every page of the preview answers at once with the same message (MkDocs' own server stalls)
+        other = browser.new_page()
+        for address in ("", "la-ctroc/", "glossaire/psoc/", "bulletins/info-psoc-02/"):
+            start = time.monotonic()
+            response = other.goto(running_preview.url + address)
+            elapsed = time.monotonic() - start
+            assert elapsed < 1.0, (address, elapsed)
+            assert response.status == 500
+            assert other.inner_text("#infopsoc-build-error") == message
+        other.close()
+        # the site's assets stay served (the editor, the stylesheets)
+        assert page.request.get(running_preview.url + "admin/").ok
+        # fixed and saved: the page comes back by itself
+        source.write_text(original, encoding="utf-8")
+        page.wait_for_selector("article h1", timeout=30_000)
+        assert page.locator("#infopsoc-build-error").count() == 0
+    finally:
+        page.close()
+        source.write_text(original, encoding="utf-8")
+    output = running_preview.stop()
+    assert "glossary/réseau.md" in output and "Aperçu sur" in output, output
+    for english in ENGLISH_LINES:
+        assert english not in output, (english, output)
+
+
+def test_a_first_build_that_fails_still_opens_the_preview(tmp_path, browser):
+    from conftest import fixture_project
+
+    tree = fixture_project(tmp_path / "project")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Un", "2017-13-45"))
+    found = RunningPreview(tree.root, _free_port())
+    try:
+        found.wait_until_up()
+        page = browser.new_page()
+        page.goto(found.url)
+        assert "bulletins/info-psoc-01.md" in page.inner_text("#infopsoc-build-error")
+        page.close()
+    finally:
+        output = found.stop()
+    assert "Traceback" not in output, output
+
+
+def test_a_busy_port_is_a_french_sentence(running_preview):
+    second = RunningPreview(running_preview.root, running_preview.port)
+    assert second.process.wait(timeout=120) == 1
+    output = second.output()
+    assert f"le port {running_preview.port} est déjà utilisé" in output, output
+    for english in ENGLISH_LINES:
+        assert english not in output, (english, output)
+
+
+def test_the_error_page_escapes_what_it_shows():
+    from infopsoc.plugin.engine import error_page
+
+    page = error_page('bulletins/<script>alert(1)</script>.md:3: « </pre><img src=x onerror=alert(1)> »').decode()
+    assert "<script>alert" not in page and "<img" not in page
+    assert "&lt;script&gt;" in page and 'lang="fr"' in page
+
+
+@pytest.mark.parametrize("english, french", [
+    ("Cleaning site directory", None),
+    ("Documentation built in 12.34 seconds", "construction terminée en 12,34 s"),
+    ("[12:00:01] Watching paths for changes: 'content', 'mkdocs.yml'", None),
+    ('[12:00:02] "GET / HTTP/1.1" code 302', None),
+    ('[12:00:02] "GET /info-psoc/perdu/ HTTP/1.1" code 404', "Page introuvable dans l'aperçu : /info-psoc/perdu/"),
+    ("[12:00:03] Serving on http://127.0.0.1:8000/info-psoc/", "Aperçu sur http://127.0.0.1:8000/info-psoc/   (Ctrl+C pour arrêter)"),
+    ("An error happened during the rebuild. The server will appear stuck until build errors are resolved.", None),
+    ("Aborted with 2 warnings in strict mode!", "construction arrêtée : 2 avertissement(s) ci-dessus bloquent la publication"),
+    ("bulletins/x.md:3: déjà en français", "bulletins/x.md:3: déjà en français"),
+])
+def test_the_engines_lines_in_french(english, french):
+    from infopsoc.plugin.engine import french_line
+
+    assert french_line(english) == french
+
+
+def test_stopping_the_preview_stops_its_server(running_preview):
+    import signal
+    import socket
+
+    running_preview.process.send_signal(signal.SIGTERM)  # `kill`, as Ctrl+C: the engine must not go on alone
+    assert running_preview.process.wait(timeout=30) == 0
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", running_preview.port)) != 0  # nobody serves the port any more
+    assert "Arrêt de l'aperçu." in running_preview.output()

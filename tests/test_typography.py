@@ -132,3 +132,51 @@ def test_built_french_page_and_feed_have_the_spaces(tree):
     entry = feed.entries[0]
     assert entry.title.endswith(f"venir{NNBSP}!")
     assert f"Reste à voir{NNBSP}!" in entry.content[0].value
+
+
+# --- issue 29: across element boundaries (a note call, an abbreviation, a link, emphasis) ----------
+
+@pytest.mark.parametrize("source, expected", [
+    ("Le PRAC[^2] ; la suite.\n\n[^2]: La note.", f"</sup>{NNBSP}; la suite"),
+    ("Les [projets ponctuels](x.md) ; la suite.", f"</a>{NNBSP}; la suite"),
+    ("La *brochure PSOC* : la suite.", f"</em>{NBSP}: la suite"),
+    ("Votre **ROC** ! Et `code` ? Oui.", f"</strong>{NNBSP}! Et <code>code</code>{NNBSP}? Oui"),
+    ("« [le lien](x.md) » et la fin.", f"«{NBSP}<a href=\"x.md\">le lien</a>{NBSP}» et"),
+])
+def test_the_space_after_an_inline_element_is_typeset_too(source, expected):
+    html = markdown.markdown(source, extensions=["footnotes", FrenchTypographyExtension()])
+    assert expected in html, html
+
+
+@pytest.mark.parametrize("source, kept", [
+    ("Le renvoi[^1] 3 mois plus tard.\n\n[^1]: Note.", f"</sup> 3{NBSP}mois"),  # a note call is not a number
+    ("Une ligne.\n\n; pas une phrase", "<p>; pas une phrase</p>"),       # no element before
+    ("Un [lien](x.md)? collé", "</a>? collé"),                            # no space typed: none added
+])
+def test_only_the_typed_space_after_an_element_changes(source, kept):
+    html = markdown.markdown(source, extensions=["footnotes", FrenchTypographyExtension()])
+    assert kept in html, html
+
+
+def test_across_elements_in_the_page_the_feed_and_the_pdf(tree):
+    import io
+
+    import pypdf
+
+    tree.write("glossary/roc.md", '---\nterm: ROC\nexpansion: "Regroupement d\'organismes communautaires"\n---\nUn regroupement.\n')
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(
+        1, "Un", "2017-10", body="Contactez votre ROC : la suite. Le PRAC[^1] ; puis [le site](../index.md) !\n\n"
+                                 "[^1]: La note.\n"))
+    site = tree.build(pdf=True)
+    page = (site / "bulletins/info-psoc-01/index.html").read_text(encoding="utf-8")
+    assert f"ROC</abbr></a>{NBSP}: la suite" in page or f"ROC</abbr>{NBSP}: la suite" in page, page
+    assert f"</sup>{NNBSP}; puis" in page
+    assert f"le site</a>{NNBSP}!" in page
+    content = feedparser.parse((site / "rss.xml").read_bytes()).entries[0].content[0].value
+    assert f"</sup>{NNBSP}; puis" in content and f"le site</a>{NNBSP}!" in content
+    assert f"{NBSP}: la suite" in content and " : la suite" not in content
+    pdf = next((site / "pdf").glob("*.pdf"))
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    flat = " ".join(text.split(" "))
+    assert "ROC : la suite" not in flat and "site !" not in flat, text
+    assert f"ROC{NBSP}: la suite" in text or f"ROC{NBSP}:" in text, text

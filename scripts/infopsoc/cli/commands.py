@@ -83,7 +83,7 @@ def new_bulletin(config: Path, title: str | None, date: str | None, number: int 
     Crée bulletins/info-psoc-NN.md avec le prochain numéro libre, la date du
     jour, l'en-tête rempli (draft: true) et un texte type à compléter, puis
     affiche le chemin du fichier. Remplacez chaque « À compléter » : tant
-    qu'il en reste, « infopsoc check » le signale, et un bulletin publié ne
+    qu'il en reste, « make check » le signale, et un bulletin publié ne
     peut pas en contenir.
 
     \b
@@ -96,7 +96,7 @@ def new_bulletin(config: Path, title: str | None, date: str | None, number: int 
     settings = _settings(config)
     created = _scaffold(scaffold.new_bulletin, settings.root, settings.path("bulletins_dir"), title, dating_day(),
                         date=date, number=number)
-    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : make check")
 
 
 @new.command("term", context_settings=CONTEXT)
@@ -119,7 +119,7 @@ def new_term(config: Path, term: str | None, expansion: str | None) -> None:
         raise click.UsageError(f'il manque la forme longue : infopsoc new term {term} --expansion "La forme longue"')
     settings = _settings(config)
     created = _scaffold(scaffold.new_term, settings.root, settings.path("glossary_dir"), term, expansion)
-    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Écrivez la définition, puis vérifiez avec : make check")
 
 
 @new.command("event", context_settings=CONTEXT)
@@ -142,7 +142,7 @@ def new_event(config: Path, date: str | None, title: str | None) -> None:
         raise click.UsageError('il manque le titre : ajoutez --title "Le titre de l\'événement"')
     settings = _settings(config)
     created = _scaffold(scaffold.new_event, settings.root, settings.path("timeline_dir"), date, title)
-    _created(created, settings.root, "Complétez-le, puis vérifiez avec : infopsoc check")
+    _created(created, settings.root, "Complétez-le, puis vérifiez avec : make check")
 
 
 def _scaffold(function, *args, **kwargs) -> scaffold.Created:
@@ -254,7 +254,7 @@ def _build_languages(config: Path, staging: Path, epoch: str) -> None:
                                        " — libérez de la place (par exemple en supprimant .cache/), puis relancez")
         if code != 0:
             raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
-                                       " — corrigez les erreurs signalées (infopsoc check les liste toutes), puis relancez")
+                                       " — corrigez les erreurs signalées (make check les liste toutes), puis relancez")
 
 
 @main.command(context_settings=CONTEXT)
@@ -285,8 +285,8 @@ def serve(config: Path, dev_addr: str, lang: str, pdf: bool) -> None:
     if language_config is None:
         raise click.ClickException(f"pas de configuration pour la langue « {lang} » : créez {_language_file(config, lang).name}")
     # --dirty: after a save, only the pages whose inputs changed are rebuilt (see incremental.py)
-    args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
-    sys.exit(_mkdocs(args, serve_env(pdf)))
+    args = ["serve", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
+    sys.exit(_engine(args, serve_env(pdf)))
 
 
 @main.command(context_settings=CONTEXT)
@@ -389,12 +389,23 @@ def serve_env(pdf: bool) -> dict[str, str]:
     return env
 
 
-def _mkdocs(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+def _engine(args: list[str], extra_env: dict[str, str] | None = None) -> int:
+    """MkDocs, run by the plugin's French front (plugin/engine.py: French lines, the preview's error page)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
-    try:
-        return subprocess.call([sys.executable, "-m", "mkdocs", *args], env=env)
-    except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error
-        return 0
+    with subprocess.Popen([sys.executable, "-m", publish.ENGINE, *args], env=env) as process:
+        # a `kill` of this command reaches the engine too (it would go on serving, alone)
+        previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl+C ends the preview: not an error; the engine says goodbye itself
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
 
 
 # --- reliability ---

@@ -151,21 +151,21 @@ def disk_message(exc: OSError, target: Path) -> str:
 DISK_FULL = ("No space left on device", "[Errno 28]")
 
 
-#: MkDocs' closing line of a failed build (English); the command's French message says it.
-ENGINE_ABORT = "Aborted with "
+#: The engine's command: MkDocs run by the plugin's French front (plugin/engine.py), in place of
+#: ``python -m mkdocs``, whose lines are English.
+ENGINE = "infopsoc.plugin.engine"
 
 
 def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]:
-    """Run MkDocs; its messages (both streams) are passed on to stderr as they come, but its English
-    closing line. Returns (exit code, whether the disk was full)."""
+    """Run MkDocs (through :data:`ENGINE`); its messages (both streams, French) are passed on to stderr
+    as they come. Returns (exit code, whether the disk was full)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     disk_full = False
-    with subprocess.Popen([sys.executable, "-m", "mkdocs", *args], env=env, stdout=subprocess.PIPE,
+    with subprocess.Popen([sys.executable, "-m", ENGINE, *args], env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, errors="replace") as process:
         assert process.stdout is not None
         for line in process.stdout:
-            if not line.startswith(ENGINE_ABORT):  # English, and the French message follows
-                sys.stderr.write(line)
+            sys.stderr.write(line)
             disk_full = disk_full or any(mark in line for mark in DISK_FULL)
     sys.stderr.flush()
     return process.returncode, disk_full and process.returncode != 0

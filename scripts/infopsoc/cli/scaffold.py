@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +25,9 @@ from infopsoc.content.glossary import SCHEMA as TERM_SCHEMA
 from infopsoc.content.timeline import SCHEMA as EVENT_SCHEMA
 from infopsoc.content.sources import read_source, relative_name, split_name
 from infopsoc.core.dates import DateFormatError, PartialDate
+from infopsoc.core.text import slugify
 
 _BULLETIN_NAME = re.compile(r"^info-psoc-(\d+)$")
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "-", "'": "-"})
-MAX_SLUG = 60
 
 
 class ScaffoldError(ValueError):
@@ -48,17 +46,6 @@ class Created:
 
 
 # --- names ----------------------------------------------------------------------
-
-def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """« Loi 120 » → ``loi-120``, « Financement à la mission » → ``financement-a-la-mission``."""
-    flat = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    flat = flat.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", flat).strip("-")
-    if len(slug) > max_length:
-        cut = slug[:max_length]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    return slug
-
 
 def bulletin_slug(number: int) -> str:
     return f"info-psoc-{number:02d}"
@@ -116,7 +103,7 @@ def _create(path: Path, text: str, root: Path) -> Created:
 BULLETIN_BODY = """\
 <!--
 Mode d'emploi (ce commentaire ne paraît pas sur le site ; supprimez-le quand vous voulez).
-* Remplacez chaque « {ph} ». « infopsoc check » signale ceux qui restent ;
+* Remplacez chaque « {ph} ». « make check » signale ceux qui restent ;
   un bulletin publié (sans « draft: true ») ne peut pas en contenir.
 * Une section : une ligne qui commence par « ## », une sous-section : « ### ».
 * Une note de bas de page : « le texte[^1] » à l'endroit de l'appel, puis, en bas du

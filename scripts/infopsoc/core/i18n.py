@@ -91,6 +91,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "search_unavailable": "La recherche n'est pas disponible ici (aperçu sans index) : construisez le site avec make build.",
         # --- bilingual ---
         "permalink_title": "Lien vers cette section",
+        # Material's and Markdown's own English words on French pages (issue 29)
+        "footnote_backlink": "Revenir à l'appel de note %d dans le texte",
+        "not_found_title": "Page introuvable",
+        "not_found_text": "Aucune page du site ne porte cette adresse. Les bulletins sont tous dans l'archive :",
         "language_name": "Français",
         "translations_header": "Collection | Fichier français | Traduction | État",
         "translations_missing": "à traduire",
@@ -180,6 +184,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "search_unavailable": "Search is not available here (preview without an index): build the site with make build.",
         # --- bilingual ---
         "permalink_title": "Link to this section",
+        "footnote_backlink": "Jump back to footnote %d in the text",
+        "not_found_title": "Page not found",
+        "not_found_text": "No page of the site has this address. Every bulletin is in the archive:",
         "language_name": "English",
         "translations_header": "Collection | French file | Translation | Status",
         "translations_missing": "to translate",

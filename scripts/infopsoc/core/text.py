@@ -53,3 +53,19 @@ def fold(text: str) -> str:
     whole text is folded for the search index, and a Python test per character was a third of it."""
     decomposed = unicodedata.normalize("NFD", text.replace("’", "'"))
     return " ".join(_NOT_ASCII.sub(_without_marks, decomposed).casefold().split())
+
+
+# --- names --- (a file name staff may write: lower case, no accents, no spaces; PUBLIER.md)
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "’": "-", "'": "-"})
+MAX_SLUG = 60
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """« Loi 120 » → ``loi-120``, « Financement à la mission » → ``financement-a-la-mission``."""
+    flat = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    flat = flat.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", flat).strip("-")
+    if len(slug) > max_length:
+        cut = slug[:max_length]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut
+    return slug

@@ -25,6 +25,8 @@ UNITS = ("%", "$", "€", "k$", "M$", "G$", "millions?", "milliards?", "ans?", "
          "heures?", "h", "min", "km", "m", "cm", "kg", "g", "Mo", "Go", "ko", "°C?")
 
 _SPACE = r"[ \t\u00a0\u202f]+"
+_SPACE_CHARS = " \t\n\u00a0\u202f"
+_WORD = "x"  # what an inline element stands for, to the rules that look before a space
 _RULES: list[tuple[re.Pattern, str]] = [
     (re.compile(rf"(?<=\S){_SPACE}(?=[;!?])"), NNBSP),
     (re.compile(rf"(?<=\S){_SPACE}(?=:)"), NBSP),
@@ -42,6 +44,16 @@ def french(text: str) -> str:
     for pattern, space in _RULES:
         text = pattern.sub(space, text)
     return text
+
+
+def french_after_element(text: str) -> str:
+    """:func:`french` for the text that follows an inline element ending in a visible character (a
+    note call, an abbreviation, a link): « <abbr>PSOC</abbr> : » gets its no-break space although
+    the space is the first character of its own run of text. Only the punctuation rules reach
+    across the boundary (the element stands for a word: no unit or « no » rule applies)."""
+    if text[:1] in _SPACE_CHARS:
+        return french(_WORD + text)[len(_WORD):]
+    return french(text)
 
 
 def for_language(lang: str):

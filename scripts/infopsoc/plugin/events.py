@@ -105,6 +105,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         toc = config.mdx_configs.get("toc")
         if isinstance(toc, dict) and "permalink_title" in toc:
             toc["permalink_title"] = strings(self.config.lang)["permalink_title"]
+        if "footnotes" in config.markdown_extensions:  # the back-link's title, in this language
+            config.mdx_configs["footnotes"] = {**(config.mdx_configs.get("footnotes") or {}),
+                                               "BACKLINK_TITLE": strings(self.config.lang)["footnote_backlink"]}
         # --- performance --- (results of the last build, by their inputs: memo.py)
         memo.load(self._memo_file(settings))
         self.site, report = load_site(settings)
@@ -232,6 +235,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- bilingual ---
         env.globals["infopsoc_html_lang"] = HTML_LANG[self.config.lang]
         env.globals["infopsoc_language_names"] = {code: strings(code)["language_name"] for code in HTML_LANG}
+        env.globals["infopsoc_text"] = strings(self.config.lang)  # the catalogue, for the theme's own words
         env.globals["infopsoc_alternates"] = self._alternates
         env.globals["infopsoc_hreflang"] = lambda page: hreflang_links(self._alternates(page))
         # --- search --- (the header's form, the search page)
@@ -372,12 +376,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     @staticmethod
     def _raise_or_log(report: Report) -> None:
-        # Warnings are shown but never fail a strict build: they are logged at INFO.
+        # Warnings are shown but never fail a strict build: they are logged at INFO. With errors, the
+        # message holds both, as `check` prints them (the preview's error page shows that message).
+        if report.errors:
+            lines = [p.format() for p in report.errors + report.warnings]
+            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
         for problem in report.warnings:
             log.info(problem.format())
-        if report.errors:
-            lines = [p.format() for p in report.errors]
-            raise PluginError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
 
 
 def _exact_dirty_builds(record: logging.LogRecord) -> bool:
@@ -426,6 +431,6 @@ def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
     """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
     report = Report()
     for _line, message in _RAW_HTML.get(fingerprint(html), lambda: violations(html)):
-        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (infopsoc check le situe)",
+        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (make check le situe)",
                            "error" if strict else "warning"))
     return report

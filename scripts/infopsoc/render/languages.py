@@ -74,7 +74,8 @@ class Alternate:
 
 
 def alternates(site, src_uri: str, page_url: str, lang: str) -> list[Alternate]:
-    """Every language's version of a page: the page itself where it exists, the home otherwise.
+    """Every language's version of a page: the page itself where it exists, a stand-in otherwise
+    (:func:`_stand_in`).
 
     For ``hreflang`` declarations keep those that exist (and ``x-default``, French);
     for the language switcher use them all.
@@ -84,10 +85,22 @@ def alternates(site, src_uri: str, page_url: str, lang: str) -> list[Alternate]:
     found = []
     for other in LANGUAGES:
         exists = other in present
-        target = page_url if exists else ""
-        found.append(Alternate(other, HTML_LANG[other], language_url(root, other) + target,
-                               cross_href(page_url, lang, target, other), exists, other == lang))
+        target, anchor = (page_url, "") if exists else _stand_in(src_uri)
+        found.append(Alternate(other, HTML_LANG[other], language_url(root, other) + target + anchor,
+                               cross_href(page_url, lang, target, other) + anchor, exists, other == lang))
     return found
+
+
+def _stand_in(src_uri: str) -> tuple[str, str]:
+    """Where the switcher leads when a page is not in the other language: (page URL, anchor).
+
+    A bulletin: the other language's archive, at its card, which lists it marked « (in French) »
+    (never a page that would hide it); any other page: the home page.
+    """
+    head, _, name = src_uri.partition("/")
+    if head == BULLETIN_DIR and name.endswith(".md") and name != "index.md":
+        return f"{BULLETIN_DIR}/", f"#{name[: -len('.md')]}"
+    return "", ""
 
 
 def hreflang_links(found: list[Alternate]) -> list[Alternate]:

@@ -222,9 +222,17 @@ _DIRECTIVE = re.compile(r"^<!--\s*infopsoc:\s*([a-z0-9-]+)\s*-->\s*$", re.MULTIL
 
 def _latest_bulletin(site: Site, lang: str, page_uri: str) -> str:
     bulletins = site.bulletins_in(lang)
+    # --- bilingual --- the newest bulletin, translated or not: a French-only one is shown marked
+    # « (in French) », linking to its French page (as the archive and the search do)
+    translated = {b.slug for b in bulletins}
+    untranslated = [b for b in site.bulletins_in(DEFAULT_LANGUAGE) if b.slug not in translated]
+    newest = max([*bulletins, *untranslated], key=lambda b: b.sort_key, default=None)
+    other = newest is not None and newest.slug not in translated
     return render(
         "latest.md.j2",
-        b=bulletins[0] if bulletins else None,
+        b=newest,
+        other=original_href(newest, page_uri, lang) if other else "",
+        html_lang=HTML_LANG[newest.lang] if newest else "",
         t=strings(lang),
         lang=lang,
         archive=relative(page_uri, ARCHIVE_URI),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Iterable
+from urllib.parse import unquote
 
 from infopsoc.content.glossary import Glossary
 from infopsoc.content.sources import MAX_BYTES, relative_name
@@ -14,7 +15,7 @@ from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
-from infopsoc.core.text import fold
+from infopsoc.core.text import fold, slugify
 from infopsoc.core.urls import GLOSSARY_DIR
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -60,8 +61,13 @@ def check_glossary_links(text: str, rel: str, glossary: Glossary, lang: str = DE
                 continue
             slug = match.group(1)
             close = glossary.resolve(slug, lang)
+            # a file name is written without accents or spaces (PUBLIER.md): the file to create, and the
+            # link to write, take the term's plain name (« réseau » → reseau.md)
+            plain = slugify(unquote(slug)) or "nom-du-terme"
+            renamed = (f" et écrivez le lien ({target[:match.start(1)]}{plain}{target[match.end(1):]}), sans accents"
+                       if plain != slug else "")
             hint = (f"l'adresse de « {close.term} » est {GLOSSARY_DIR}/{close.slug}.md" if close
-                    else f"créez glossary/{slug}.md ou corrigez le lien")
+                    else f"créez glossary/{plain}.md (make new-term){renamed} ; ou corrigez le lien")
             problems.append(Problem(rel, number, f"lien vers le terme « {slug} », absent du glossaire", hint))
     return problems
 

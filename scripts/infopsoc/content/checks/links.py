@@ -15,10 +15,12 @@ from __future__ import annotations
 import difflib
 import posixpath
 import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from infopsoc.content.checks.admonitions import check_admonitions
 from infopsoc.content.checks.raw_html import check_raw_html
 from infopsoc.content.model import Site
 from infopsoc.core.fingerprints import fingerprint
@@ -47,6 +49,8 @@ class Targets:
 
     files: set[str] = field(default_factory=set)
     drafts: set[str] = field(default_factory=set)
+    #: files of the docs folder that git does not track: here, but not in a commit (nor on the site)
+    untracked: set[str] = field(default_factory=set)
 
     @property
     def pages(self) -> list[str]:
@@ -161,6 +165,8 @@ def check_text(doc: Text, targets: Targets, front_matter: bool = False) -> list[
 
     # --- security --- raw HTML: the site's one allow-list (raw_html.py), in bulletins and pages alike
     problems += check_raw_html(doc.rel, masked, doc.first_line)
+    # an encadré whose text is not indented by four spaces comes out empty, its text below it
+    problems += check_admonitions(doc.rel, masked, doc.first_line)
     return problems
 
 
@@ -201,6 +207,8 @@ def check_url(raw: str, image: bool, doc: Text, targets: Targets, line: int) -> 
     if target in targets.drafts and not doc.draft:
         return Problem(doc.rel, line, f"{what} « {url} » mène à un bulletin encore en brouillon",
                        "publiez d'abord ce bulletin (retirez « draft: true »), ou retirez le lien pour l'instant")
+    if target in targets.untracked:
+        return _untracked(url, target, image, doc, line)
     if target in targets.files or target in targets.drafts:
         return None
     return _missing(url, path, target, image, doc, targets, line)
@@ -228,6 +236,33 @@ def _missing(url: str, path: str, target: str, image: bool, doc: Text, targets: 
                    hint or "ajoutez le fichier dans content/ ou corrigez le chemin")
 
 
+def _untracked(url: str, target: str, image: bool, doc: Text, line: int) -> Problem:
+    """A file that is here but that git does not track: a commit of the page alone leaves it behind
+    (the site built from the repository then lacks it)."""
+    what = f"l'image « {url} »" if image or posixpath.splitext(target)[1].lower() in IMAGE_SUFFIXES \
+        else f"le fichier lié « {url} »"
+    return Problem(doc.rel, line,
+                   f"{what} n'est pas encore dans git (content/{target}) : ce texte publié sans ce fichier "
+                   "aurait un lien cassé",
+                   f"ajoutez-le au commit avec le texte : git add content/{target} (ou git add bulletins/ content/)",
+                   "warning")
+
+
+def untracked_files(folder: Path) -> set[str]:
+    """The files under ``folder`` that git does not track, relative to it (none outside a git
+    working tree, or without git)."""
+    if not folder.is_dir():
+        return set()
+    try:
+        result = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--others", "--", "."],
+                                capture_output=True, text=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if result.returncode != 0:
+        return set()
+    return {rel for rel in result.stdout.split("\0") if rel}
+
+
 def _absolute_target(path: str, targets: Targets) -> str | None:
     """The file an absolute address means: ``/bulletins/info-psoc-03/`` → ``bulletins/info-psoc-03.md``."""
     parts = [p for p in path.replace("\\", "/").split("/") if p]
@@ -242,7 +277,12 @@ def _absolute_target(path: str, targets: Targets) -> str | None:
 
 def _closest(target: str, candidates: list[str]) -> str | None:
     """The one clearly closest name, or None when several are as close (info-psoc-09 → 03? 05?)."""
-    scored = sorted(((difflib.SequenceMatcher(None, target, c).ratio(), c) for c in candidates), reverse=True)
+    # names compared within the target's folder: a shared folder (« glossaire/ ») made « réseau.md »
+    # look close to « prac.md »
+    folder, name = posixpath.split(target)
+    candidates = [c for c in candidates if posixpath.dirname(c) == folder] or candidates
+    scored = sorted(((difflib.SequenceMatcher(None, name, posixpath.basename(c)).ratio(), c) for c in candidates),
+                    reverse=True)
     if not scored or scored[0][0] < 0.75 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
@@ -285,7 +325,8 @@ def site_targets(site: Site, lang: str = "fr") -> Targets:
     files |= generated_uris(site, lang)
     drafts = {b.src_uri for b in site.bulletins if b.draft}
     files -= drafts
-    return Targets(files=files, drafts=drafts)
+    untracked = untracked_files(site.settings.path("docs_dir")) & files
+    return Targets(files=files, drafts=drafts, untracked=untracked)
 
 
 def site_texts(site: Site) -> list[tuple[Text, bool]]:
@@ -311,7 +352,7 @@ def check_links(site: Site, lang: str = "fr") -> list[Problem]:
     targets = site_targets(site, lang)
     # --- performance --- a text checked against the same targets gives the same answer (the preview
     # checks every text after each save): kept for the life of the process
-    signature = fingerprint(*sorted(targets.files), "", *sorted(targets.drafts))
+    signature = fingerprint(*sorted(targets.files), "", *sorted(targets.drafts), "", *sorted(targets.untracked))
     problems: list[Problem] = []
     for text, front_matter in site_texts(site):
         key = (text.rel, text.uri, fingerprint(text.text), text.first_line, text.bulletin, text.draft, front_matter,

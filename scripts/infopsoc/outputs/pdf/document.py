@@ -33,7 +33,7 @@ from infopsoc.core.typography import for_language
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "assets/stylesheets/print-bulletin.css"
 # Bump when the way print documents are made changes in a way the print HTML does not show.
-FORMAT = "1"
+FORMAT = "2"
 
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
 
@@ -190,9 +190,48 @@ def print_body(rendered: str) -> tuple[str, list[Section]]:
         if href.startswith(("http://", "https://")) and _bare(href) == _bare("".join(link.itertext())):
             link.set("class", (link.get("class", "") + " ip-bare").strip())
 
+    _acronyms_beside_the_last_section(body)
     sections = [Section(h.get("id", ""), "".join(h.itertext()).strip()) for h in body.iter("h2") if h.get("id")]
     html = html_lib.escape(body.text or "", quote=False) + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
     return html, sections
+
+
+#: the classes the stylesheet floats « Quelques acronymes » by, and keeps it whole by (print-bulletin.css)
+BESIDE = "ip-beside"
+BESIDE_BLOCK = "ip-beside-block"
+
+
+def _acronyms_beside_the_last_section(body: ET.Element) -> None:
+    """« Quelques acronymes » moved from the end of the issue to the start of its last section, where
+    the stylesheet floats it beside the text, as the printed issues did (October 2017: the box beside
+    the last section, four pages). At the end, as a block, it took a page of its own.
+
+    WeasyPrint cuts a float at the foot of a page whatever ``break-inside`` says: the heading, the
+    box and the paragraphs that sit beside it (about twice the box's text) are held in one block
+    that is never cut (``display: flow-root`` contains the float); the rest of the section follows.
+    """
+    children = list(body)
+    box = next((c for c in children if "ip-acronyms" in c.get("class", "").split()), None)
+    headings = [i for i, c in enumerate(children) if c.tag == "h2"]
+    if box is None or not headings or children.index(box) < headings[-1]:
+        return
+    remove_keeping_tail(body, box)
+    box.tail = None
+    box.set("class", f"{box.get('class')} {BESIDE}")
+    start = headings[-1]
+    budget = 2 * len("".join(box.itertext()))
+    held = [children[start]]
+    for child in children[start + 1:]:
+        if child is box or budget <= 0:
+            break
+        held.append(child)
+        budget -= len("".join(child.itertext()))
+    block = ET.Element("div", {"class": BESIDE_BLOCK})
+    body.insert(list(body).index(held[0]), block)
+    for child in held:
+        body.remove(child)
+        block.append(child)
+    block.insert(1, box)
 
 
 def _footnote_span(note: ET.Element) -> ET.Element:

@@ -1,0 +1,367 @@
+"""MkDocs run for staff: its builds and its preview, speaking French.
+
+``python -m infopsoc.plugin.engine build|serve …`` is what ``infopsoc build`` and ``infopsoc serve``
+start, in place of ``python -m mkdocs``. It differs from MkDocs' own command in two ways:
+
+- **the terminal is French**: MkDocs' English lines are translated (« Site construit en 1,2 s ») or
+  silenced (« Cleaning site directory », « Watching paths », the redirect of ``/`` that MkDocs logs
+  as a warning); the content's own messages are already French (``check``'s text);
+- **the preview never hangs on a mistake**: when a build fails, every page of the preview answers at
+  once with a French page that gives the file, the line, what is wrong and what to do (the same text
+  as ``check``); that page carries the live-reload script, so it gives way to the site by itself
+  as soon as the file is fixed and saved. The editor (``admin/``) and the site's assets keep being
+  served. MkDocs' server, by contrast, holds every request until the build succeeds.
+
+A busy port is a French sentence, not a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import html
+import logging
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, BuildError, ConfigurationError
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+#: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
+ENGINE_LOGGER = "mkdocs"
+
+# --- the terminal in French ---------------------------------------------------------------------
+
+#: MkDocs' English lines: a French line (``str.format`` of the match's groups), or None to silence it
+ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
+    (re.compile(r"^Cleaning site directory$"), None),
+    (re.compile(r"^Building documentation to directory: "), None),
+    (re.compile(r"^Building documentation\.\.\.$"), None),
+    (re.compile(r"^The directory contains stale files"), None),
+    (re.compile(r"^Documentation built in ([0-9]+)\.([0-9]+) seconds$"), "construction terminée en {0},{1} s"),
+    (re.compile(r"^(?:\[[0-9:]+\] )?Watching paths for changes"), None),
+    (re.compile(r"^(?:\[[0-9:]+\] )?Serving on (\S+)"), "Aperçu sur {0}   (Ctrl+C pour arrêter)"),
+    (re.compile(r"^(?:\[[0-9:]+\] )?Detected file changes$"), "Modification détectée : reconstruction…"),
+    (re.compile(r"^(?:\[[0-9:]+\] )?Reloading browsers$"), None),  # the build's own line says it
+    (re.compile(r"^(?:\[[0-9:]+\] )?Browser connected: "), None),
+    (re.compile(r"^(?:\[[0-9:]+\] )?\"GET [^\"]*\" code (?:30[0-9]|500)$"), None),  # redirects; the error page
+    (re.compile(r"^(?:\[[0-9:]+\] )?\"GET /favicon\.ico[^\"]*\" code 404$"), None),  # asked by every browser
+    (re.compile(r"^(?:\[[0-9:]+\] )?\"GET ([^ \"]*)[^\"]*\" code 404$"), "Page introuvable dans l'aperçu : {0}"),
+    (re.compile(r"^Shutting down\.\.\.$"), "Arrêt de l'aperçu."),
+    (re.compile(r"^A 'dirty' build is being performed"), None),
+    (re.compile(r"^An error happened during the rebuild"), None),  # the error page says it
+    (re.compile(r"^The following pages are being built only for the preview"), None),
+    (re.compile(r"^Aborted with (\d+) warnings? in strict mode!$"),
+     "construction arrêtée : {0} avertissement(s) ci-dessus bloquent la publication"),
+]
+
+LEVEL_LABELS = {logging.WARNING: "avertissement : ", logging.ERROR: "erreur : ", logging.CRITICAL: "erreur : "}
+
+
+def french_line(message: str) -> str | None:
+    """One of MkDocs' lines as staff should read it: translated, kept (already French or unknown), or None."""
+    for pattern, french in ENGINE_LINES:
+        match = pattern.match(message)
+        if match:
+            return None if french is None else french.format(*match.groups())
+    return message
+
+
+class FrenchFormatter(logging.Formatter):
+    """MkDocs' lines translated, with a French label for warnings and errors (none for information)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = getattr(record, "french", None) or record.getMessage()
+        label = LEVEL_LABELS.get(record.levelno, "")
+        if label and message.lower().startswith(label.strip(" :")):
+            label = ""
+        return label + message
+
+
+class FrenchFilter(logging.Filter):
+    """Drops MkDocs' lines that say nothing to staff; keeps the translation of the others."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        french = french_line(record.getMessage())
+        if french is None:
+            return False
+        record.french = french
+        return True
+
+
+def french_logging(level: int = logging.INFO) -> logging.Handler:
+    """Send MkDocs' log to stderr in French (MkDocs' own command would print it in English)."""
+    logger = logging.getLogger(ENGINE_LOGGER)
+    logger.setLevel(level)
+    logger.propagate = False
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(FrenchFormatter())
+    handler.addFilter(FrenchFilter())
+    logger.addHandler(handler)
+    return handler
+
+
+class _ErrorCatcher(logging.Handler):
+    """The error lines of one build (MkDocs logs a failed build's message before it aborts)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+# --- build ----------------------------------------------------------------------------------------
+
+def run_build(config_file: str, site_dir: str | None, strict: bool) -> int:
+    """``mkdocs build``, in French: 0 when the site is built, 1 otherwise (the reason is logged)."""
+    try:
+        config = load_config(config_file=config_file, site_dir=site_dir, strict=strict or None)
+    except ConfigurationError as exc:
+        logging.getLogger(ENGINE_LOGGER).error(f"la configuration du site est invalide : {exc}")
+        return 1
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except Abort as exc:
+        french = french_line(str(exc))
+        if french and not str(exc).startswith("Aborted with a BuildError"):
+            logging.getLogger(ENGINE_LOGGER).error(french)
+        return 1
+    finally:
+        config.plugins.on_shutdown()
+    return 0
+
+
+# --- the preview ----------------------------------------------------------------------------------
+
+#: What the error page says around the problems (the problems themselves are check's text)
+ERROR_PAGE = """<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Aperçu : une erreur à corriger</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.5; color: #1a1a1a; }}
+h1 {{ font-size: 1.5rem; color: #a4000f; }}
+pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #fff4f4; border-left: 4px solid #a4000f;
+      padding: 1rem; font-size: 0.95rem; }}
+.wait {{ color: #444; }}
+</style>
+</head>
+<body>
+<main>
+<h1>L'aperçu ne peut pas être mis à jour</h1>
+<p>Le site n'a pas pu être construit. Voici ce qu'il faut corriger (fichier, ligne, problème — quoi faire) :</p>
+<pre id="infopsoc-build-error">{problems}</pre>
+<p>Corrigez le fichier indiqué et enregistrez-le : <strong>cette page se recharge d'elle-même</strong>
+dès que le site est de nouveau construit. La même liste s'obtient avec <code>make check</code>.</p>
+<p class="wait">L'éditeur de contenu reste ouvert à son adresse habituelle (admin/).</p>
+</main>
+</body>
+</html>
+"""
+
+
+def error_text(messages: list[str], exc: BaseException | None) -> str:
+    """What went wrong, for the error page: the build's error lines, else the exception itself."""
+    lines = [m for m in messages if not m.startswith("Aborted with")]
+    if lines:
+        return "\n".join(lines)
+    if exc is None:
+        return "erreur inconnue"
+    if isinstance(exc, (Abort, BuildError, ConfigurationError)):
+        return french_line(str(exc)) or str(exc)
+    return ("erreur inattendue pendant la construction de l'aperçu — relancez make serve ; si elle revient, "
+            "signalez-la avec ce texte :\n" + "".join(traceback.format_exception_only(type(exc), exc)).strip())
+
+
+def error_page(problems: str) -> bytes:
+    return ERROR_PAGE.format(problems=html.escape(problems)).encode("utf-8")
+
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, with a French error page in place of a stalled browser."""
+
+    #: pages under these folders of the site stay served during an error (the editor must stay usable)
+    KEPT = ("admin/",)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.build_error: str | None = None
+
+    def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
+        error = self.build_error
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if error is not None and self._is_page(path):
+            with self._epoch_cond:
+                epoch = self._visible_epoch
+            content = self._inject_js_into_html(error_page(error), epoch)
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                         ("Content-Length", str(len(content))),
+                                                         ("Cache-Control", "no-store")])
+            return [content]
+        return super()._serve_request(environ, start_response)
+
+    def _is_page(self, path: str) -> bool:
+        """A page of the site (not an asset, the live-reload poll or the editor)."""
+        if path.startswith("/livereload/") or not (path + "/").startswith(self.mount_path):
+            return False
+        rel = path[len(self.mount_path):]
+        if rel.startswith(self.KEPT):
+            return False
+        last = rel.rsplit("/", 1)[-1]
+        return last == "" or last.endswith(".html") or "." not in last
+
+    def bind(self) -> None:
+        """Take the port first (a busy port is said before a build is wasted)."""
+        self.server_bind()
+        self.server_activate()
+
+    def serve(self, *, open_in_browser: bool = False) -> None:  # noqa: ARG002 (MkDocs' signature)
+        """As MkDocs' ``serve``, the port being already taken by :meth:`bind`."""
+        if self._watched_paths:
+            self.observer.start()
+        logging.getLogger("mkdocs.livereload").info(f"Serving on {self.url}")
+        self.serve_thread.start()
+        self._build_loop()
+
+
+def busy_port_message(host: str, port: int) -> str:
+    return (f"le port {port} est déjà utilisé sur {host} : un autre aperçu (make serve, make edit) tourne sans doute "
+            f"déjà — ouvrez-le dans le navigateur, ou arrêtez-le (Ctrl+C dans son terminal), ou choisissez un autre "
+            f"port : infopsoc serve --dev-addr {host}:{port + 1}")
+
+
+def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
+    """``mkdocs serve --livereload``, in French, with the error page (see the module's docstring)."""
+    log = logging.getLogger(ENGINE_LOGGER)
+    site_dir = tempfile.mkdtemp(prefix="infopsoc-apercu-")
+
+    def get_config():
+        return load_config(config_file=config_file, site_dir=site_dir, dev_addr=dev_addr)
+
+    try:
+        config = get_config()
+    except ConfigurationError as exc:
+        log.error(f"la configuration du site est invalide : {exc}")
+        shutil.rmtree(site_dir, ignore_errors=True)
+        return 1
+    host, port = config.dev_addr
+    mount_path = urlsplit(config.site_url or "/").path
+    serve_url = _serve_url(host, port, mount_path)
+    server: PreviewServer | None = None
+
+    def builder(config=None) -> None:
+        if config is None:
+            config = get_config()
+        config.site_url = serve_url
+        catcher = _ErrorCatcher()
+        logging.getLogger(ENGINE_LOGGER).addHandler(catcher)
+        try:
+            build(config, serve_url=serve_url, dirty=dirty)
+        except Exception as exc:  # noqa: BLE001 (any failure is shown in the browser, the server lives on)
+            if server is not None:
+                server.build_error = error_text(catcher.messages, exc)
+            if not catcher.messages:
+                log.error(error_text([], exc))
+            log.error("l'aperçu montre ce message dans le navigateur ; il se recharge de lui-même une fois "
+                      "le fichier corrigé et enregistré")
+        else:
+            if server is not None:
+                if server.build_error is not None:
+                    log.info("erreur corrigée : l'aperçu est de nouveau à jour")
+                server.build_error = None
+        finally:
+            logging.getLogger(ENGINE_LOGGER).removeHandler(catcher)
+
+    server = PreviewServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
+    try:
+        server.bind()
+    except OSError as exc:
+        server.server_close()
+        shutil.rmtree(site_dir, ignore_errors=True)
+        if exc.errno == errno.EADDRINUSE:
+            log.error(busy_port_message(host, port))
+        elif exc.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
+            log.error(f"impossible d'écouter sur {host}:{port} ({exc.strerror}) — choisissez une autre adresse : "
+                      "infopsoc serve --dev-addr 127.0.0.1:8001")
+        else:
+            log.error(f"impossible de démarrer l'aperçu sur {host}:{port} : {exc.strerror or exc}")
+        return 1
+
+    def not_found(code: int) -> bytes | None:
+        page = Path(site_dir) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    server.error_handler = not_found
+    config.plugins.on_startup(command="serve", dirty=dirty)
+    try:
+        builder(config)  # the first build: a mistake shows in the browser too, the preview starts anyway
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            _ignore_stops()
+            log.info("Shutting down...")
+        finally:
+            _ignore_stops()  # a second Ctrl+C or kill (the command forwards its own) must not cut the shutdown
+            server.shutdown()
+    finally:
+        _ignore_stops()
+        config.plugins.on_shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
+
+
+def _ignore_stops() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infopsoc.plugin.engine")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build")
+    build_parser.add_argument("--config-file", "-f", required=True)
+    build_parser.add_argument("--site-dir", "-d")
+    build_parser.add_argument("--strict", action="store_true")
+    serve_parser = commands.add_parser("serve")
+    serve_parser.add_argument("--config-file", "-f", required=True)
+    serve_parser.add_argument("--dev-addr", "-a")
+    serve_parser.add_argument("--dirty", action="store_true")
+    args = parser.parse_args(argv)
+    french_logging()
+    # stopped by `kill` as by Ctrl+C: the preview's temporary folder is removed on the way out
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if args.command == "build":
+        return run_build(args.config_file, args.site_dir, args.strict)
+    try:
+        return run_serve(args.config_file, args.dev_addr, args.dirty)
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

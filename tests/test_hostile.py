@@ -1,4 +1,4 @@
-"""Hostile or careless content and disk states (issue 19): the output folder, symbolic links.
+"""Hostile or careless content and disk states (issues 19, 28): the output folder, symbolic links.
 
 Each case runs the real ``infopsoc`` command and asserts the French message, the exit code, that no
 traceback reaches the user, and that ``site/`` and the sources are as they were.
@@ -7,6 +7,7 @@ traceback reaches the user, and that ``site/`` and the sources are as they were.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -238,9 +239,71 @@ def test_a_link_loop_or_a_dangling_link_is_a_french_message(tmp_path, make):
     assert not (tree.root / "site").exists()
 
 
-def test_a_link_inside_the_repository_is_fine(tmp_path):
+INSIDE_LINKS = {
+    # issue 28: links that stay inside the repository reach .git (a token in .git/config), ignored folders
+    "content/dotgit": ("../.git", "content/dotgit: lien symbolique (vers .git)"),
+    "content/gitconfig.txt": ("../.git/config", "content/gitconfig.txt: lien symbolique (vers .git/config)"),
+    "content/images/logo-copie.png": ("logo.png", "content/images/logo-copie.png: lien symbolique (vers content/images/logo.png)"),
+    "theme/venv": ("../.venv", "theme/venv: lien symbolique (vers .venv)"),
+    "data/autres.yml": ("membres.yml", "data/autres.yml: lien symbolique (vers data/membres.yml)"),
+    "glossary": ("content", "glossary: lien symbolique (vers content)"),
+}
+
+
+@pytest.mark.parametrize("rel", list(INSIDE_LINKS))
+def test_every_link_is_refused_even_inside_the_repository(tmp_path, rel):
     tree = populate(Tree(tmp_path / "project"))
+    subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
+    (tree.root / ".git/config").write_text("[remote \"origin\"]\n\turl = https://user:ghp_jeton@github.com/x/y\n",
+                                          encoding="utf-8")
+    (tree.root / ".venv").mkdir()
+    (tree.root / ".venv/secret.txt").write_text("jeton", encoding="utf-8")
     tree.write("content/images/logo.png", b"\x89PNG\r\n\x1a\n")
-    (tree.root / "content/logo-copie.png").symlink_to(tree.root / "content/images/logo.png")
-    result = run_infopsoc(tree.root, "check")
-    assert result.returncode == 0, result.stdout + result.stderr
+    target, expected = INSIDE_LINKS[rel]
+    link = tree.root / rel
+    if link.is_dir():
+        shutil.rmtree(link)
+    link.symlink_to(target)
+    sources = tree_snapshot(tree.root)
+    for command in ("check", "check", "build"):
+        result = run_infopsoc(tree.root, command)
+        output = _no_traceback(result)
+        assert result.returncode == 1, output
+        assert expected in output, output
+        assert "le site n'accepte aucun lien symbolique" in output
+    assert not (tree.root / "site").exists()
+    assert tree_snapshot(tree.root) == sources
+
+
+def test_a_folder_reached_through_a_link_never_reaches_the_site_even_past_the_checks(tmp_path):
+    """The engine's list of files (MkDocs follows links to folders) is filtered too."""
+    from infopsoc.plugin.events import refused_files
+    from mkdocs.structure.files import File, Files
+
+    tree = populate(Tree(tmp_path / "project"))
+    subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
+    (tree.root / "content/dotgit").symlink_to("../.git")
+    docs = str(tree.root / "content")
+    files = Files([File("dotgit/config", docs, str(tree.root / "site"), True),
+                   File("dotgit/HEAD", docs, str(tree.root / "site"), True),
+                   File("index.md", docs, str(tree.root / "site"), True)])
+    problems = refused_files(files, tree.root)
+    assert [f.src_uri for f in files] == ["index.md"]
+    assert [p.format().split(" — ")[0] for p in problems] == [
+        "content/dotgit: lien symbolique (vers .git) : le site n'accepte aucun lien symbolique"]
+
+
+def test_every_checkout_in_ci_leaves_no_token_in_the_repository():
+    """actions/checkout writes the job's token into .git/config unless told not to (issue 28)."""
+    import yaml
+
+    from conftest import REPO
+
+    checkouts = []
+    for workflow in sorted((REPO / ".github/workflows").glob("*.y*ml")):
+        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            for step in job.get("steps", []):
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    checkouts.append((workflow.name, (step.get("with") or {}).get("persist-credentials")))
+    assert checkouts, "no actions/checkout step found"
+    assert all(value is False for _name, value in checkouts), checkouts

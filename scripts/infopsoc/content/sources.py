@@ -305,13 +305,17 @@ def unprintable(exc: "yaml.reader.ReaderError") -> str:
     return f"caractère invisible interdit (code {exc.character:#06x})"
 
 
-# --- security --- (sources are read from inside the repository only)
-def outside_repository(path: Path, root: Path) -> str | None:
-    """Why ``path`` may not be read as a source (French), or None.
+# --- security --- (sources are the repository's own files: no symbolic link at all)
+def refused_link(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read as a source (French), or None when it is not a symbolic link.
 
-    A symbolic link is followed to its end: a target outside ``root`` (``/etc/passwd``), a loop or a
-    missing target is refused, so that no file of the build machine is ever published.
+    Every symbolic link is refused, wherever it leads: a target outside ``root`` (``/etc/passwd``)
+    but also one inside it, since ``.git/`` (its ``config`` may hold a token), ``.venv/``,
+    ``node_modules/``, ``.cache/`` and every ignored path are inside the repository too. The
+    reason names where the link leads, when it leads anywhere.
     """
+    if not path.is_symlink():
+        return None
     try:
         real = path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13: a loop of symbolic links
@@ -319,19 +323,17 @@ def outside_repository(path: Path, root: Path) -> str | None:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "lien symbolique en boucle"
-        if path.is_symlink():
-            return "lien symbolique vers un fichier qui n'existe pas"
-        return None  # not there: the caller says so in its own words
+        return "lien symbolique vers un fichier qui n'existe pas"
     if not real.is_relative_to(root.resolve()):
         return f"lien symbolique vers un fichier hors du dépôt ({real})"
-    return None
+    return f"lien symbolique (vers {real.relative_to(root.resolve()).as_posix()}) : le site n'accepte aucun lien symbolique"
 
 
 def refused_source(path: Path, root: Path) -> Problem | None:
-    """The problem of a source that :func:`outside_repository` refuses."""
-    reason = outside_repository(path, root)
+    """The problem of a source that is a symbolic link (:func:`refused_link`)."""
+    reason = refused_link(path, root)
     if reason is None:
         return None
     return Problem(relative_name(path, root), None, reason,
-                   "le site ne publie que des fichiers du dépôt : remplacez le lien par une copie du fichier, "
+                   "le site ne publie que les fichiers eux-mêmes : remplacez le lien par une copie du fichier, "
                    "ou supprimez-le")

@@ -405,14 +405,20 @@ def _collision(existing: File, src_uri: str, root: Path) -> Problem:
 
 # --- security ---
 def refused_files(files: Files, root: Path) -> list[Problem]:
-    """Drop from ``files`` the project's files (not MkDocs' or Material's) that lead out of the project."""
+    """Drop from ``files`` the project's files (not MkDocs' or Material's) reached through a symbolic
+    link: the file itself or a folder on its way (MkDocs follows links to folders)."""
     problems = []
     for file in list(files):
         path = Path(file.abs_src_path) if file.abs_src_path else None
-        if path is not None and path.is_relative_to(root) and (problem := refused_source(path, root)):
-            files.remove(file)
-            problems.append(problem)
-    return problems
+        if path is None or not path.is_relative_to(root):
+            continue
+        for step in [path, *path.relative_to(root).parents[:-1][::-1]]:
+            step = step if step.is_absolute() else root / step
+            if problem := refused_source(step, root):
+                files.remove(file)
+                problems.append(problem)
+                break
+    return sorted(set(problems))
 
 
 #: what the allow-list found in a converted page, by its HTML (a page unchanged since the last build

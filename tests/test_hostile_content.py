@@ -25,6 +25,39 @@ CASES = {
     "deep-members": ("data/membres.yml", "- " * 3000 + "x\n", "data/membres.yml: "),
     "file-image": ("content/autre.md", "# Autre\n\n![x](file:///etc/passwd.png)\n",
                    "content/autre.md:3: l'image « file:///etc/passwd.png » n'est pas un fichier du site (file:)"),
+    # --- issue 28: what content/ holds besides its pages is copied as it is: an allow-list ---
+    "svg-script": ("content/images/logo.svg",
+                   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1">\n<rect width="1" height="1"/>\n'
+                   '<script>fetch("/admin/")</script>\n</svg>\n',
+                   "content/images/logo.svg:3: l'élément « <script> » n'est pas permis dans une image SVG"),
+    "svg-handler": ("content/images/logo.svg",
+                    '<svg xmlns="http://www.w3.org/2000/svg"\n  onload="alert(document.domain)" viewBox="0 0 1 1"/>\n',
+                    "content/images/logo.svg:1: l'attribut « onload » (du code exécuté) n'est pas permis"),
+    "svg-xhtml": ("content/images/logo.svg",
+                  '<svg xmlns="http://www.w3.org/2000/svg">\n<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">'
+                  'x</p></foreignObject></svg>\n',
+                  "content/images/logo.svg:2: l'élément « <foreignObject> » n'est pas permis dans une image SVG"),
+    "svg-outside-image": ("content/images/logo.svg",
+                          '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">\n'
+                          '<image xlink:href="https://pisteur.example/p.png"/></svg>\n',
+                          "content/images/logo.svg:2: le lien « https://pisteur.example/p.png » sort de l'image"),
+    "svg-outside-style": ("content/images/logo.svg",
+                          '<svg xmlns="http://www.w3.org/2000/svg">\n<rect style="fill:url(https://x.example/a.svg#g)"/>'
+                          '</svg>\n', "content/images/logo.svg:2: la référence « url(https://x.example/a.svg#g) » sort"),
+    "svg-javascript-link": ("content/images/logo.svg",
+                            '<svg xmlns="http://www.w3.org/2000/svg">\n<a href="javascript:alert(1)"><text>x</text></a>'
+                            '</svg>\n', "content/images/logo.svg:2: le lien « javascript:alert(1) » sort de l'image"),
+    "svg-entities": ("content/images/logo.svg",
+                     '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+                     '<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>\n',
+                     "content/images/logo.svg:2: une déclaration DOCTYPE ou ENTITY n'est pas permise"),
+    "html-file": ("content/page.html", "<!doctype html><script>fetch('/admin/')</script>\n",
+                  "content/page.html: un fichier HTML n'est pas publié tel quel"),
+    "xhtml-file": ("content/images/page.xhtml", "<html xmlns='http://www.w3.org/1999/xhtml'><script>1</script></html>",
+                   "content/images/page.xhtml: un fichier HTML n'est pas publié tel quel"),
+    "script-file": ("content/outil.js", "alert(1)\n", "content/outil.js: ce type de fichier (.js) n'est pas publié"),
+    "png-holding-html": ("content/images/photo.png", "<html><script>alert(1)</script></html>",
+                         "content/images/photo.png: le contenu de ce fichier n'est pas celui d'un fichier .png"),
 }
 
 
@@ -140,3 +173,28 @@ def test_a_page_in_the_menu_and_good_aliases_pass(tmp_path, previous):
                                               "---\nLe programme.\n", encoding="utf-8")
     result = run_infopsoc(project, "check")
     assert result.returncode == 0 and "Aucun problème trouvé." in result.stdout, result.stdout
+
+
+def test_plain_images_and_documents_are_published(tmp_path):
+    """A drawing as Inkscape saves it (metadata, gradients, internal references), a PNG and a PDF
+    pass check and reach the site unchanged."""
+    from conftest import REPO
+
+    tree = populate(Tree(tmp_path / "project"))
+    svg = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+           'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" '
+           'xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd" viewBox="0 0 10 10">\n'
+           '<sodipodi:namedview inkscape:zoom="1"/>\n<defs><linearGradient id="g"><stop offset="0" stop-color="red"/>'
+           '</linearGradient></defs>\n<rect id="r" width="10" height="10" style="fill:url(#g)"/><use xlink:href="#r"/>\n'
+           '<image href="data:image/png;base64,iVBORw0KGgo="/>\n</svg>\n')
+    tree.write("content/images/dessin.svg", svg)
+    png = (REPO / "theme/assets/images/info-psoc-icon.png").read_bytes()
+    tree.write("content/images/photo.png", png)
+    tree.write("content/documents/rapport.pdf", b"%PDF-1.4\n%%EOF\n")
+    result = run_infopsoc(tree.root, "check")
+    assert result.returncode == 0 and "Aucun problème trouvé." in result.stdout, result.stdout
+    result = run_infopsoc(tree.root, "build")
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = tree.root / "site"
+    assert (site / "images/dessin.svg").read_text(encoding="utf-8") == svg
+    assert (site / "images/photo.png").read_bytes() == png

@@ -16,6 +16,7 @@ from infopsoc.content.checks.nav import check_nav
 from infopsoc.content.checks.paths import check_addresses, check_paths
 from infopsoc.content.checks.placeholders import check_placeholders
 from infopsoc.content.checks.printable import check_printable
+from infopsoc.content.checks.static import check_static
 from infopsoc.content.glossary import check_acronym_boxes, load_glossary
 from infopsoc.content.members import load_members
 from infopsoc.content.model import Settings, Site
@@ -59,6 +60,7 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(check_links(site))
     report.extend(check_placeholders(site))
     report.extend(check_addresses(site))
+    report.extend(check_static(settings))  # --- security --- (what is copied as it is)
     report.extend(check_nav(settings))  # --- reliability ---
     report.extend(check_printable(site))
     return site, report

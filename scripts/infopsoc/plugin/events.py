@@ -30,6 +30,7 @@ from infopsoc.content.checks.raw_html import violations
 from infopsoc.content.site import Settings, Site, load_site
 from infopsoc.content.sources import refused_source
 from infopsoc.core import memo
+from infopsoc.core.csp import with_policy
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.problems import Problem, Report
@@ -42,7 +43,8 @@ from infopsoc.outputs.pdf import warm_up
 from infopsoc.plugin import render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 from infopsoc.plugin.dirty import ChangeTracker
-from infopsoc.plugin.material import escaped_meta, repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.plugin.material import (escaped_meta, material_body_scripts, repair_material_html, repair_material_script,
+                                      tooltips_within_budget)
 from infopsoc.plugin.pdf_step import PdfStep, pdf_wanted
 from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
 from infopsoc.render.glossary_pages import glossary_pages
@@ -299,12 +301,14 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     # --- quality ---
     def on_post_page(self, output: str, *, page, config) -> str:
         output = repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+        output = with_policy(output, material_body_scripts(), preview=self.is_serve)  # --- security ---
         return tooltips_within_budget(output)  # --- performance ---
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         # 404.html is a page of Material's too, rendered without a Markdown source
         if template_name.endswith(".html"):
-            return repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+            output_content = repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+            return with_policy(output_content, material_body_scripts(), preview=self.is_serve)  # --- security ---
         return output_content
 
     def on_post_build(self, *, config) -> None:

@@ -124,6 +124,73 @@ MORE_CASES = {
     "quote-members": (
         {"data/membres.yml": "- url: https://www.exemple.org/\n  name: \"TROC\n  region: Estrie\n- url: https://b.exemple.org/\n  name: \"B\"\n"},
         "data/membres.yml:2: guillemet non fermé"),
+    # --- issue 28: one judge — what the build refuses, check reports at the source's line ---
+    "attr-onclick-glossary": (
+        {"glossary/roc.md": "---\nterm: ROC\nexpansion: Regroupement\n---\nUn paragraphe.\n{: onclick=\"alert(1)\" }\n"},
+        "glossary/roc.md:6: liste d'attributs « {: onclick=\"alert(1)\" } » : l'attribut « onclick » (du code exécuté)"),
+    "attr-javascript-link-timeline": (
+        {"timeline/1990-roc.md": "---\ndate: 1990\ntitle: \"Le ROC\"\nsources:\n  - citation: Archives\n---\nTexte et [lien](https://x.org){: href=\"javascript:alert(2)\" }.\n"},
+        "timeline/1990-roc.md:7: liste d'attributs « {: href=\"javascript:alert(2)\" } » : l'adresse « javascript:alert(2) » (javascript:) n'est pas permise"),
+    "attr-style-url-bulletin": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="Un paragraphe.\n{: style=\"background:url(https://x.example/p.png)\" }\n")},
+        "bulletins/info-psoc-02.md:9: liste d'attributs « {: style=\"background:url(https://x.example/p.png)\" } » : le style"),
+    "attr-src-page": (
+        {"content/autre.md": "# Autre\n\n![x](images/rien.png){: src=\"https://pisteur.example/p.gif\" }\n"},
+        "content/autre.md:3: liste d'attributs « {: src=\"https://pisteur.example/p.gif\" } » : « https://pisteur.example/p.gif » est chargé depuis un autre site"),
+    "raw-html-in-glossary": (
+        {"glossary/roc.md": "---\nterm: ROC\nexpansion: Regroupement\n---\nUn <span onmouseover=\"alert(1)\">mot</span>.\n"},
+        "glossary/roc.md:5: l'attribut « onmouseover » (du code exécuté) n'est pas permis"),
+    # --- issue 28: every parsed string goes through the character check ---
+    "escaped-nul-title": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "a \\0 b", "2017-11")},
+        "bulletins/info-psoc-02.md:3: « title » : caractère invisible interdit (U+0000)"),
+    "escaped-esc-summary": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", summary="x \\x1b[31m rouge")},
+        "bulletins/info-psoc-02.md:5: « summary » : caractère invisible interdit (U+001B)"),
+    "escaped-bidi-title": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "a \\u202e c", "2017-11")},
+        "bulletins/info-psoc-02.md:3: « title » : caractère invisible qui change le sens d'écriture du texte (U+202E)"),
+    "escaped-noncharacter-term": (
+        {"glossary/roc.md": "---\nterm: ROC\nexpansion: \"Regroupement \\uFFFE\"\n---\nTexte.\n"},
+        "glossary/roc.md:3: « expansion » : caractère invisible interdit (U+FFFE)"),
+    "escaped-event": (
+        {"timeline/1990-roc.md": "---\ndate: 1990\ntitle: \"Le ROC \\x00\"\nsources:\n  - citation: Archives\n---\nTexte.\n"},
+        "timeline/1990-roc.md:3: « title » : caractère invisible interdit (U+0000)"),
+    "escaped-members": (
+        {"data/membres.yml": "- url: https://www.exemple.org/\n  name: \"TROC \\u202e de l'exemple\"\n"},
+        "data/membres.yml:2: « name » : caractère invisible qui change le sens d'écriture"),
+    "bidi-in-body": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="# Titre \u202eexe.gnp\n\nTexte.\n")},
+        "bulletins/info-psoc-02.md:8: caractère invisible qui change le sens d'écriture du texte (U+202E)"),
+    "control-in-body": (
+        {"content/autre.md": "# Autre\n\nTexte \x1b[2J effacé.\n"},
+        "content/autre.md:3: caractère invisible interdit (U+001B)"),
+    # --- issue 28: nesting ---
+    "deep-list": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="Texte.\n\n" + "- " * 500 + "fond\n")},
+        "bulletins/info-psoc-02.md:10: imbrication trop profonde : 500 niveaux de listes ou de citations (au plus 16)"),
+    "deep-indented-list": (
+        {"glossary/roc.md": "---\nterm: ROC\nexpansion: Regroupement\n---\n"
+                            + "".join(" " * (4 * i) + "- niveau\n" for i in range(40))},
+        "glossary/roc.md:21: imbrication trop profonde : 17 niveaux"),
+    "deep-quote": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body=">" * 200 + " citée\n")},
+        "bulletins/info-psoc-02.md:8: imbrication trop profonde : 200 niveaux"),
+    # --- issue 28: images that are paths of the computer ---
+    "img-etc-passwd": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="Texte.\n\n<img src=\"/etc/passwd\" alt=\"\">\n")},
+        "bulletins/info-psoc-02.md:10: l'image « /etc/passwd » est un chemin de l'ordinateur, pas un fichier du site"),
+    "img-file-url-timeline": (
+        {"timeline/1990-roc.md": "---\ndate: 1990\ntitle: \"Le ROC\"\nsources:\n  - citation: Archives\n---\n<img src='file:///etc/hostname' alt=''>\n"},
+        "timeline/1990-roc.md:7: l'image « file:///etc/hostname » est un chemin de l'ordinateur"),
+    # --- issue 28: weak points ---
+    "event-twice": (
+        {"timeline/1973-naissance-du-psoc-bis.md": "---\ndate: 1973\ntitle: \"Naissance du  PSOC\"\nsources:\n  - citation: Archives\n---\nTexte.\n"},
+        "timeline/1973-naissance-du-psoc.md:3: cet événement a la même date et le même titre que "
+        "timeline/1973-naissance-du-psoc-bis.md"),
+    "see-also-itself": (
+        {"glossary/psoc.md": "---\nterm: PSOC\nexpansion: Programme\nsee_also:\n  - PSOC\n---\nLe programme.\n"},
+        "glossary/psoc.md:5: « see_also » : « PSOC » est ce terme lui-même"),
 }
 
 

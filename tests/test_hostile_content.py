@@ -176,6 +176,12 @@ MORE_CASES = {
     "deep-quote": (
         {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body=">" * 200 + " citée\n")},
         "bulletins/info-psoc-02.md:8: imbrication trop profonde : 200 niveaux"),
+    "deep-html": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body='<div markdown="1">\n' * 1000 + "x\n" + "</div>\n" * 1000)},
+        "bulletins/info-psoc-02.md:72: imbrication trop profonde : plus de 64 balises HTML les unes dans les autres"),
+    "table-20000-rows": (
+        {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 20000)},
+        "bulletins/info-psoc-02.md:1010: les tableaux de ce bulletin ont plus de 1000 lignes"),
     # --- issue 28: images that are paths of the computer ---
     "img-etc-passwd": (
         {"bulletins/info-psoc-02.md": bulletin_text(2, "Deux", "2017-11", body="Texte.\n\n<img src=\"/etc/passwd\" alt=\"\">\n")},

@@ -203,6 +203,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- performance ---
         if self.render_cache is not None:
             self.render_cache.install(page)
+        self._guard_render(page)  # --- reliability ---
         if page.file.generated_by:
             return markdown
         rel = _project_path(page.file, self.site.settings.root)
@@ -213,8 +214,40 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self._raise_or_log(report)
         return expanded
 
+    # --- reliability --- (a text nested deeper than Python can follow: a French message naming its
+    # source, never a traceback; `check` reports the usual causes at their line first)
+    def _guard_render(self, page) -> None:
+        render = page.render
+
+        def guarded(config, files):
+            try:
+                render(config, files)
+            except RecursionError:
+                raise PluginError(f"{self._source_of(page)}: le texte est imbriqué trop profondément (listes, citations "
+                                  "ou HTML dans d'autres) pour être converti — simplifiez-le (infopsoc check "
+                                  "signale les imbrications de plus de 16 niveaux)") from None
+
+        page.render = guarded
+
+    def _source_of(self, page) -> str:
+        """The source a page is made from, as staff see it (a generated page: its collection's file or folder)."""
+        assert self.site is not None
+        if not page.file.generated_by:
+            return _project_path(page.file, self.site.settings.root)
+        meta = page.meta.get("infopsoc") or {}
+        kind, slug = meta.get("kind"), meta.get("slug")
+        items = {"bulletin": self.site.bulletins, "glossary-term": self.site.glossary.terms(self.config.lang)}.get(kind, [])
+        for item in items:
+            if getattr(item, "slug", None) == slug:
+                return item.source.rel
+        settings = self.site.settings
+        folder = {"timeline": settings.timeline_dir, "glossary": settings.glossary_dir,
+                  "archive": settings.bulletins_dir}.get(kind)
+        return f"{page.file.src_uri} (page produite à partir de {folder}/)" if folder else page.file.src_uri
+
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict))  # --- security ---
+        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict,  # --- security ---
+                                           self._source_of(page)))
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
@@ -430,10 +463,13 @@ def refused_files(files: Files, root: Path) -> list[Problem]:
 _RAW_HTML = memo.Memo("raw-html-violations")
 
 
-def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
-    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
+def raw_html_report(html: str, file: File, root: Path, strict: bool, source: str | None = None) -> Report:
+    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise.
+
+    ``source``: the file the page is made from (:meth:`InfoPsocPlugin._source_of`)."""
     report = Report()
     for _line, message in _RAW_HTML.get(fingerprint(html), lambda: violations(html)):
-        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (infopsoc check le situe)",
+        report.add(Problem(source or _project_path(file, root), None, message,
+                           "retirez ce HTML ou cet attribut de ce fichier",
                            "error" if strict else "warning"))
     return report

@@ -49,11 +49,12 @@ class Source:
     first_line: int
     front_matter: bool = False
     raw_html: bool = False  # checked here (glossary, timeline) rather than by checks.links
+    printed: bool = False  # a bulletin: its PDF is made too
 
 
 def markdown_sources(site: Site) -> list[Source]:
     """Every Markdown text of the site, with the file line of its first line."""
-    found = [Source(b.source.rel, b.body, b.source.body_line) for b in site.bulletins]
+    found = [Source(b.source.rel, b.body, b.source.body_line, printed=True) for b in site.bulletins]
     terms = {id(t): t for lang in LANGUAGES for t in site.glossary.terms(lang)}
     found += [Source(t.source.rel, t.body, t.source.body_line, raw_html=True) for t in terms.values()]
     found += [Source(e.source.rel, e.body, e.source.body_line, raw_html=True) for e in site.timeline]
@@ -77,6 +78,8 @@ def check_markup(site: Site) -> list[Problem]:
         problems += local_image_problems(source.rel, masked, source.first_line)
         if source.raw_html:
             problems += check_raw_html(source.rel, masked, source.first_line)
+        if source.printed:
+            problems += table_problems(source.rel, masked, source.first_line)
         if source.front_matter:  # a page of content/ (the collections' files: content.sources)
             problems += character_problems(source.rel, source.text, first_line=source.first_line)
     return problems
@@ -119,13 +122,62 @@ def depth(line: str) -> int:
     return levels + markers if markers else 0
 
 
+#: HTML elements often left open (their end is implied): not counted as nesting
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "option"})
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^<>]*?(/?)>")
+#: Levels of raw HTML elements a text may nest
+MAX_HTML_DEPTH = 4 * MAX_DEPTH
+
+
 def nesting_problems(rel: str, masked: str, first_line: int = 1) -> list[Problem]:
+    hint = "simplifiez : une liste dans une liste, une citation dans une citation suffisent d'ordinaire"
     for index, line in enumerate(masked.split("\n")):
         levels = depth(line)
         if levels > MAX_DEPTH:
             return [Problem(rel, first_line + index,
                             f"imbrication trop profonde : {levels} niveaux de listes ou de citations (au plus {MAX_DEPTH})",
-                            "simplifiez : une liste dans une liste, une citation dans une citation suffisent d'ordinaire")]
+                            hint)]
+    level = 0
+    for match in _TAG.finditer(masked):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in _IMPLIED_END or name in _VOID or self_closing:
+            continue
+        level = max(level - 1, 0) if closing else level + 1
+        if level > MAX_HTML_DEPTH:
+            return [Problem(rel, first_line + masked.count("\n", 0, match.start()),
+                            f"imbrication trop profonde : plus de {MAX_HTML_DEPTH} balises HTML les unes dans les autres", hint)]
+    return []
+
+
+# --- tables in a bulletin's PDF ---
+#: Rows of tables a bulletin may hold: WeasyPrint lays a table out whole, about 80 kB a row
+#: (20 000 rows took 1.6 GB in the PDF worker); 1 000 rows stay under 100 MB.
+MAX_TABLE_ROWS = 1000
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_ROW = re.compile(r"<tr\b", re.I)
+
+
+def table_problems(rel: str, masked: str, first_line: int = 1) -> list[Problem]:
+    """A bulletin whose tables hold more than :data:`MAX_TABLE_ROWS` rows (Markdown and HTML alike),
+    reported at the line where the count passes it."""
+    rows = 0
+    in_table = False
+    for index, line in enumerate(masked.split("\n")):
+        if _SEPARATOR.match(line) and "-" in line and "|" in line:
+            in_table = True
+            continue
+        if in_table and "|" in line:
+            rows += 1
+        else:
+            in_table = False
+        rows += len(_ROW.findall(line))
+        if rows > MAX_TABLE_ROWS:
+            return [Problem(rel, first_line + index,
+                            f"les tableaux de ce bulletin ont plus de {MAX_TABLE_ROWS} lignes : son PDF ne peut pas "
+                            "les mettre en page (la mémoire manquerait)",
+                            "découpez le tableau, ou enregistrez-le comme document (CSV, tableur) dans "
+                            "content/documents/ et faites un lien vers lui")]
     return []
 
 

@@ -271,3 +271,23 @@ def test_plain_images_and_documents_are_published(tmp_path):
     site = tree.root / "site"
     assert (site / "images/dessin.svg").read_text(encoding="utf-8") == svg
     assert (site / "images/photo.png").read_bytes() == png
+
+
+def test_markdown_in_a_title_is_shown_as_typed_in_every_generated_page(tmp_path):
+    """A title holding Markdown (issue 28) passes check and is text wherever the generated pages put it
+    (the English archive shows a French-only bulletin's title in a heading, where Markdown is read)."""
+    tree = populate(Tree(tmp_path / "project")).with_english()
+    title = "Titre [clic](javascript:alert(3)) *gras* `code`"
+    tree.write("bulletins/info-psoc-02.md", "---\nnumber: 2\ntitle: 'Titre [clic](javascript:alert(3)) *gras* `code`'\n"
+                                            "date: 2017-11\nsummary: \"Résumé [x](javascript:alert(4)).\"\n---\n\nTexte.\n")
+    check = run_infopsoc(tree.root, "check")
+    assert check.returncode == 0, check.stdout
+    result = run_infopsoc(tree.root, "build")
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = tree.root / "site"
+    pages = {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8") for path in site.rglob("*.html")}
+    assert not [rel for rel, html in pages.items() if 'href="javascript' in html]
+    assert "<em>gras</em>" not in "".join(pages.values())
+    import html as html_module
+    for rel in ("en/bulletins/index.html", "bulletins/index.html", "bulletins/info-psoc-02/index.html"):
+        assert html_module.escape(title, quote=False) in pages[rel], rel

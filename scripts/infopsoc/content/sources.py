@@ -296,11 +296,12 @@ def is_forbidden_character(ch: str) -> bool:
 def character_problems(rel: str, text: str, *, first_line: int, skip: str = "") -> list[Problem]:
     """Every line of ``text`` holding a control, a noncharacter or a direction character (ignoring
     the characters of ``skip``, already reported): one problem per line, naming their codes."""
-    problems = []
-    if text.isascii() and not any(is_forbidden_character(ch) for ch in set(text)):
+    problems: list[Problem] = []
+    present = {ch for ch in set(text) if (ch in BIDI_CONTROLS or is_forbidden_character(ch)) and ch not in skip}
+    if not present:  # --- performance --- each distinct character looked at once
         return problems
     for index, line in enumerate(text.split("\n")):
-        bad = sorted({ch for ch in line if (ch in BIDI_CONTROLS or is_forbidden_character(ch)) and ch not in skip})
+        bad = sorted(present.intersection(line))
         if not bad:
             continue
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)

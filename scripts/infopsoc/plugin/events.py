@@ -238,7 +238,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         kind, slug = meta.get("kind"), meta.get("slug")
         items = {"bulletin": self.site.bulletins, "glossary-term": self.site.glossary.terms(self.config.lang)}.get(kind, [])
         for item in items:
-            if getattr(item, "slug", None) == slug:
+            if getattr(item, "slug", None) == slug and getattr(item, "lang", self.config.lang) == self.config.lang:
                 return item.source.rel
         settings = self.site.settings
         folder = {"timeline": settings.timeline_dir, "glossary": settings.glossary_dir,

@@ -1,4 +1,4 @@
-"""Hostile or careless content and disk states (issue 19): the output folder, symbolic links.
+"""Hostile or careless content and disk states (issues 19, 28): the output folder, symbolic links.
 
 Each case runs the real ``infopsoc`` command and asserts the French message, the exit code, that no
 traceback reaches the user, and that ``site/`` and the sources are as they were.
@@ -7,6 +7,8 @@ traceback reaches the user, and that ``site/`` and the sources are as they were.
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -238,9 +240,216 @@ def test_a_link_loop_or_a_dangling_link_is_a_french_message(tmp_path, make):
     assert not (tree.root / "site").exists()
 
 
-def test_a_link_inside_the_repository_is_fine(tmp_path):
+INSIDE_LINKS = {
+    # issue 28: links that stay inside the repository reach .git (a token in .git/config), ignored folders
+    "content/dotgit": ("../.git", "content/dotgit: lien symbolique (vers .git)"),
+    "content/gitconfig.txt": ("../.git/config", "content/gitconfig.txt: lien symbolique (vers .git/config)"),
+    "content/images/logo-copie.png": ("logo.png", "content/images/logo-copie.png: lien symbolique (vers content/images/logo.png)"),
+    "theme/venv": ("../.venv", "theme/venv: lien symbolique (vers .venv)"),
+    "data/autres.yml": ("membres.yml", "data/autres.yml: lien symbolique (vers data/membres.yml)"),
+    "glossary": ("content", "glossary: lien symbolique (vers content)"),
+}
+
+
+@pytest.mark.parametrize("rel", list(INSIDE_LINKS))
+def test_every_link_is_refused_even_inside_the_repository(tmp_path, rel):
     tree = populate(Tree(tmp_path / "project"))
+    subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
+    (tree.root / ".git/config").write_text("[remote \"origin\"]\n\turl = https://user:ghp_jeton@github.com/x/y\n",
+                                          encoding="utf-8")
+    (tree.root / ".venv").mkdir()
+    (tree.root / ".venv/secret.txt").write_text("jeton", encoding="utf-8")
     tree.write("content/images/logo.png", b"\x89PNG\r\n\x1a\n")
-    (tree.root / "content/logo-copie.png").symlink_to(tree.root / "content/images/logo.png")
-    result = run_infopsoc(tree.root, "check")
-    assert result.returncode == 0, result.stdout + result.stderr
+    target, expected = INSIDE_LINKS[rel]
+    link = tree.root / rel
+    if link.is_dir():
+        shutil.rmtree(link)
+    link.symlink_to(target)
+    sources = tree_snapshot(tree.root)
+    for command in ("check", "check", "build"):
+        result = run_infopsoc(tree.root, command)
+        output = _no_traceback(result)
+        assert result.returncode == 1, output
+        assert expected in output, output
+        assert "le site n'accepte aucun lien symbolique" in output
+    assert not (tree.root / "site").exists()
+    assert tree_snapshot(tree.root) == sources
+
+
+def test_a_folder_reached_through_a_link_never_reaches_the_site_even_past_the_checks(tmp_path):
+    """The engine's list of files (MkDocs follows links to folders) is filtered too."""
+    from infopsoc.plugin.events import refused_files
+    from mkdocs.structure.files import File, Files
+
+    tree = populate(Tree(tmp_path / "project"))
+    subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
+    (tree.root / "content/dotgit").symlink_to("../.git")
+    docs = str(tree.root / "content")
+    files = Files([File("dotgit/config", docs, str(tree.root / "site"), True),
+                   File("dotgit/HEAD", docs, str(tree.root / "site"), True),
+                   File("index.md", docs, str(tree.root / "site"), True)])
+    problems = refused_files(files, tree.root)
+    assert [f.src_uri for f in files] == ["index.md"]
+    assert [p.format().split(" — ")[0] for p in problems] == [
+        "content/dotgit: lien symbolique (vers .git) : le site n'accepte aucun lien symbolique"]
+
+
+def test_every_checkout_in_ci_leaves_no_token_in_the_repository():
+    """actions/checkout writes the job's token into .git/config unless told not to (issue 28)."""
+    import yaml
+
+    from conftest import REPO
+
+    checkouts = []
+    for workflow in sorted((REPO / ".github/workflows").glob("*.y*ml")):
+        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            for step in job.get("steps", []):
+                if str(step.get("uses", "")).startswith("actions/checkout@"):
+                    checkouts.append((workflow.name, (step.get("with") or {}).get("persist-credentials")))
+    assert checkouts, "no actions/checkout step found"
+    assert all(value is False for _name, value in checkouts), checkouts
+
+
+# --- issue 28: the output folder, the lock, an interrupted build, errors without a traceback ---
+
+def test_an_output_folder_holding_tracked_files_is_refused(built):
+    golden = built.root / "tests/golden/site"
+    (golden / "glossaire").mkdir(parents=True)
+    (golden / "index.html").write_text("<p>attendu</p>", encoding="utf-8")
+    (golden / "sitemap.xml").write_text("<urlset/>", encoding="utf-8")
+    (golden / "glossaire/index.html").write_text("<p>attendu</p>", encoding="utf-8")
+    subprocess.run(["git", "-C", str(built.root), "add", "tests"], check=True)
+    try:
+        before = tree_snapshot(built.root / "tests")
+        result = run_infopsoc(built.root, "build", "--site-dir", "tests/golden/site")
+        output = _no_traceback(result)
+        assert result.returncode == 1
+        assert "ce dossier contient 3 fichier(s) suivi(s) par git (glossaire/index.html, index.html, sitemap.xml)" in output
+        assert tree_snapshot(built.root / "tests") == before
+        assert _leftovers(built.root / "tests/golden") == []
+    finally:
+        subprocess.run(["git", "-C", str(built.root), "rm", "-rq", "--cached", "tests"], check=True)
+        shutil.rmtree(built.root / "tests")
+
+
+def test_builds_of_two_folders_side_by_side_do_not_wait_for_each_other(built, tmp_path):
+    results = []
+
+    def build(name):
+        results.append(run_infopsoc(built.root, "build", "--site-dir", str(tmp_path / name)))
+
+    threads = [threading.Thread(target=build, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for result in results:
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "une autre construction est en cours" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # nothing else left beside them
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+def test_killing_infopsoc_stops_mkdocs_too(built, how):
+    import time
+
+    site = tree_snapshot(built.root / "site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
+    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build"], cwd=built.root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while not children and time.monotonic() < deadline:
+        children = [c for c in _children(process.pid) if b"mkdocs" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        time.sleep(0.05)
+    assert children, "mkdocs never started"
+    time.sleep(0.5)  # MkDocs is building
+    process.send_signal(how)
+    _out, err = process.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(c) for c in children), "mkdocs still running"
+    assert "Traceback" not in err, err[-3000:]
+    if how != signal.SIGKILL:
+        assert process.returncode == 130
+        assert "construction interrompue ; site/ n'a pas été modifié" in err
+        assert _leftovers(built.root) == []
+    else:  # killed outright: the next build removes what it left
+        result = run_infopsoc(built.root, "build")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert _leftovers(built.root) == []
+        return
+    assert tree_snapshot(built.root / "site") == site
+
+
+HOOKS = {
+    # a conversion that recurses too deep (what 1000 nested <div markdown> do to Python-Markdown)
+    "recursion": ("import markdown\n"
+                  "def _deep(self, text):\n    raise RecursionError('maximum recursion depth exceeded')\n"
+                  "def on_page_markdown(text, page, config, files):\n"
+                  "    if page.file.src_uri == 'index.md':\n        markdown.Markdown.convert = _deep\n"
+                  "    return text\n",
+                  "content/index.md: le texte est imbriqué trop profondément"),
+    "disk-full": ("import errno\n"
+                  "def on_post_build(config):\n    raise OSError(errno.ENOSPC, 'No space left on device', 'site/x')\n",
+                  "le disque est plein : la construction a échoué ; site/ n'a pas été modifié"),
+    "internal": ("def on_post_build(config):\n    raise ValueError('défaut du programme')\n",
+                 "erreur interne de la construction (ValueError: défaut du programme)"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOOKS))
+def test_an_error_inside_the_build_is_a_french_message_without_traceback(tmp_path, case):
+    """MkDocs runs a hook file (mkdocs.yml ``hooks:``) in the real build: it raises what a full disk, a
+    text nested too deep or a defect of the program raise there."""
+    code, expected = HOOKS[case]
+    tree = populate(Tree(tmp_path / "project"))
+    tree.write("hooks/panne.py", code)
+    with (tree.root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hooks/panne.py\n")
+    sources = tree_snapshot(tree.root)
+    result = run_infopsoc(tree.root, "build")
+    output = _no_traceback(result)
+    assert result.returncode == 1, output
+    assert expected in output, output
+    assert "Error reading page" not in output and "Aborted" not in output
+    assert not (tree.root / "site").exists()
+    after = {rel: value for rel, value in tree_snapshot(tree.root).items() if not rel.startswith(".cache/")}
+    assert after == sources  # the build's caches aside
+    if case == "internal":  # the traceback is kept for whoever maintains the site
+        kept = Path(output.split("en joignant le fichier ")[1].split()[0])
+        assert "ValueError: défaut du programme" in kept.read_text(encoding="utf-8")
+        kept.unlink()
+
+
+def test_the_builds_own_refusal_names_the_source_not_the_generated_page(tmp_path):
+    """Past check (here: the raw-HTML allow-list of the converted page), the build names the file."""
+    from infopsoc.plugin.events import raw_html_report
+    from mkdocs.structure.files import File
+
+    file = File("glossaire/roc.md", None, str(tmp_path / "site"), True)
+    report = raw_html_report('<p onclick="x">t</p>', file, tmp_path, True, "glossary/roc.md")
+    assert [p.format() for p in report.errors] == [
+        "glossary/roc.md: l'attribut « onclick » (du code exécuté) n'est pas permis — retirez ce HTML ou cet attribut "
+        "de ce fichier"]

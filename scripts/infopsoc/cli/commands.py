@@ -220,6 +220,7 @@ def build(config: Path, site_dir: Path | None) -> None:
     # --- reliability --- (the folder is replaced as a whole: never one that holds anything else)
     publish.refuse_dangerous_target(target, settings, config.parent)
     epoch = _source_date_epoch(config.parent)
+    signal.signal(signal.SIGTERM, publish.terminated)  # --- reliability --- `kill` stops MkDocs too
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with publish.build_lock(target):
@@ -237,6 +238,9 @@ def build(config: Path, site_dir: Path | None) -> None:
                            "supprimez ce dossier à la main (vérifiez ses droits d'écriture)", err=True)
     except OSError as exc:
         raise click.ClickException(publish.disk_message(exc, target)) from None
+    except KeyboardInterrupt:
+        click.echo("construction interrompue ; site/ n'a pas été modifié", err=True)
+        sys.exit(130)
     click.echo(f"Site construit dans {target}")
 
 

@@ -2,7 +2,7 @@
 
 ``infopsoc build`` replaces its output folder as a whole. This module decides which folders may be
 replaced (never the project, a parent of it, a source folder or ``.git``, never a folder that is not
-a site), keeps one build per folder at a time (a lock beside the target), builds beside the target
+a site), keeps one build per folder at a time (a lock of that folder), builds beside the target
 (same file system: the swap is two renames), removes what killed builds left, gives the new site the
 umask's permissions, and turns disk errors into French messages.
 """
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import fcntl
 import os
+import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -51,27 +54,54 @@ def refuse_dangerous_target(target: Path, settings: Settings, root: Path) -> Non
     if target.exists() and not target.is_dir() or target.is_symlink():
         raise click.ClickException(f"--site-dir {target} : ce n'est pas un dossier ; il serait remplacé"
                                    " — choisissez un dossier vide ou nouveau")
+    tracked = tracked_files(target)
+    if tracked:
+        shown = ", ".join(tracked[:3]) + (" …" if len(tracked) > 3 else "")
+        raise click.ClickException(f"--site-dir {target} : ce dossier contient {len(tracked)} fichier(s) suivi(s) par git"
+                                   f" ({shown}) ; le construire les remplacerait — choisissez un dossier à part,"
+                                   " par exemple site/ ou /tmp/apercu")
     if target.is_dir() and any(target.iterdir()) and not all((target / mark).is_file() for mark in SITE_MARKS):
         raise click.ClickException(f"--site-dir {target} : ce dossier n'est pas vide et ne contient pas un site"
                                    " construit par infopsoc ; il serait remplacé — choisissez un dossier vide ou nouveau")
 
 
+def tracked_files(target: Path) -> list[str]:
+    """The files under ``target`` that a git repository tracks (``tests/golden/site``), as git names them."""
+    if not target.is_dir():
+        return []
+    try:
+        result = subprocess.run(["git", "-C", str(target), "ls-files", "-z", "--", "."], capture_output=True,
+                                text=True, check=False)
+    except OSError:  # git is not installed
+        return []
+    return sorted(filter(None, result.stdout.split("\0"))) if result.returncode == 0 else []
+
+
 @contextlib.contextmanager
 def build_lock(target: Path) -> Iterator[None]:
-    """One build at a time per output folder: the folder that holds it is locked (``flock``).
+    """One build at a time per output folder: a lock file of this folder (``flock``), in the user's
+    temporary folder, named by the folder's path. Builds of other folders, beside it, do not wait.
 
-    A second build says so in French and waits for the first to end.
+    A second build of the same folder says so in French and waits for the first to end.
     """
-    fd = os.open(target.parent, os.O_RDONLY)
+    fd = os.open(lock_file(target), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            click.echo(f"une autre construction est en cours dans {target.parent} : attente de sa fin…", err=True)
+            click.echo(f"une autre construction est en cours dans {target} : attente de sa fin…", err=True)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+def lock_file(target: Path) -> Path:
+    """The lock of one output folder (never in the project: nothing is left beside the sources)."""
+    folder = Path(tempfile.gettempdir()) / f"infopsoc-verrous-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    name = hashlib.sha256(str(target.resolve()).encode("utf-8")).hexdigest()[:32]
+    return folder / f"{name}.lock"
 
 
 def leftovers(target: Path) -> list[Path]:
@@ -156,19 +186,91 @@ DISK_FULL = ("No space left on device", "[Errno 28]")
 ENGINE = "infopsoc.plugin.engine"
 
 
+#: MkDocs' English line before a page's error; the error that follows names the source.
+_PAGE_ERROR = re.compile(r"^(ERROR\s+-\s+|erreur : )Error (?:reading|building) page '(.*)':(.*)$")
+
+
 def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]:
-    """Run MkDocs (through :data:`ENGINE`); its messages (both streams, French) are passed on to stderr
-    as they come. Returns (exit code, whether the disk was full)."""
+    """Run MkDocs (through :data:`ENGINE`, which says its lines in French); its messages (both streams)
+    are passed on to stderr as they come, but a Python traceback: that is kept in a file, named in a French message (a
+    content mistake never shows staff a traceback). Returns (exit code, whether the disk was full)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
     disk_full = False
+    traceback: list[str] = []
+    page = None
+    in_traceback = False
     with subprocess.Popen([sys.executable, "-m", ENGINE, *args], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, errors="replace") as process:
+                          stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
+                          preexec_fn=_die_with_parent) as process:
         assert process.stdout is not None
-        for line in process.stdout:
-            sys.stderr.write(line)
-            disk_full = disk_full or any(mark in line for mark in DISK_FULL)
+        try:
+            for line in process.stdout:
+                disk_full = disk_full or any(mark in line for mark in DISK_FULL)
+                if line.startswith("Traceback (most recent call last):"):
+                    in_traceback = True
+                if in_traceback:
+                    traceback.append(line)
+                    # the traceback ends on the exception's own line (not indented, not a chaining line)
+                    if line.strip() and not line[0].isspace() and not line.startswith(
+                            ("Traceback", "During handling", "The above exception")):
+                        in_traceback = False
+                    continue
+                found = _PAGE_ERROR.match(line)
+                if found:
+                    page = found.group(2)
+                    detail = found.group(3).strip()
+                    line = f"erreur : page {page} :{' ' + detail if detail else ''}\n"
+                sys.stderr.write(line)
+        except BaseException:  # --- reliability --- interrupted (Ctrl+C, kill): MkDocs goes with it
+            _stop(process)
+            raise
     sys.stderr.flush()
+    if traceback and not disk_full:
+        sys.stderr.write(_internal_error(traceback, page) + "\n")
     return process.returncode, disk_full and process.returncode != 0
+
+
+def _internal_error(traceback: list[str], page: str | None) -> str:
+    """A French message for a traceback, the traceback itself kept in a file for whoever maintains the site."""
+    last = traceback[-1].strip()
+    fd, name = tempfile.mkstemp(prefix="infopsoc-erreur-", suffix=".txt")
+    with os.fdopen(fd, "w", encoding="utf-8") as kept:
+        kept.writelines(traceback)
+    where = f" (page {page})" if page else ""
+    if last.startswith("RecursionError"):
+        return (f"erreur : un texte est imbriqué trop profondément{where} — simplifiez les listes, citations ou "
+                f"balises imbriquées (infopsoc check les situe) ; détail technique : {name}")
+    if last.startswith("MemoryError"):
+        return (f"erreur : la mémoire a manqué pendant la construction{where} — un texte ou un tableau est sans doute "
+                f"trop grand : découpez-le ; détail technique : {name}")
+    return (f"erreur interne de la construction{where} ({last[:200]}) — signalez-la à la personne qui entretient "
+            f"le site en joignant le fichier {name}")
+
+
+def _die_with_parent() -> None:
+    """In MkDocs' process, before it starts (Linux): a signal when infopsoc ends, even killed outright
+    (SIGKILL leaves infopsoc no time to stop it)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def terminated(_signum, _frame) -> None:
+    """SIGTERM (``kill``) as an interruption: MkDocs is stopped and the staging folder removed."""
+    raise KeyboardInterrupt
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End MkDocs and what it started (its PDF workers): its whole process group."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _old(target: Path) -> Path:

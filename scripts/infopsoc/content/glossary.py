@@ -278,7 +278,13 @@ def _check_see_also(items: list[Term], glossary: Glossary) -> list[Problem]:
     problems = []
     for term in items:
         for index, name in enumerate(term.see_also):
-            if glossary.resolve(name, term.lang) is not None:
+            found = glossary.resolve(name, term.lang)
+            if found is term or (found is not None and found.source.rel == term.source.rel):
+                problems.append(Problem(term.source.rel, item_line(term.source, "see_also", index),
+                                        f"« see_also » : « {name} » est ce terme lui-même",
+                                        "retirez-le de see_also : « Voir aussi » renvoie à d'autres termes"))
+                continue
+            if found is not None:
                 continue
             close = glossary.suggest(name, term.lang)
             hint = (f"vouliez-vous écrire « {close} » ?" if close

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from infopsoc.content.sources import (MAX_BYTES, UNPRINTABLE_HINT, YamlLoader, bidi_problems, quote_problem, too_deep,
-                                      unprintable, yaml_error_line)
+                                      unprintable, value_problems, yaml_error_line)
 from infopsoc.core.problems import Problem
 
 FIELDS = ("url", "name", "region")
@@ -112,6 +112,11 @@ def load_members(path: Path, root: Path) -> tuple[list[Member] | None, list[Prob
             if not isinstance(value_node, yaml.ScalarNode) or not str(value_node.value).strip():
                 problems.append(Problem(rel, key_line, f"« {key} » doit être un texte sur une ligne",
                                         f"écrivez par exemple « {key}: … » suivi de la valeur"))
+                continue
+            # --- security --- an escape (« \\0 », « \\u202e ») makes a character the file does not show
+            found = value_problems(rel, {key: str(value_node.value)}, {key: key_line}, text)
+            if found:
+                problems += found
                 continue
             values[key] = " ".join(str(value_node.value).split())
         if "url" not in values:

@@ -12,10 +12,12 @@ import datetime as dt
 from infopsoc.content.bulletins import load_bulletins
 from infopsoc.content.checks.capitals import check_pages
 from infopsoc.content.checks.links import check_links
+from infopsoc.content.checks.markup import check_markup
 from infopsoc.content.checks.nav import check_nav
 from infopsoc.content.checks.paths import check_addresses, check_paths
 from infopsoc.content.checks.placeholders import check_placeholders
 from infopsoc.content.checks.printable import check_printable
+from infopsoc.content.checks.static import check_static
 from infopsoc.content.glossary import check_acronym_boxes, load_glossary
 from infopsoc.content.members import load_members
 from infopsoc.content.model import Settings, Site
@@ -57,8 +59,10 @@ def load_site(settings: Settings, on: dt.date | None = None) -> tuple[Site, Repo
     report.extend(check_pages(root, page_folders, site.glossary, settings.acronym_allow))
     # --- links ---  (last: links may point at any collection's generated pages)
     report.extend(check_links(site))
+    report.extend(check_markup(site))  # --- security --- (attribute lists, nesting, local images)
     report.extend(check_placeholders(site))
     report.extend(check_addresses(site))
+    report.extend(check_static(settings))  # --- security --- (what is copied as it is)
     report.extend(check_nav(settings))  # --- reliability ---
     report.extend(check_printable(site))
     return site, report

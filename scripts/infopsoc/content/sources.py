@@ -178,7 +178,11 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
         mark = getattr(exc, "problem_mark", None)
         return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]
     source.meta = {str(k): v for k, v in data.items()}
-    return problems + bidi_problems(rel, yaml_text, first_line=2)
+    problems += bidi_problems(rel, yaml_text, first_line=2)
+    # --- security --- what escapes made, and the body's own characters
+    problems += value_problems(rel, source.meta, source.key_lines, yaml_text)
+    problems += character_problems(rel, source.body, first_line=source.body_line)
+    return problems
 
 
 def _explain_yaml(exc: yaml.YAMLError, line_text: str = "") -> str:
@@ -280,6 +284,58 @@ def bidi_problems(rel: str, text: str, *, first_line: int) -> list[Problem]:
     return problems
 
 
+# --- security --- (characters that are never text: controls such as NUL and ESC, which reach a
+# terminal or a page unseen, and the « noncharacters » U+FFFE, U+FFFF, U+FDD0–U+FDEF)
+def is_forbidden_character(ch: str) -> bool:
+    code = ord(ch)
+    if ch in "\t\n":
+        return False
+    return code < 0x20 or 0x7F <= code < 0xA0 or 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE
+
+
+def character_problems(rel: str, text: str, *, first_line: int, skip: str = "") -> list[Problem]:
+    """Every line of ``text`` holding a control, a noncharacter or a direction character (ignoring
+    the characters of ``skip``, already reported): one problem per line, naming their codes."""
+    problems: list[Problem] = []
+    present = {ch for ch in set(text) if (ch in BIDI_CONTROLS or is_forbidden_character(ch)) and ch not in skip}
+    if not present:  # --- performance --- each distinct character looked at once
+        return problems
+    for index, line in enumerate(text.split("\n")):
+        bad = sorted(present.intersection(line))
+        if not bad:
+            continue
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in bad)
+        if all(ch in BIDI_CONTROLS for ch in bad):
+            problems += bidi_problems(rel, line, first_line=index + first_line)
+        else:
+            problems.append(Problem(rel, index + first_line, f"caractère invisible interdit ({codes})", UNPRINTABLE_HINT))
+    return problems
+
+
+def value_problems(rel: str, meta: dict, key_lines: dict[str, int], written: str) -> list[Problem]:
+    """The parsed values of front matter (or a data file) against :func:`character_problems`: an
+    escape such as ``"\\0"``, ``"\\x1b"`` or ``"\\u202e"`` makes a character the file's bytes do not
+    show. Each is reported at its key's line; ``written`` (the YAML text) already had its own
+    characters checked, line by line."""
+    problems = []
+    for key, value in meta.items():
+        for text in _strings(value):
+            for problem in character_problems(rel, text.replace("\n", " "), first_line=key_lines.get(str(key), 1),
+                                              skip="".join(set(written) & BIDI_CONTROLS)):
+                problems.append(Problem(problem.path, problem.line, f"« {key} » : {problem.message}", problem.hint))
+    return problems
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def _yaml_hint(exc: yaml.YAMLError) -> str:
     problem = getattr(exc, "problem", "") or ""
     if "'\\t'" in problem or "tab" in problem:
@@ -305,13 +361,17 @@ def unprintable(exc: "yaml.reader.ReaderError") -> str:
     return f"caractère invisible interdit (code {exc.character:#06x})"
 
 
-# --- security --- (sources are read from inside the repository only)
-def outside_repository(path: Path, root: Path) -> str | None:
-    """Why ``path`` may not be read as a source (French), or None.
+# --- security --- (sources are the repository's own files: no symbolic link at all)
+def refused_link(path: Path, root: Path) -> str | None:
+    """Why ``path`` may not be read as a source (French), or None when it is not a symbolic link.
 
-    A symbolic link is followed to its end: a target outside ``root`` (``/etc/passwd``), a loop or a
-    missing target is refused, so that no file of the build machine is ever published.
+    Every symbolic link is refused, wherever it leads: a target outside ``root`` (``/etc/passwd``)
+    but also one inside it, since ``.git/`` (its ``config`` may hold a token), ``.venv/``,
+    ``node_modules/``, ``.cache/`` and every ignored path are inside the repository too. The
+    reason names where the link leads, when it leads anywhere.
     """
+    if not path.is_symlink():
+        return None
     try:
         real = path.resolve(strict=True)
     except RuntimeError:  # Python < 3.13: a loop of symbolic links
@@ -319,19 +379,17 @@ def outside_repository(path: Path, root: Path) -> str | None:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return "lien symbolique en boucle"
-        if path.is_symlink():
-            return "lien symbolique vers un fichier qui n'existe pas"
-        return None  # not there: the caller says so in its own words
+        return "lien symbolique vers un fichier qui n'existe pas"
     if not real.is_relative_to(root.resolve()):
         return f"lien symbolique vers un fichier hors du dépôt ({real})"
-    return None
+    return f"lien symbolique (vers {real.relative_to(root.resolve()).as_posix()}) : le site n'accepte aucun lien symbolique"
 
 
 def refused_source(path: Path, root: Path) -> Problem | None:
-    """The problem of a source that :func:`outside_repository` refuses."""
-    reason = outside_repository(path, root)
+    """The problem of a source that is a symbolic link (:func:`refused_link`)."""
+    reason = refused_link(path, root)
     if reason is None:
         return None
     return Problem(relative_name(path, root), None, reason,
-                   "le site ne publie que des fichiers du dépôt : remplacez le lien par une copie du fichier, "
+                   "le site ne publie que les fichiers eux-mêmes : remplacez le lien par une copie du fichier, "
                    "ou supprimez-le")

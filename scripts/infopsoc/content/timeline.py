@@ -113,7 +113,24 @@ def load_timeline(folder: Path, root: Path, today: dt.date) -> tuple[list[Event]
     for event in events:
         problems += _check_event(event)
     problems += check_anchors(events)
+    problems += check_duplicates(events)
     return events, problems
+
+
+def check_duplicates(events: list[Event]) -> list[Problem]:
+    """Two events of one language with the same date and title (the same event written twice)."""
+    problems = []
+    seen: dict[tuple, Event] = {}
+    for event in sorted(events, key=lambda e: e.source.rel):
+        key = (event.lang, event.date.iso(), " ".join(str(event.title).split()).casefold())
+        if key in seen:
+            problems.append(Problem(event.source.rel, event.source.line_of("title"),
+                                    f"cet événement a la même date et le même titre que {seen[key].source.rel} : "
+                                    "la chronologie le montrerait deux fois",
+                                    "supprimez l'un des deux fichiers, ou précisez le titre de l'un"))
+        else:
+            seen[key] = event
+    return problems
 
 
 def _check_event(event: Event) -> list[Problem]:

@@ -30,6 +30,7 @@ from infopsoc.content.checks.raw_html import violations
 from infopsoc.content.site import Settings, Site, load_site
 from infopsoc.content.sources import refused_source
 from infopsoc.core import memo
+from infopsoc.core.csp import with_policy
 from infopsoc.core.fingerprints import files_fingerprint, fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.problems import Problem, Report
@@ -43,7 +44,8 @@ from infopsoc.outputs.pdf import warm_up
 from infopsoc.plugin import render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 from infopsoc.plugin.dirty import ChangeTracker
-from infopsoc.plugin.material import escaped_meta, repair_material_html, repair_material_script, tooltips_within_budget
+from infopsoc.plugin.material import (escaped_meta, material_body_scripts, repair_material_html, repair_material_script,
+                                      tooltips_within_budget)
 from infopsoc.plugin.pdf_step import PdfStep, pdf_wanted
 from infopsoc.render.glossary_markdown import GlossaryExtension, TermUsage, term_usage
 from infopsoc.render.glossary_pages import glossary_pages
@@ -205,6 +207,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         # --- performance ---
         if self.render_cache is not None:
             self.render_cache.install(page)
+        self._guard_render(page)  # --- reliability ---
         if page.file.generated_by:
             return markdown
         rel = _project_path(page.file, self.site.settings.root)
@@ -215,8 +218,40 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         self._raise_or_log(report)
         return expanded
 
+    # --- reliability --- (a text nested deeper than Python can follow: a French message naming its
+    # source, never a traceback; `check` reports the usual causes at their line first)
+    def _guard_render(self, page) -> None:
+        render = page.render
+
+        def guarded(config, files):
+            try:
+                render(config, files)
+            except RecursionError:
+                raise PluginError(f"{self._source_of(page)}: le texte est imbriqué trop profondément (listes, citations "
+                                  "ou HTML dans d'autres) pour être converti — simplifiez-le (infopsoc check "
+                                  "signale les imbrications de plus de 16 niveaux)") from None
+
+        page.render = guarded
+
+    def _source_of(self, page) -> str:
+        """The source a page is made from, as staff see it (a generated page: its collection's file or folder)."""
+        assert self.site is not None
+        if not page.file.generated_by:
+            return _project_path(page.file, self.site.settings.root)
+        meta = page.meta.get("infopsoc") or {}
+        kind, slug = meta.get("kind"), meta.get("slug")
+        items = {"bulletin": self.site.bulletins, "glossary-term": self.site.glossary.terms(self.config.lang)}.get(kind, [])
+        for item in items:
+            if getattr(item, "slug", None) == slug and getattr(item, "lang", self.config.lang) == self.config.lang:
+                return item.source.rel
+        settings = self.site.settings
+        folder = {"timeline": settings.timeline_dir, "glossary": settings.glossary_dir,
+                  "archive": settings.bulletins_dir}.get(kind)
+        return f"{page.file.src_uri} (page produite à partir de {folder}/)" if folder else page.file.src_uri
+
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict))  # --- security ---
+        self._raise_or_log(raw_html_report(html, page.file, self.site.settings.root, config.strict,  # --- security ---
+                                           self._source_of(page)))
         meta = page.meta.get("infopsoc") or {}
         if meta.get("kind") == "bulletin":
             # the feeds and the PDF take the whole page, fragments included
@@ -304,12 +339,14 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     # --- quality ---
     def on_post_page(self, output: str, *, page, config) -> str:
         output = repair_material_html(output, search_label=strings(self.config.lang)["search_dialog"])
+        output = with_policy(output, material_body_scripts(), preview=self.is_serve)  # --- security ---
         return tooltips_within_budget(output)  # --- performance ---
 
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         # 404.html is a page of Material's too, rendered without a Markdown source
         if template_name.endswith(".html"):
-            return repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+            output_content = repair_material_html(output_content, search_label=strings(self.config.lang)["search_dialog"])
+            return with_policy(output_content, material_body_scripts(), preview=self.is_serve)  # --- security ---
         return output_content
 
     def on_post_build(self, *, config) -> None:
@@ -412,14 +449,20 @@ def _collision(existing: File, src_uri: str, root: Path) -> Problem:
 
 # --- security ---
 def refused_files(files: Files, root: Path) -> list[Problem]:
-    """Drop from ``files`` the project's files (not MkDocs' or Material's) that lead out of the project."""
+    """Drop from ``files`` the project's files (not MkDocs' or Material's) reached through a symbolic
+    link: the file itself or a folder on its way (MkDocs follows links to folders)."""
     problems = []
     for file in list(files):
         path = Path(file.abs_src_path) if file.abs_src_path else None
-        if path is not None and path.is_relative_to(root) and (problem := refused_source(path, root)):
-            files.remove(file)
-            problems.append(problem)
-    return problems
+        if path is None or not path.is_relative_to(root):
+            continue
+        for step in [path, *path.relative_to(root).parents[:-1][::-1]]:
+            step = step if step.is_absolute() else root / step
+            if problem := refused_source(step, root):
+                files.remove(file)
+                problems.append(problem)
+                break
+    return sorted(set(problems))
 
 
 #: what the allow-list found in a converted page, by its HTML (a page unchanged since the last build
@@ -427,10 +470,13 @@ def refused_files(files: Files, root: Path) -> list[Problem]:
 _RAW_HTML = memo.Memo("raw-html-violations")
 
 
-def raw_html_report(html: str, file: File, root: Path, strict: bool) -> Report:
-    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise."""
+def raw_html_report(html: str, file: File, root: Path, strict: bool, source: str | None = None) -> Report:
+    """A converted page against the raw-HTML allow-list: errors in a strict build, warnings otherwise.
+
+    ``source``: the file the page is made from (:meth:`InfoPsocPlugin._source_of`)."""
     report = Report()
     for _line, message in _RAW_HTML.get(fingerprint(html), lambda: violations(html)):
-        report.add(Problem(_project_path(file, root), None, message, "retirez ce HTML (make check le situe)",
+        report.add(Problem(source or _project_path(file, root), None, message,
+                           "retirez ce HTML ou cet attribut de ce fichier",
                            "error" if strict else "warning"))
     return report

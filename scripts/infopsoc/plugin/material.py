@@ -7,6 +7,7 @@ Material upgrade that fixes a defect upstream makes the matching repair a no-op.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import markupsafe
@@ -82,3 +83,20 @@ def escaped_meta(meta: dict) -> dict:
     so that ``Les "balises" et la <Loi 120>`` is shown exactly as typed.
     """
     return {key: markupsafe.escape(value) if isinstance(value, str) else value for key, value in meta.items()}
+
+
+# --- security --- (core/csp.py: the inline scripts Material writes after a page's text, allowed by
+# their hash; read from the installed templates so that an upgrade of Material stays in step)
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+@functools.lru_cache(maxsize=1)
+def material_body_scripts() -> frozenset[str]:
+    """The inline scripts of Material's ``partials/javascripts/content.html`` (after the text)."""
+    from pathlib import Path
+
+    import material
+
+    partial = Path(material.__file__).parent / "templates/partials/javascripts/content.html"
+    text = partial.read_text(encoding="utf-8") if partial.is_file() else ""
+    return frozenset(_SCRIPT.findall(text))

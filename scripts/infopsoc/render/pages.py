@@ -212,7 +212,7 @@ def other_language_link(b: Bulletin, page_uri: str, lang: str) -> str:
     """An HTML link to a bulletin's French page, marked « (in French) »."""
     t = strings(lang)
     return (f'<a href="{html.escape(original_href(b, page_uri, lang))}" hreflang="{HTML_LANG[b.lang]}">'
-            f'{html.escape(b.label(lang))}</a> <span class="ip-in-french">{html.escape(t["in_french"])}</span>')
+            f'{md_escape(b.label(lang))}</a> <span class="ip-in-french">{md_escape(t["in_french"])}</span>')
 
 
 # --- directives in hand-written pages ------------------------------------------

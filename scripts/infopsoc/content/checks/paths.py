@@ -1,8 +1,9 @@
-"""Sources come from inside the repository only.
+"""Sources are the repository's own files, never a symbolic link.
 
 Every file the site is made of (the collections, ``content/`` with its images and documents, the
-data file, the theme) is looked at: a symbolic link that leads out of the repository, in a loop or
-nowhere is an error, with the file, so that ``infopsoc check`` says what the build refuses.
+data folder, the theme) is looked at: a symbolic link is an error, with the file, wherever it leads
+(out of the repository, into ``.git/`` or an ignored folder, in a loop or nowhere), so that
+``infopsoc check`` says what the build refuses.
 """
 
 from __future__ import annotations
@@ -23,40 +24,30 @@ THEME_DIR = "theme"
 
 def source_folders(settings: Settings) -> list[Path]:
     names = ("docs_dir", "bulletins_dir", "glossary_dir", "timeline_dir")
-    return [settings.path(name) for name in names] + [settings.root / THEME_DIR]
+    members_folder = settings.path("members_file").parent
+    folders = [settings.path(name) for name in names] + [settings.root / THEME_DIR]
+    return folders + ([members_folder] if members_folder != settings.root else [])
 
 
 def check_paths(settings: Settings) -> list[Problem]:
-    """Every symbolic link among the sources that leads out of the repository, in a loop or nowhere."""
+    """Every symbolic link among the sources (the folders the build reads, and what they hold)."""
     root = settings.root
     problems: list[Problem] = []
-    seen: set[str] = set()
     for folder in source_folders(settings):
-        problem = refused_source(folder, root) if folder.is_symlink() else None
-        if problem:
-            problems.append(problem)
+        if folder.is_symlink():
+            problems.append(refused_source(folder, root))
             continue
         if not folder.is_dir():
             continue
-        for current, dirs, files in os.walk(folder, followlinks=True):
-            real = os.path.realpath(current)
-            if real in seen:  # a folder reached twice (a link to a folder inside the repository)
-                dirs[:] = []
-                continue
-            seen.add(real)
-            for name in sorted(dirs):
+        for current, dirs, files in os.walk(folder):  # links are not followed: each is reported
+            for name in sorted(dirs + files):
                 path = Path(current) / name
-                if path.is_symlink() and (problem := refused_source(path, root)):
-                    problems.append(problem)
-                    dirs.remove(name)
-            for name in sorted(files):
-                path = Path(current) / name
-                if path.is_symlink() and (problem := refused_source(path, root)):
-                    problems.append(problem)
+                if path.is_symlink():
+                    problems.append(refused_source(path, root))
     members = settings.path("members_file")
-    if members.is_symlink() and (problem := refused_source(members, root)):
-        problems.append(problem)
-    return sorted(set(problems))
+    if members.is_symlink():
+        problems.append(refused_source(members, root))
+    return sorted({p for p in problems if p is not None})
 
 
 # --- addresses --- (a source never takes the address of a generated page or file)

@@ -242,6 +242,6 @@ def test_editor_media_and_preview_settings(built):
     assert config["media_folder"] == "content/images" and config["public_folder"] == "../images"
     assert config["show_preview_links"] is False
     fields = json.loads((built.root / "site/admin/infopsoc-fields.json").read_text(encoding="utf-8"))
-    assert fields["media_types"] == sorted(MEDIA_TYPES) and ".svg" not in fields["media_types"]
+    assert fields["media_types"] == sorted(MEDIA_TYPES) and ".html" not in fields["media_types"] and ".svg" in fields["media_types"]
     draft = next(f for f in _collection(config, "bulletins")["fields"] if f["name"] == "draft")
     assert "retirez la ligne" not in draft["hint"] and "décochez" in draft["hint"]

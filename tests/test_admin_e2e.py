@@ -445,7 +445,7 @@ def test_the_backend_refuses_a_page_of_another_site(editor, origin):
 @pytest.mark.parametrize("path", [".git/config", ".git/hooks/pre-commit", "Makefile", ".github/workflows/x.yml",
                                   ".ci/run", "scripts/infopsoc/__init__.py", "theme/main.html", ".env",
                                   "bulletins/.cache.md", "bulletins/../Makefile", "/etc/passwd", "mkdocs.yml",
-                                  "bulletins/x.yml", "content/images/logo.svg", "content/images/page.html",
+                                  "bulletins/x.yml", "content/images/outil.js", "content/images/page.html",
                                   "content/sub/x.md", "bulletins\\..\\Makefile", "data/autre.yml"])
 def test_the_backend_writes_only_the_editors_files(editor, path):
     project, _page, _requests = editor
@@ -463,6 +463,27 @@ def test_the_backend_writes_only_the_editors_files(editor, path):
         assert _ask(project, action)[0] == 403
     assert _repository_state(project) == before
     assert (target.read_bytes() if target.is_file() else None) == was
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg">\n<script>fetch("/admin/")</script></svg>',
+     "« logo.svg » (ligne 2) : l'élément « <script> » n'est pas permis dans une image SVG"),
+    ("photo.png", b"<html><script>alert(1)</script></html>", "« photo.png » : le contenu de ce fichier n'est pas"),
+])
+def test_the_backend_reads_an_uploads_bytes_as_check_does(editor, name, data, expected):
+    """An upload of an allowed type is read as ``check`` reads content/ (content/checks/static.py):
+    an SVG holding a script, a « .png » holding HTML never reach the repository."""
+    import base64
+
+    project, _page, _requests = editor
+    before = _repository_state(project)
+    media = {"action": "persistMedia", "params": {"branch": "main", "asset": {
+        "path": f"content/images/{name}", "content": base64.b64encode(data).decode(), "encoding": "base64"},
+        "options": {"commitMessage": "x"}}}
+    status, text = _ask(project, media)
+    assert status == 403 and expected in json.loads(text)["error"], text
+    assert _repository_state(project) == before
+    assert not (project.root / "content/images" / name).exists()
 
 
 def test_the_backend_refuses_a_link_out_of_the_folders_and_other_branches(editor):
@@ -499,13 +520,13 @@ def test_the_backend_still_saves_what_the_editor_saves(editor):
     git(project.root, "branch", "-D", "cms/glossary/aca")
 
 
-def test_uploads_are_images_and_pdf_only(editor, tmp_path):
-    """« Médias »: the file chooser offers the accepted types (core/media.py); an SVG (it can hold a
-    script) is refused with a French sentence and reaches nothing; a PNG is saved by a commit."""
+def test_uploads_are_the_types_the_site_publishes(editor, tmp_path):
+    """« Médias »: the file chooser offers the accepted types (core/media.py, the list ``check`` reads);
+    an HTML file is refused with a French sentence and reaches nothing; a PNG is saved by a commit."""
     from infopsoc.core.media import MEDIA_TYPES
     project, page, _requests = editor
-    svg = tmp_path / "logo.svg"
-    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    svg = tmp_path / "page.html"
+    svg.write_text('<script>alert(1)</script>', encoding="utf-8")
     png = tmp_path / "carte.png"
     png.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
                                   "9c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082"))
@@ -515,9 +536,9 @@ def test_uploads_are_images_and_pdf_only(editor, tmp_path):
     expect(chooser).to_have_attribute("accept", ",".join(sorted(MEDIA_TYPES)))
     before = git(project.root, "rev-parse", "main")
     chooser.set_input_files(str(svg))
-    expect(page.get_by_text(re.compile("« logo.svg » : l'éditeur n'accepte que les images et les PDF"))).to_be_visible()
+    expect(page.get_by_text(re.compile("« page.html » : l'éditeur n'accepte que les images et les documents"))).to_be_visible()
     assert git(project.root, "rev-parse", "main") == before
-    assert not (project.root / "content/images/logo.svg").exists()
+    assert not (project.root / "content/images/page.html").exists()
     chooser.set_input_files(str(png))
     for _ in range(100):
         if git(project.root, "rev-parse", "main") != before:

@@ -32,7 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from infopsoc.content.checks.static import bytes_problems
 from infopsoc.content.editable import COLLECTIONS, SLUG, Editable
+from infopsoc.core.media import MEDIA_TYPES
 
 API = "/api/v1"
 MAX_BODY = 60 * 1024 * 1024  # decap-server's own limit is 50 MB of JSON
@@ -104,6 +106,7 @@ class Guard:
         elif action == "persistMedia":
             asset = params.get("asset")
             self._file(asset.get("path") if isinstance(asset, dict) else None)
+            self._media_bytes(asset)
         elif action == "persistEntry":
             self._persist(params)
 
@@ -135,11 +138,29 @@ class Guard:
             raise Refused(f"dossier refusé ({folder!r}) : l'éditeur ne lit que les dossiers du contenu")
         self._no_link(folder.rstrip("/"))
 
+    def _media_bytes(self, asset: dict) -> None:
+        """An upload's bytes, read as ``check`` reads a file of ``content/`` (an SVG holding code, a
+        « .png » holding HTML are refused before they reach the repository)."""
+        import base64
+        import binascii
+
+        if asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
+            raise Refused("fichier refusé : l'éditeur envoie les images encodées (base64)")
+        try:
+            data = base64.b64decode(asset["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise Refused("fichier refusé : son contenu n'est pas lisible") from None
+        suffix = "." + asset["path"].rpartition(".")[2].lower()
+        for line, message, hint in bytes_problems(suffix, data):
+            where = f" (ligne {line})" if line else ""
+            raise Refused(f"« {asset['path'].rsplit('/', 1)[-1]} »{where} : {message} — {hint}")
+
     def _file(self, path: Any) -> None:
         if not isinstance(path, str) or not self.editable.allows_file(path):
+            kinds = ", ".join(sorted(MEDIA_TYPES))
             raise Refused(f"fichier refusé ({path!r}) : l'éditeur n'écrit que les textes des collections "
-                          "(bulletins, glossaire, chronologie, pages), la liste des membres et les images "
-                          "(PNG, JPEG, GIF, WebP, AVIF) ou PDF du dossier des images")
+                          "(bulletins, glossaire, chronologie, pages), la liste des membres et, dans le dossier "
+                          f"des images, les fichiers de ces types : {kinds}")
         self._no_link(path)
 
     def _no_link(self, rel: str) -> None:

@@ -27,16 +27,11 @@ from pathlib import Path
 
 from infopsoc.content.checks.links import docs_files
 from infopsoc.content.model import Settings
+from infopsoc.core.media import MEDIA_TYPES
 from infopsoc.core.problems import Problem
 
-#: What ``content/`` may hold besides its Markdown pages (suffix → what it is). One list: ``check``,
-#: the build and the editor's media settings (outputs/admin.py) read it.
-ALLOWED_TYPES: dict[str, str] = {
-    ".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".webp": "image", ".avif": "image",
-    ".svg": "image", ".ico": "image",
-    ".pdf": "document", ".odt": "document", ".ods": "document", ".odp": "document", ".docx": "document",
-    ".xlsx": "document", ".pptx": "document", ".csv": "document", ".txt": "document",
-}
+#: What ``content/`` may hold besides its Markdown pages: the one list of ``core/media.py``, which
+#: the editor's uploads read too.
 PAGE_SUFFIX = ".md"
 #: The first bytes of a file of each type (a browser that sniffs would otherwise show HTML).
 MAGIC: dict[str, tuple[bytes, ...]] = {
@@ -80,19 +75,25 @@ def check_static(settings: Settings) -> list[Problem]:
                                     "écrivez la page en Markdown (un fichier .md) : son HTML passe la liste de ce qui "
                                     "est permis"))
             continue
-        if suffix not in ALLOWED_TYPES:
-            kinds = ", ".join(sorted(ALLOWED_TYPES))
+        if suffix not in MEDIA_TYPES:
+            kinds = ", ".join(sorted(MEDIA_TYPES))
             problems.append(Problem(shown, None, f"ce type de fichier ({suffix or 'sans extension'}) n'est pas publié",
                                     f"le site publie les pages (.md), les images et les documents : {kinds} ; "
                                     "retirez ce fichier ou convertissez-le"))
             continue
-        data = path.read_bytes()
-        if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
-            problems.append(Problem(shown, None, f"le contenu de ce fichier n'est pas celui d'un fichier {suffix}",
-                                    "enregistrez le fichier dans le format que dit son extension"))
-        elif suffix == ".svg":
-            problems.extend(Problem(shown, line, message, SVG_HINT) for line, message in svg_problems(data))
+        problems.extend(Problem(shown, line, message, hint) for line, message, hint in bytes_problems(suffix, path.read_bytes()))
     return problems
+
+
+def bytes_problems(suffix: str, data: bytes) -> list[tuple[int | None, str, str]]:
+    """What is wrong with the bytes of a file of type ``suffix``: (line, message, hint), in French.
+    Read by ``check`` for ``content/`` and by the editor's backend for an upload."""
+    if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
+        return [(None, f"le contenu de ce fichier n'est pas celui d'un fichier {suffix}",
+                 "enregistrez le fichier dans le format que dit son extension")]
+    if suffix == ".svg":
+        return [(line, message, SVG_HINT) for line, message in svg_problems(data)]
+    return []
 
 
 def svg_problems(data: bytes) -> list[tuple[int | None, str]]:
@@ -179,4 +180,4 @@ def _style_problem(value: str) -> str | None:
 def is_published_type(rel: str) -> bool:
     """Whether a file of ``content/`` is of a type the site publishes (pages included)."""
     suffix = Path(rel).suffix.lower()
-    return suffix == PAGE_SUFFIX or suffix in ALLOWED_TYPES
+    return suffix == PAGE_SUFFIX or suffix in MEDIA_TYPES

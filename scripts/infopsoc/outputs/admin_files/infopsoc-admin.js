@@ -380,14 +380,14 @@
     },
   });
 
-  // Uploads: images and PDF only (core/media.py, the list the site publishes).
+  // Uploads: the types of core/media.py, the list the site publishes (the backend reads the bytes too).
   function refusedMedia(path) {
     var dot = String(path || "").lastIndexOf(".");
     var extension = dot > 0 ? String(path).slice(dot).toLowerCase() : "";
     return (FIELDS.media_types || []).indexOf(extension) < 0;
   }
   function mediaError(path) {
-    return new Error("« " + String(path).split("/").pop() + " » : l'éditeur n'accepte que les images et les PDF (" +
+    return new Error("« " + String(path).split("/").pop() + " » : l'éditeur n'accepte que les images et les documents (" +
                      (FIELDS.media_types || []).join(", ") + ").");
   }
 

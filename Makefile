@@ -95,7 +95,7 @@ system:
 # Re-lock after changing dependencies in pyproject.toml: `make lock` keeps every pin it can,
 # `make lock UPGRADE=1` takes the newest releases. uv (pinned with its hashes, tools/lock/uv.txt)
 # runs from a small environment of its own. The dev lock is made first; the build's lock takes
-# the same versions from it.
+# the same versions from it. The tools' own pins (uv, pip-audit: tools/lock/) are remade too.
 LOCK_VENV := .venv-lock
 LOCK_FLAGS := --generate-hashes --no-strip-extras --python-version 3.11
 lock:
@@ -103,6 +103,8 @@ lock:
 		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r tools/lock/uv.txt; }
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
 	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup $(LOCK_FLAGS) -c requirements-dev.lock -o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/uv.in $(LOCK_FLAGS) -o tools/lock/uv.txt
+	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/audit.in $(LOCK_FLAGS) -o tools/lock/audit.txt
 
 clean:
 	rm -rf site .site-build-* .site-old $(LOCK_VENV)

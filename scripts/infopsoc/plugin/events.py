@@ -365,7 +365,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         if index is not None:
             found = index.finish()
             again = " ; index de la construction précédente repris" if found.reused else ""
-            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {found.seconds:.1f} s){again}")
+            seconds = f"{found.seconds:.1f}".replace(".", ",")  # French decimal comma, as the engine's lines
+            log.info(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, {seconds} s){again}")
         # --- performance ---
         if self.render_cache is not None:
             log.info(f"Pages : {self.render_cache.converted} converties, "

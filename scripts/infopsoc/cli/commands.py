@@ -326,35 +326,12 @@ def edit(config: Path, port: int, dev_addr: str) -> None:
         with editor_backend.EditorBackend(root, editable(settings), port, settings.editor_branch, dev_addr):
             click.echo(f"Éditeur de contenu : http://{dev_addr}{path}admin/   (Ctrl+C pour arrêter)")
             language_config = _language_config(config, DEFAULT_LANGUAGE) or config
-            args = ["serve", "--livereload", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
-            env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **serve_env(False), INFOPSOC_EDITOR_PORT=str(port))
-            code = _run_until_stopped([sys.executable, "-m", "mkdocs", *args], env)
+            # the preview, as `infopsoc serve` runs it (French lines, the error page, a kill stops it)
+            args = ["serve", "--dirty", "--config-file", str(language_config), "--dev-addr", dev_addr]
+            code = _engine(args, {**serve_env(False), "INFOPSOC_EDITOR_PORT": str(port)})
     except editor_backend.BackendError as error:
         raise click.ClickException(str(error)) from None
     sys.exit(code)
-
-
-def _interrupt(*_args) -> None:
-    raise KeyboardInterrupt
-
-
-def _run_until_stopped(command: list[str], env: dict[str, str]) -> int:
-    """Run ``command`` until it ends or this process is stopped (Ctrl+C, or a kill: SIGTERM);
-    then stop it too, so that nothing of the editor is left running."""
-    child = subprocess.Popen(command, env=env)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        return child.wait()
-    except KeyboardInterrupt:  # Ctrl+C ends the editor: not an error
-        return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if child.poll() is None:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
 
 
 # --- bilingual ---

@@ -18,6 +18,8 @@ Everything else gets a 403 with a French sentence, and is never passed on.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import http.client
 import json
 import os
@@ -141,9 +143,6 @@ class Guard:
     def _media_bytes(self, asset: dict) -> None:
         """An upload's bytes, read as ``check`` reads a file of ``content/`` (an SVG holding code, a
         « .png » holding HTML are refused before they reach the repository)."""
-        import base64
-        import binascii
-
         if asset.get("encoding") != "base64" or not isinstance(asset.get("content"), str):
             raise Refused("fichier refusé : l'éditeur envoie les images encodées (base64)")
         try:

@@ -26,6 +26,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import traceback
 from pathlib import Path
 from typing import Iterable
@@ -35,6 +36,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
+
+from infopsoc.outputs.admin import ADMIN_DIR
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -194,11 +197,18 @@ def error_page(problems: str) -> bytes:
     return ERROR_PAGE.format(problems=html.escape(problems)).encode("utf-8")
 
 
-class PreviewServer(LiveReloadServer):
-    """MkDocs' live-reload server, with a French error page in place of a stalled browser."""
+#: the request being answered, per thread (the server answers each request in its own thread)
+_request = threading.local()
 
-    #: pages under these folders of the site stay served during an error (the editor must stay usable)
-    KEPT = ("admin/",)
+
+class PreviewServer(LiveReloadServer):
+    """MkDocs' live-reload server, with a French error page in place of a stalled browser, and the
+    content editor kept apart: ``admin/`` stays served during an error, and is served without the
+    live-reload script (each save in the editor changes the repository, the preview rebuilds, and
+    the script reloaded the editor about three seconds later: what was typed meanwhile was lost)."""
+
+    #: pages under these folders of the site stay served during an error, without live reload
+    KEPT = (f"{ADMIN_DIR}/",)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -215,16 +225,27 @@ class PreviewServer(LiveReloadServer):
                                                          ("Content-Length", str(len(content))),
                                                          ("Cache-Control", "no-store")])
             return [content]
-        return super()._serve_request(environ, start_response)
+        _request.kept = self._in_kept(path)
+        try:
+            return super()._serve_request(environ, start_response)
+        finally:
+            _request.kept = False
+
+    def _inject_js_into_html(self, content, epoch):
+        return content if getattr(_request, "kept", False) else super()._inject_js_into_html(content, epoch)
+
+    def _in_kept(self, path: str) -> bool:
+        """``path`` is under a folder of :attr:`KEPT` (``/info-psoc/admin`` and ``/info-psoc/admin/…``)."""
+        path += "/"
+        return path.startswith(self.mount_path) and path[len(self.mount_path):].startswith(self.KEPT)
 
     def _is_page(self, path: str) -> bool:
         """A page of the site (not an asset, the live-reload poll or the editor)."""
         if path.startswith("/livereload/") or not (path + "/").startswith(self.mount_path):
             return False
-        rel = path[len(self.mount_path):]
-        if rel.startswith(self.KEPT):
+        if self._in_kept(path):
             return False
-        last = rel.rsplit("/", 1)[-1]
+        last = path[len(self.mount_path):].rsplit("/", 1)[-1]
         return last == "" or last.endswith(".html") or "." not in last
 
     def bind(self) -> None:

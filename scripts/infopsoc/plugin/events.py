@@ -11,7 +11,7 @@
 - ``on_page_context``: put the PDF link, with its size, on the bulletin page;
 - ``on_post_page``, ``on_post_template``: repair Material's known HTML defects (validity, accessibility);
 - ``on_post_build``: write the PDFs, the feeds and the exports (``glossaire.json``), repair Material's script;
-- ``on_serve``: watch the collections and the theme; keep the live reload off the editor (preview.py).
+- ``on_serve``: watch the collections and the theme (the editor is kept off the live reload by engine.PreviewServer).
 """
 
 from __future__ import annotations
@@ -38,7 +38,6 @@ from infopsoc.core.urls import GLOSSARY_EXPORT, INDEX_PAGES, language_prefix, ro
 from infopsoc.outputs import search
 from infopsoc.outputs.admin import write_admin
 from infopsoc.outputs.export import glossary_export
-from infopsoc.plugin.preview import keep_live_reload_off_editor
 from infopsoc.outputs.feeds import Enclosure, FeedSet, build_feeds, feed_links
 from infopsoc.outputs.pdf import warm_up
 from infopsoc.plugin import render_cache
@@ -409,7 +408,6 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
         members_file = root / self.config.members_file
         if members_file.is_file():
             server.watch(str(members_file))
-        keep_live_reload_off_editor(server)  # --- editor --- a save never reloads /admin/
         return server
 
     @staticmethod

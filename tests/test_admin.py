@@ -117,8 +117,6 @@ def test_new_files_are_written_in_the_one_form(tmp_path):
 
 def test_the_writer_of_the_editor_and_of_python_agree(tmp_path):
     """infopsoc-admin.js's dump(), run by Node on the project's every item, gives what Python's gives."""
-    script = (admin.FILES / "infopsoc-admin.js").read_text(encoding="utf-8")
-    dump_js = script[script.index("  var DATE ="):script.index("  function split(")]
     items = []
     for folder, schema in (("bulletins", bulletins.SCHEMA), ("glossary", glossary.SCHEMA), ("timeline", timeline.SCHEMA)):
         for path in sorted((REPO / folder).glob("*.md")):
@@ -128,11 +126,12 @@ def test_the_writer_of_the_editor_and_of_python_agree(tmp_path):
             items.append({"meta": meta, "description": describe(schema), "python": dump(meta, describe(schema))})
     (tmp_path / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     runner = tmp_path / "run.js"
-    runner.write_text(dump_js + """
+    runner.write_text("""
+const {dump} = require(%s);  // the editor's writer, as Node loads it (InfoPsocFrontMatter)
 const items = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 const bad = items.filter(i => dump(i.meta, i.description) !== i.python).map(i => i.python);
 console.log(JSON.stringify({count: items.length, bad}));
-""", encoding="utf-8")
+""" % json.dumps(str(admin.FILES / "infopsoc-admin.js")), encoding="utf-8")
     out = json.loads(subprocess.run(["node", str(runner), str(tmp_path / "items.json")], check=True,
                                     capture_output=True, text=True).stdout)
     assert out["count"] > 50 and out["bad"] == []

@@ -46,3 +46,8 @@ test("a file read and written again unchanged keeps its bytes (update)", () => {
     assert.equal(writer.update(parts.source, parts.meta, form.description), c.text, c.why);
   }
 });
+
+test("the characters YAML may not hold as they are are escaped in every JSON value", () => {
+  assert.equal(writer.json("a\u0085b\u2028c"), '"a\\u0085b\\u2028c"');
+  assert.equal(writer.json({ t: "\u007f" }), '{"t":"\\u007f"}');
+});

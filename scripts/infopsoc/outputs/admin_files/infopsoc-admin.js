@@ -164,7 +164,7 @@ var InfoPsocFrontMatter = (function () {
     return {meta: {}, body: text};
   }
 
-  return {dump: dump, update: update, split: split, empty: empty};
+  return {dump: dump, update: update, split: split, empty: empty, json: json, same: same};
 })();
 if (typeof module === "object" && module.exports) module.exports = InfoPsocFrontMatter;
 
@@ -174,7 +174,8 @@ if (typeof module === "object" && module.exports) module.exports = InfoPsocFront
   var CMS = window.CMS;
   var jsyaml = window.jsyaml;
   var dump = InfoPsocFrontMatter.dump, update = InfoPsocFrontMatter.update;
-  var split = InfoPsocFrontMatter.split, empty = InfoPsocFrontMatter.empty;
+  var split = InfoPsocFrontMatter.split, empty = InfoPsocFrontMatter.empty, json = InfoPsocFrontMatter.json;
+  var same = InfoPsocFrontMatter.same;
 
   function load(url) {
     var request = new XMLHttpRequest();
@@ -230,23 +231,53 @@ if (typeof module === "object" && module.exports) module.exports = InfoPsocFront
   });
 
   // data/membres.yml: a list at the top (Decap edits it as the field « members »); the file's
-  // opening comment is kept as it is.
+  // opening comment is kept as it is, and so is each unchanged member's own block of lines (its
+  // quotes, comments, the comment lines before it): only a changed or new member is written anew.
   function memberValue(key, value) {
     if (key === "url" && /^https?:\/\/[^\s#]+$/.test(value) && value.indexOf(": ") < 0) return value;
-    return JSON.stringify(value);
+    return json(value);  // quoted as the front matter's texts are
+  }
+  function memberBlocks(text) {  // the list's lines → [{lines, value}], a member's comments and blank lines before it
+    var blocks = [], pending = [];
+    text.split("\n").forEach(function (line) {
+      var last = blocks[blocks.length - 1];
+      if (/^-(\s|$)/.test(line)) {
+        blocks.push({lines: pending.concat([line])});
+        pending = [];
+      } else if (last && !pending.length && /^\s+\S/.test(line)) {
+        last.lines.push(line);
+      } else {
+        pending.push(line);
+      }
+    });
+    blocks.forEach(function (block) {
+      try { block.value = (jsyaml.load(block.lines.join("\n"), {schema: jsyaml.CORE_SCHEMA}) || [])[0]; }
+      catch (e) { block.value = undefined; }
+    });
+    blocks.trailing = pending;  // the comments after the last member
+    return blocks;
   }
   CMS.registerCustomFormat(FIELDS.members_format, "yml", {
     fromFile: function (content) {
       var text = content.replace(/\r\n?/g, "\n");
       var header = (text.match(/^(?:#.*\n|\s*\n)*/) || [""])[0];
-      return {members: jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}) || [], _infopsoc_header: header};
+      return {members: jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}) || [], _infopsoc_header: header,
+              _infopsoc_source: text.slice(header.length)};
     },
     toFile: function (data) {
-      var lines = [];
+      var lines = [], blocks = memberBlocks(String(data._infopsoc_source || ""));
       (data.members || []).forEach(function (member) {
+        var kept = blocks.filter(function (b) { return !b.used && same(b.value, member); })[0];
+        if (kept) {
+          kept.used = true;
+          lines = lines.concat(kept.lines);
+          return;
+        }
         var keys = ["url", "name", "region"].filter(function (k) { return !empty(member[k]); });
         keys.forEach(function (k, i) { lines.push((i ? "  " : "- ") + k + ": " + memberValue(k, member[k])); });
       });
+      lines = lines.concat(blocks.trailing);
+      while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
       return (data._infopsoc_header || "") + lines.join("\n") + "\n";
     },
   });

@@ -117,8 +117,6 @@ def test_new_files_are_written_in_the_one_form(tmp_path):
 
 def test_the_writer_of_the_editor_and_of_python_agree(tmp_path):
     """infopsoc-admin.js's dump(), run by Node on the project's every item, gives what Python's gives."""
-    script = (admin.FILES / "infopsoc-admin.js").read_text(encoding="utf-8")
-    dump_js = script[script.index("  var DATE ="):script.index("  function split(")]
     items = []
     for folder, schema in (("bulletins", bulletins.SCHEMA), ("glossary", glossary.SCHEMA), ("timeline", timeline.SCHEMA)):
         for path in sorted((REPO / folder).glob("*.md")):
@@ -128,11 +126,12 @@ def test_the_writer_of_the_editor_and_of_python_agree(tmp_path):
             items.append({"meta": meta, "description": describe(schema), "python": dump(meta, describe(schema))})
     (tmp_path / "items.json").write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
     runner = tmp_path / "run.js"
-    runner.write_text(dump_js + """
+    runner.write_text("""
+const {dump} = require(%s);  // the editor's writer, as Node loads it (InfoPsocFrontMatter)
 const items = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
 const bad = items.filter(i => dump(i.meta, i.description) !== i.python).map(i => i.python);
 console.log(JSON.stringify({count: items.length, bad}));
-""", encoding="utf-8")
+""" % json.dumps(str(admin.FILES / "infopsoc-admin.js")), encoding="utf-8")
     out = json.loads(subprocess.run(["node", str(runner), str(tmp_path / "items.json")], check=True,
                                     capture_output=True, text=True).stdout)
     assert out["count"] > 50 and out["bad"] == []
@@ -245,3 +244,35 @@ def test_editor_media_and_preview_settings(built):
     assert fields["media_types"] == sorted(MEDIA_TYPES) and ".html" not in fields["media_types"] and ".svg" in fields["media_types"]
     draft = next(f for f in _collection(config, "bulletins")["fields"] if f["name"] == "draft")
     assert "retirez la ligne" not in draft["hint"] and "décochez" in draft["hint"]
+
+
+def test_the_members_file_written_by_the_editor_reads_back_as_written(tmp_path, built):
+    """data/membres.yml through the editor's format: unchanged, the same bytes (each member's own
+    lines kept, comments included); a member added with quotes, a colon and the characters YAML may
+    not hold as they are reads back, by the members loader (the one check and the build use),
+    exactly as typed."""
+    real = (REPO / "data/membres.yml").read_text(encoding="utf-8")
+    real = real.replace("- url: http://www.troc02.org/\n", "# a note\n- url: http://www.troc02.org/  # its site\n\n") + "# the end\n"
+    typed = {"url": "https://www.exemple.org/a?b=1", "name": "TROC « Centre » : l'été \u2028 fin\u0085", "region": "Estrie"}
+    out = _run_admin_script(tmp_path, built, """
+const members = formats[FIELDS.members_format], text = %s;
+const data = members.fromFile(text);
+const added = Object.assign({}, data, {members: data.members.concat([%s])});
+console.log(JSON.stringify([members.toFile(data), members.toFile(added)]));
+""" % (json.dumps(real), json.dumps(typed, ensure_ascii=False)))
+    same, with_new = out
+    assert same == real
+    assert with_new.startswith(real.removesuffix("# the end\n")) and with_new.endswith("# the end\n")
+    path = tmp_path / "data/membres.yml"
+    path.parent.mkdir()
+    path.write_text(with_new, encoding="utf-8")
+    loaded, problems = members.load_members(path, tmp_path)
+    name_line = with_new.split("\n").index(next(line for line in with_new.split("\n") if "Centre" in line)) + 1
+    assert [(p.line, p.message) for p in problems] == [(name_line, "« name » : caractère invisible interdit (U+0085)")]
+    assert loaded[-1].url != typed["url"]  # the name's U+0085 is refused at its line…
+    typed["name"] = typed["name"].replace("\u0085", "")  # … at its line, and without it the member is as typed
+    with_new = with_new.replace("\\u0085", "")
+    path.write_text(with_new, encoding="utf-8")
+    loaded, problems = members.load_members(path, tmp_path)
+    typed["name"] = " ".join(typed["name"].split())  # spaces of a text are collapsed, as a title's are
+    assert problems == [] and (loaded[-1].url, loaded[-1].name, loaded[-1].region) == tuple(typed.values())

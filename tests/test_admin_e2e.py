@@ -331,6 +331,29 @@ def test_changing_one_field_changes_only_that_line(editor, collection, rel):
     git(project.root, "branch", "-D", branch)
 
 
+def test_changing_one_members_region_changes_only_its_lines(editor, shots):
+    """data/membres.yml in the editor: one member's region added, that member's lines changed and
+    nothing else (the opening comment, every other member's lines kept); check reads it clean."""
+    project, page, _requests = editor
+    rel = "data/membres.yml"
+    before = (project.root / rel).read_text(encoding="utf-8")
+    _go(page, project, "collections/members/entries/membres", fresh=True)
+    member = page.get_by_text("http://www.troc02.org/", exact=True).locator("xpath=..")  # its summary's item
+    member.locator("button").first.click()  # the chevron: the member's fields open
+    field = member.locator("input[id^='region-field']")
+    expect(field).to_be_visible()
+    page.wait_for_timeout(500)
+    field.fill("Saguenay–Lac-Saint-Jean")
+    page.screenshot(path=str(shots / "membres-une-region.png"))
+    branch = "cms/members/membres"
+    commit = _save(page, project, branch)
+    changed = _changed_lines(project, "main", commit, rel)
+    assert changed == ['+  region: "Saguenay–Lac-Saint-Jean"'], changed
+    after = project.show(branch, rel)
+    assert after.replace('  region: "Saguenay–Lac-Saint-Jean"\n', "") == before
+    git(project.root, "branch", "-D", branch)
+
+
 def test_the_editor_asks_no_other_host(editor):
     project, _page, requests = editor
     hosts = {re.match(r"^[a-z]+://([^/]+)", url).group(1) for url in requests if re.match(r"^[a-z]+://", url)}

@@ -135,10 +135,10 @@ MEMBERS_CASES = [
     ('- url: https://a.org/\n  name: "TROC\n', 2, "guillemet non fermé"),
     ("- url: https://a.org/\n\tname: x\n", 2, "tabulation"),
     ("- url: https://a.org/\n  name: TROC : Estrie\n", 2, "deux-points"),
-    ("- name: TROC\n", 1, "« url ») manque"),
-    ('- url: ""\n', 1, "« url » doit être un texte"),
+    ("- name: TROC\n", 1, "« url » manque"),
+    ('- url: ""\n', 1, "« url » est vide"),
     ("- url: https://a.org/\n  nom: TROC\n", 2, "champ inconnu « nom »"),
-    ("- url: [https://a.org/]\n", 1, "« url » doit être un texte"),
+    ("- url: [https://a.org/]\n", 1, "« url » : un texte est attendu"),
     ("- url: a.org\n", 1, "doit commencer par https://"),
     ("- url: https://a.org/\n- url: https://A.org\n", 2, "déjà dans la liste"),
     ("url: https://a.org/\n", 1, "une liste de membres"),
@@ -165,6 +165,60 @@ def test_members_bom_crlf_accepted_and_empty_file_is_a_warning(tmp_path):
     path.write_text("", encoding="utf-8")
     members, problems = load_members(path, tmp_path)
     assert members == [] and [p.severity for p in problems] == ["warning"]
+
+
+# the members file is read as sources are (content/sources.py read_data) and each entry checked by a
+# Schema (content/members.py SCHEMA): the same French messages, at the entry's or the key's line
+MEMBERS_READ_AS_SOURCES = [
+    # (text, [(line, message fragment, hint fragment), …] every error, in order)
+    ("- url: https://a.org/\n  name: A\n  name: B\n", [(3, "« name » est écrit deux fois", "une seule ligne")]),
+    ('- url: https://a.org/\n  name: "A \\u202e B"\n', [(2, "« name » : caractère invisible qui change le sens", "supprimez")]),
+    ("- url: https://a.org/\n- adresse: https://b.org/\n",
+     [(2, "champ inconnu « adresse » dans un membre de la liste", "vouliez-vous écrire « url » ?"),
+      (2, "le champ obligatoire « url » manque", "url: https://www.exemple.org/")]),
+    ("- url: https://a.org/\n  Région: Estrie\n", [(2, "champ inconnu « Région »", "vouliez-vous écrire « region » ?")]),
+    ("- url: https://a.org/\n  name: [A, B]\n", [(2, "« name » : un texte est attendu, pas une liste", "une seule ligne")]),
+    ("- url: https://a.org/\n  name: yes\n", [(2, "« name » : un texte est attendu", "guillemets")]),
+    ("- url: https://a.org/ x\n", [(1, "« url » : l'adresse « https://a.org/ x » contient une espace", "retirez l'espace")]),
+    ("- url: ftp://a.org/\n", [(1, "doit commencer par https:// ou http://", "adresse complète")]),
+    ("- https://a.org/\n", [(1, "ce membre n'a pas la forme « url: adresse »", "- url: https://www.exemple.org/")]),
+    ('- url: https://a.org/\n  name: "TROC\n', [(2, "guillemet non fermé dans le fichier", "fermez la valeur")]),
+    ("- url: https://a.org/\n  name: !!python/name:os.system\n", [(2, "étiquette YAML", "retirez l'étiquette")]),
+    ("- url: https://a.org/\n  ? [a, b]\n  : c\n", [(2, "à la place d'un nom de champ", "alignés")]),
+    ("- url: https://a.org/\n  name\n", [(2, "ligne du fichier sans « nom: valeur »", "alignés")]),
+    ("- url: https://a.org/\n  - name\n", [(2, "syntaxe du fichier invalide à cette ligne : « - name »", "alignés")]),
+    ("- " * 3000 + "x\n", [(None, "le fichier est imbriqué trop profondément", "simplifiez")]),
+    # an entry wrong in one field and listing a site already listed: both said in one run
+    ("- url: https://a.org/\n- url: https://a.org\n  nom: A\n",
+     [(2, "le site https://a.org est déjà dans la liste (ligne 1)", "retirez l'un"),
+      (3, "champ inconnu « nom »", "vouliez-vous écrire « name » ?")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", MEMBERS_READ_AS_SOURCES)
+def test_members_file_is_read_and_checked_as_sources_are(tmp_path, text, expected):
+    path = tmp_path / "data" / "membres.yml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    members, problems = load_members(path, tmp_path)
+    errors = sorted((p for p in problems if p.is_error), key=lambda p: (p.line or 0, p.message))
+    assert [p.path for p in errors] == ["data/membres.yml"] * len(expected), [p.format() for p in errors]
+    for problem, (line, message, hint) in zip(errors, expected):
+        assert (problem.line, message in problem.message, hint in problem.hint) == (line, True, True), problem.format()
+    for problem in problems:  # French only: none of PyYAML's English words reach staff
+        assert not any(word in problem.format() for word in ("found", "expected", "while", "scalar", "mapping")), \
+            problem.format()
+    assert members is not None and all(m.url != "https://a.org" for m in members)
+
+
+def test_members_file_that_is_a_link_is_refused_unread(tmp_path):
+    (tmp_path / "data").mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-dehors.yml"
+    outside.write_text("- url: https://secret.example.org/\n", encoding="utf-8")
+    (tmp_path / "data/membres.yml").symlink_to(outside)
+    members, problems = load_members(tmp_path / "data/membres.yml", tmp_path)
+    assert members == [] and [p.message for p in problems] == [f"lien symbolique vers un fichier hors du dépôt ({outside})"]
+    assert "remplacez le lien par une copie" in problems[0].hint
 
 
 # --- the whole chain: one bad tree, every mistake reported in one run, nothing published ---

@@ -119,15 +119,15 @@ def test_a_bad_members_file_fails_the_build_with_file_and_line(tree):
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
-    assert "data/membres.yml:2: l'adresse du site (« url ») manque pour ce membre" in result.stderr
+    assert "data/membres.yml:2: le champ obligatoire « url » manque — ajoutez par exemple : url: https://www.exemple.org/" in result.stderr
     assert "data/membres.yml:3: « url » : l'adresse « www.sans-protocole.org » doit commencer par https://" in result.stderr
     assert "data/membres.yml:4: le site https://bon.example.org est déjà dans la liste (ligne 1)" in result.stderr
-    assert "data/membres.yml:5: champ inconnu « nom » pour un membre — vouliez-vous écrire « name » ?" in result.stderr
+    assert "data/membres.yml:5: champ inconnu « nom » dans un membre de la liste — vouliez-vous écrire « name » ?" in result.stderr
 
 
 @pytest.mark.parametrize("text, line, message", [
     ("url: https://a.example.org/\n", 1, "le fichier doit être une liste de membres"),
-    ("- url: https://a.example.org/\n- url: [https://b.example.org/]\n", 2, "« url » doit être un texte sur une ligne"),
+    ("- url: https://a.example.org/\n- url: [https://b.example.org/]\n", 2, "« url » : un texte est attendu, pas une liste"),
     ("- url: https://a.example.org/\n- url: https://localhost/\n", 2, "n'a pas de nom de site valide"),
     ("- url: https://a.example.org/\n- url: https://b.example.org/ x\n", 2, "contient une espace"),
     ("- url: https://a.example.org/\n- url: \"https://b.example.org/\n", 2, "guillemet non fermé"),

@@ -21,6 +21,7 @@ from infopsoc.cli import editor_backend, publish, scaffold
 from infopsoc.cli.french_click import FrenchGroup
 from infopsoc.cli.translations import translation_status
 from infopsoc.content.editable import editable
+from infopsoc.content.options import OptionError
 from infopsoc.content.site import Settings, load_site
 from infopsoc.core.dates import dating_day
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
@@ -32,7 +33,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 def _settings(config: Path, **overrides) -> Settings:
     if not config.is_file():
         raise click.ClickException(f"fichier de configuration introuvable : {config} — lancez la commande à la racine du dépôt")
-    return Settings.from_mkdocs_yml(config, **overrides)
+    try:
+        return Settings.from_mkdocs_yml(config, **overrides)
+    except OptionError as exc:  # an option of the plugin unknown or of the wrong type: as the build says it
+        raise click.ClickException(f"{exc}\ncorrigez le bloc « - infopsoc: » de {config}") from None
 
 
 @click.group(cls=FrenchGroup, context_settings=CONTEXT)

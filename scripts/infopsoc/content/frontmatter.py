@@ -7,12 +7,15 @@ description (:func:`describe`, copied into ``admin/infopsoc-fields.json``): a fi
 browser and a file made by ``infopsoc new`` look alike. A file the editor changes keeps its own
 lines (order, quotes, comments): only a changed key's lines are written anew, in this form.
 The two writers (this one for the command line, the page's for the browser, where no Python
-runs) are held together by tests/test_admin.py, which runs the page's on every item.
+runs, and where the command line needs no Node) follow one declared form: its rules as cases,
+``tests/fixtures/frontmatter-form.json``, that tests/test_frontmatter.py gives to this writer and
+tests/js/frontmatter.test.js to the page's (a rule changed in one writer and not in the other
+fails one of them); tests/test_admin.py also runs both on every item of the project.
 
 The form: text in double quotes (JSON strings are YAML), numbers, ``true``, dates bare
 (``2017-10``), lists as ``[]`` or one ``- item`` per line, an empty value left out, ``draft``
-left out when false (« retirez la ligne pour publier »). Fields the schema does not know come
-after the others, unchanged in value.
+left out when false (« retirez la ligne pour publier »), the editor's own notes (``_infopsoc…``)
+never written. Fields the schema does not know come after the others, unchanged in value.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from infopsoc.content.schema import Schema
 #: How a field's value is written; ``date`` is the only kind written differently from its value's type.
 KINDS = ("int", "text", "date", "bool", "list", "sources")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: keys beginning so are the editor's own notes (the file as it was read…): never written
+EDITOR_NOTE = "_infopsoc"
 
 
 def kind_of(field: _schema.Field) -> str:
@@ -59,16 +64,27 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value == "")
 
 
+def _json(value: Any) -> str:
+    """A value in JSON (JSON strings are YAML), compact, with DEL, the C1 controls and the line and
+    paragraph separators escaped too: YAML may not hold them as they are (PyYAML refuses DEL, reads
+    U+0085, U+2028 and U+2029 as line breaks, eating the space before)."""
+    written = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", written)
+
+
+_C1 = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
 def _scalar(value: Any, kind: str = "text") -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
+        return str(int(value))  # 2.0 is 2: JavaScript, where the editor writes, has one kind of number
     if isinstance(value, str) and kind == "date" and _DATE.match(value):
         return value
-    if isinstance(value, (str, float)):
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))  # a nested value: a JSON flow
+    return _json(value)  # a text, a number with a fraction, or a nested value: a JSON flow
 
 
 def _item(value: Any) -> list[str]:
@@ -90,7 +106,7 @@ def dump(meta: dict[str, Any], description: dict[str, Any]) -> str:
     for key in [k for k in order if k in meta] + [k for k in meta if k not in order]:
         value = meta[key]
         kind = kinds.get(key, "")
-        if _empty(value) or (kind == "bool" and value is False):
+        if key.startswith(EDITOR_NOTE) or _empty(value) or (kind == "bool" and value is False):
             continue
         comment = f"  # {hints[key]}" if hints.get(key) else ""
         if isinstance(value, list):

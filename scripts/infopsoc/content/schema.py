@@ -42,17 +42,23 @@ class Context:
 
 
 class Schema:
-    def __init__(self, label: str, fields: list[Field]):
+    """``label`` names an item in messages (« champ inconnu « x » dans un bulletin »); ``aliases``
+    maps the words staff are likely to type instead of a field's name (« adresse ») to that name."""
+
+    def __init__(self, label: str, fields: list[Field], aliases: dict[str, str] | None = None):
         self.label = label
         self.fields = {f.name: f for f in fields}
+        self.aliases = dict(aliases or {})
 
-    def validate(self, source: Source, today: dt.date) -> tuple[dict[str, Any], list[Problem]]:
-        ctx = Context(today=today)
+    def validate(self, source: Source, today: dt.date | None = None) -> tuple[dict[str, Any], list[Problem]]:
+        """The typed values and every problem; ``today`` bounds the dates (default: the real day)."""
+        ctx = Context(today=today or dt.date.today())
         values: dict[str, Any] = {}
         problems: list[Problem] = []
         for key in source.meta:
             if key not in self.fields:
-                close = difflib.get_close_matches(key, list(self.fields), n=1)
+                alias = self.aliases.get(key.casefold())
+                close = [alias] if alias else difflib.get_close_matches(key, list(self.fields), n=1)
                 hint = (f"vouliez-vous écrire « {close[0]} » ?" if close
                         else f"champs permis : {', '.join(self.fields)}")
                 problems.append(Problem(source.rel, source.line_of(key),
@@ -61,7 +67,7 @@ class Schema:
             raw = source.meta.get(name)
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 if spec.required:
-                    line = source.line_of(name) if name in source.meta else 1
+                    line = source.line_of(name)  # the item's first line when the field is missing
                     what = "est vide" if name in source.meta else "manque"
                     problems.append(Problem(source.rel, line, f"le champ obligatoire « {name} » {what}",
                                             f"ajoutez par exemple : {spec.example}" if spec.example else ""))

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,10 +46,12 @@ class Source:
     body: str = ""
     body_line: int = 1
     text: str = ""
+    # the item's first line: 1 for a Markdown file, an entry's own line in a data file (read_data)
+    line: int = 1
 
     def line_of(self, key: str) -> int:
-        """The line of a front-matter key, or the front matter's first line."""
-        return self.key_lines.get(key, 1)
+        """The line of a front-matter key, or the item's first line."""
+        return self.key_lines.get(key, self.line)
 
     # --- performance --- (memo.py saves sources: the body is the text's end, not saved twice)
     def _derived_body(self) -> str:
@@ -99,19 +102,47 @@ def relative_name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, list[Problem]]:
-    rel = relative_name(path, root)
-    stem, lang = split_name(path)
+@dataclass(frozen=True)
+class YamlPlace:
+    """Where a YAML text sits in its file and how staff call it, for the messages about it."""
+
+    #: « l'en-tête » (a Markdown file's front matter), « le fichier » (a data file)
+    subject: str
+    #: « de l'en-tête », « du fichier »
+    of_subject: str
+    #: the file's line number of the YAML text's first line
+    first_line: int
+    #: the hint when nothing more precise is known: the shape a line must have
+    shape_hint: str
+    #: a value with a colon, written in quotes, as it would be in this file
+    quoted_example: str
+
+
+FRONT_MATTER = YamlPlace("l'en-tête", "de l'en-tête", 2, "chaque ligne de l'en-tête doit avoir la forme « nom: valeur »",
+                         'title: "Bilan : la suite"')
+
+
+def decode(rel: str, raw: bytes, *, too_big_hint: str) -> tuple[str | None, list[Problem]]:
+    """A file's bytes as text (UTF-8, a byte-order mark dropped, lines ending in ``\\n``), or the problem."""
     if len(raw) > MAX_BYTES:
         return None, [Problem(rel, None, f"le fichier est trop gros ({len(raw) // 1024} Kio, maximum {MAX_BYTES // 1024} Kio)",
-                              "ce fichier doit être du texte : retirez les images collées dans le texte ou découpez le fichier")]
+                              too_big_hint)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, line, "le fichier n'est pas encodé en UTF-8",
                               "enregistrez-le en UTF-8 (dans l'éditeur : « Enregistrer sous » → encodage UTF-8)")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, list[Problem]]:
+    rel = relative_name(path, root)
+    stem, lang = split_name(path)
+    text, problems = decode(rel, raw, too_big_hint="ce fichier doit être du texte : retirez les images collées "
+                                                   "dans le texte ou découpez le fichier")
+    if text is None:
+        return None, problems
     source = Source(path=path, rel=rel, lang=lang, stem=stem, text=text)
     if not text.strip():
         return None, [Problem(rel, 1, "le fichier est vide",
@@ -134,49 +165,72 @@ def _read_source(path: Path, root: Path, raw: bytes) -> tuple[Source | None, lis
     return source, []
 
 
-def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
-    rel = source.rel
+def compose(rel: str, yaml_text: str, place: YamlPlace) -> tuple[YamlLoader | None, yaml.Node | None, list[Problem]]:
+    """The YAML text's node tree (each node knows its line) and the loader that makes its values;
+    or the problem, in French, at its line. ``None, None, []``: the text holds no value."""
+    first_line = place.first_line
     try:
         loader = YamlLoader(yaml_text)  # composed once: the node gives the lines, then the values
-        node = loader.get_single_node()
+        return loader, loader.get_single_node(), []
     except yaml.MarkedYAMLError as exc:
-        line = yaml_error_line(exc, first_line=2)
+        line = yaml_error_line(exc, first_line=first_line)
         # --- reliability --- a quoted value that does not end where it should: YAML notices it lines
         # later (a double-quoted value may span lines), the mistake is on the line the quote opens
-        quote = quote_problem(rel, yaml_text, upto=line - 1, first_line=2)
+        quote = quote_problem(rel, yaml_text, upto=line - first_line + 1, first_line=first_line, place=place)
         if quote is not None:
-            return [quote]
-        return [Problem(rel, line, _explain_yaml(exc, _line_text(yaml_text, line - 2)), _yaml_hint(exc))]
+            return None, None, [quote]
+        return None, None, [Problem(rel, line, _explain_yaml(exc, _line_text(yaml_text, line - first_line), place),
+                                    _yaml_hint(exc, place))]
     # --- reliability ---
-    except yaml.reader.ReaderError as exc:  # a control character (NUL, …) in the front matter
-        line = yaml_text[: exc.position].count("\n") + 2
-        return [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
+    except yaml.reader.ReaderError as exc:  # a control character (NUL, …)
+        line = yaml_text[: exc.position].count("\n") + first_line
+        return None, None, [Problem(rel, line, unprintable(exc), UNPRINTABLE_HINT)]
     except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
-        return [Problem(rel, 1, f"en-tête illisible ({exc})", "vérifiez la syntaxe de l'en-tête")]
+        return None, None, [Problem(rel, first_line, f"{place.subject} est illisible ({exc})", place.shape_hint)]
     except RecursionError:  # --- reliability --- thousands of nested lists or mappings
-        return [too_deep(rel)]
+        return None, None, [too_deep(rel, place)]
+
+
+def construct(rel: str, loader: YamlLoader, node: yaml.Node, place: YamlPlace) -> tuple[Any, list[Problem]]:
+    """The values of a composed node (text, numbers, lists, mappings; dates stay text), or the problem."""
+    try:
+        return loader.construct_document(node), []
+    except RecursionError:
+        return None, [too_deep(rel, place)]
+    except yaml.YAMLError as exc:  # a tag (« !!python/name »), a list used as a key
+        mark = getattr(exc, "problem_mark", None)
+        return None, [Problem(rel, mark.line + place.first_line if mark else place.first_line,
+                              _explain_yaml(exc, "", place), _yaml_hint(exc, place))]
+
+
+def mapping_lines(rel: str, node: yaml.MappingNode, place: YamlPlace) -> tuple[dict[str, int], list[Problem]]:
+    """The line of each key of a mapping (the first, when a key is written twice: a problem)."""
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    for key_node, _value in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + place.first_line
+        if key in lines:
+            problems.append(Problem(rel, line, f"le champ « {key} » est écrit deux fois",
+                                    "gardez une seule ligne pour ce champ"))
+        lines.setdefault(key, line)
+    return lines, problems
+
+
+def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
+    rel = source.rel
+    loader, node, problems = compose(rel, yaml_text, FRONT_MATTER)
+    if problems:
+        return problems
     if node is None:
         return [Problem(rel, 1, "l'en-tête est vide", "ajoutez les champs obligatoires entre les deux lignes « --- »")]
     if not isinstance(node, yaml.MappingNode):
         return [Problem(rel, 2, "l'en-tête doit être une liste de champs « nom: valeur »",
                         "écrivez un champ par ligne, par exemple « title: Mon titre »")]
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for key_node, _value in node.value:
-        key = str(key_node.value)
-        line = key_node.start_mark.line + 2
-        if key in seen:
-            problems.append(Problem(rel, line, f"le champ « {key} » est écrit deux fois",
-                                    "gardez une seule ligne pour ce champ"))
-        seen.add(key)
-        source.key_lines.setdefault(key, line)
-    try:
-        data = loader.construct_document(node)
-    except RecursionError:
-        return problems + [too_deep(rel)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return problems + [Problem(rel, mark.line + 2 if mark else 1, _explain_yaml(exc), _yaml_hint(exc))]
+    source.key_lines, problems = mapping_lines(rel, node, FRONT_MATTER)
+    data, found = construct(rel, loader, node, FRONT_MATTER)
+    if found:
+        return problems + found
     source.meta = {str(k): v for k, v in data.items()}
     problems += bidi_problems(rel, yaml_text, first_line=2)
     # --- security --- what escapes made, and the body's own characters
@@ -185,20 +239,77 @@ def _parse_yaml(source: Source, yaml_text: str) -> list[Problem]:
     return problems
 
 
-def _explain_yaml(exc: yaml.YAMLError, line_text: str = "") -> str:
+# --- data files --- (``data/membres.yml``: a YAML file read as front matter is, every entry at its line)
+
+DATA_FILE = YamlPlace("le fichier", "du fichier", 1, "chaque élément commence par « - » ; ses champs sont alignés "
+                      "sous le premier", 'name: "TROC : Estrie"')
+
+
+@dataclass
+class DataFile:
+    """A YAML data file: its text, its node tree (the lines) and its values."""
+
+    path: Path
+    rel: str
+    text: str
+    node: yaml.Node | None
+    value: Any
+
+    def entry(self, node: yaml.MappingNode, value: dict) -> tuple[Source, list[Problem]]:
+        """One entry (a mapping of a list) as a :class:`Source` a :class:`~infopsoc.content.schema.Schema`
+        validates: its values, the line of each key, its own first line; and the problems of its keys
+        (a key written twice) and of its values (an escape making an invisible character)."""
+        key_lines, problems = mapping_lines(self.rel, node, DATA_FILE)
+        meta = {str(k): v for k, v in value.items()}
+        problems += value_problems(self.rel, meta, key_lines, self.text)
+        source = Source(path=self.path, rel=self.rel, lang="fr", stem=self.path.stem, meta=meta, key_lines=key_lines,
+                        text=self.text, line=node.start_mark.line + DATA_FILE.first_line)
+        return source, problems
+
+
+def read_data(path: Path, root: Path, *, too_big_hint: str) -> tuple[DataFile | None, list[Problem]]:
+    """A YAML data file read as sources are (size, encoding, invisible characters, YAML mistakes at
+    their line, in French), never raising on its content; a symbolic link is refused unread."""
+    rel = relative_name(path, root)
+    refused = refused_source(path, root)
+    if refused is not None:
+        return None, [refused]
+    text, problems = decode(rel, path.read_bytes(), too_big_hint=too_big_hint)
+    if text is None:
+        return None, problems
+    loader, node, problems = compose(rel, text, DATA_FILE)
+    if problems:
+        return None, problems
+    # --- security --- (a value that reads otherwise than it is written)
+    problems = bidi_problems(rel, text, first_line=1)
+    if problems:
+        return None, problems
+    value = None
+    if node is not None:
+        value, problems = construct(rel, loader, node, DATA_FILE)
+        if problems:
+            return None, problems
+    return DataFile(path=path, rel=rel, text=text, node=node, value=value), []
+
+
+def _explain_yaml(exc: yaml.YAMLError, line_text: str = "", place: YamlPlace = FRONT_MATTER) -> str:
     """What is wrong, in French only (PyYAML's English words never reach staff)."""
     problem = getattr(exc, "problem", "") or ""
     context = getattr(exc, "context", "") or ""
     if "'\\t'" in problem or "tab" in problem:
-        return "l'en-tête contient une tabulation"
+        return f"{place.subject} contient une tabulation"
     if "mapping values are not allowed" in problem:
         return "deux-points (:) inattendu dans une valeur"
     if "quoted scalar" in context or "quoted scalar" in problem:
-        return "guillemet non fermé dans l'en-tête"
+        return f"guillemet non fermé dans {place.subject}"
     if "could not find expected ':'" in problem:
-        return "ligne de l'en-tête sans « nom: valeur »"
+        return f"ligne {place.of_subject} sans « nom: valeur »"
+    if "unhashable" in problem:
+        return "une liste ou un groupe de champs est écrit à la place d'un nom de champ"
+    if "could not determine a constructor" in problem:
+        return "étiquette YAML (« ! ») non permise"
     shown = f" : « {line_text.strip()[:80]} »" if line_text.strip() else ""
-    return f"syntaxe de l'en-tête invalide à cette ligne{shown}"
+    return f"syntaxe {place.of_subject} invalide à cette ligne{shown}"
 
 
 def yaml_error_line(exc: yaml.MarkedYAMLError, *, first_line: int) -> int:
@@ -206,7 +317,8 @@ def yaml_error_line(exc: yaml.MarkedYAMLError, *, first_line: int) -> int:
 
     ``first_line`` is the file's line number of the YAML text's first line.
     """
-    opening = "quoted scalar" in (exc.context or "")
+    # a quote, or a line without « : » (YAML reads it as the start of a key and stops lines later)
+    opening = any(words in (exc.context or "") for words in ("quoted scalar", "simple key"))
     mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
     return mark.line + first_line if mark else 1
 
@@ -220,7 +332,8 @@ def _line_text(text: str, index: int) -> str:
 _QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+|[^\s#'"][^:#]*:\s+(?:-\s+)?)(["'])(.*)$""")
 
 
-def quote_problem(rel: str, yaml_text: str, *, upto: int, first_line: int) -> Problem | None:
+def quote_problem(rel: str, yaml_text: str, *, upto: int, first_line: int,
+                  place: YamlPlace = FRONT_MATTER) -> Problem | None:
     """The first line (up to line index ``upto`` of ``yaml_text``) whose quoted value is not closed
     on that line, or is followed by more text: where a YAML error about quotes comes from.
 
@@ -234,7 +347,7 @@ def quote_problem(rel: str, yaml_text: str, *, upto: int, first_line: int) -> Pr
         end = _closing_quote(rest, quote)
         where = index + first_line
         if end is None:
-            return Problem(rel, where, f"guillemet non fermé dans l'en-tête (la valeur commence par {quote} "
+            return Problem(rel, where, f"guillemet non fermé dans {place.subject} (la valeur commence par {quote} "
                                        "mais ne se termine pas par le même signe sur cette ligne)",
                            f"fermez la valeur par {quote} à la fin de la ligne")
         after = rest[end + 1:].strip()
@@ -336,21 +449,23 @@ def _strings(value) -> list[str]:
     return []
 
 
-def _yaml_hint(exc: yaml.YAMLError) -> str:
+def _yaml_hint(exc: yaml.YAMLError, place: YamlPlace = FRONT_MATTER) -> str:
     problem = getattr(exc, "problem", "") or ""
     if "'\\t'" in problem or "tab" in problem:
         return "remplacez les tabulations par des espaces"
     if "mapping values are not allowed" in problem:
-        return "mettez la valeur entre guillemets, par exemple title: \"Bilan : la suite\""
+        return f"mettez la valeur entre guillemets, par exemple {place.quoted_example}"
     context = getattr(exc, "context", "") or ""
     if "quoted scalar" in context or "quoted scalar" in problem:
         return "fermez le guillemet à la fin de la valeur"
-    return "chaque ligne de l'en-tête doit avoir la forme « nom: valeur »"
+    if "could not determine a constructor" in problem:
+        return "retirez l'étiquette : une valeur est un texte, un nombre, une date ou une liste"
+    return place.shape_hint
 
 
 # --- reliability ---
-def too_deep(rel: str) -> Problem:
-    return Problem(rel, None, "l'en-tête est imbriqué trop profondément (des listes dans des listes)",
+def too_deep(rel: str, place: YamlPlace = FRONT_MATTER) -> Problem:
+    return Problem(rel, None, f"{place.subject} est imbriqué trop profondément (des listes dans des listes)",
                    "un champ vaut un texte, une date ou une courte liste : simplifiez l'en-tête")
 
 

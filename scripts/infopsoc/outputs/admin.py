@@ -145,10 +145,10 @@ def _i18n() -> dict[str, Any]:
 def decap_config(site, editor: dict | None = None, proxy_port: int | None = None) -> dict[str, Any]:
     """The editor's configuration, from the schemas and the site's settings."""
     settings = site.settings
-    editor = editor or {}
+    # the options' keys, each with its declared default (content/options.py EDITOR), then those given
+    editor = {**settings.editor, **{k: v for k, v in (editor or {}).items() if v is not None}}
     next_number = max(taken_numbers(site), default=0) + 1
-    backend: dict[str, Any] = {"name": "github", "repo": editor.get("repo", "OWNER/REPO"),
-                               "branch": editor.get("branch", "main"),
+    backend: dict[str, Any] = {"name": "github", "repo": editor["repo"], "branch": editor["branch"],
                                "commit_messages": {"create": "Éditeur : nouveau {{collection}} « {{slug}} »",
                                                    "update": "Éditeur : {{collection}} « {{slug}} » modifié",
                                                    "delete": "Éditeur : {{collection}} « {{slug}} » supprimé",

@@ -1,6 +1,9 @@
 """The plugin's options in ``mkdocs.yml`` (``plugins: - infopsoc: …``), typed as MkDocs wants.
 
-The CLI reads the same options without MkDocs (``content.model.Settings.from_mkdocs_yml``).
+They are declared once, engine-neutral, in :mod:`infopsoc.content.options` (names, types,
+defaults, French descriptions); this module only turns each declaration into a MkDocs config
+option. The CLI and the other engines read the same declaration through
+``content.model.Settings.from_mkdocs_yml``.
 """
 
 from __future__ import annotations
@@ -8,18 +11,23 @@ from __future__ import annotations
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 
+from infopsoc.content.options import OPTIONS, Option
 
-class InfoPsocConfig(Config):
-    bulletins_dir = c.Type(str, default="bulletins")
-    glossary_dir = c.Type(str, default="glossary")
-    timeline_dir = c.Type(str, default="timeline")
-    drafts = c.Optional(c.Type(bool))
-    lang = c.Optional(c.Type(str))  # default: the theme's language (mkdocs.en.yml sets only theme.language)
-    acronym_allow = c.ListOfItems(c.Type(str), default=[])
-    # --- knowledge base ---
-    members_file = c.Type(str, default="data/membres.yml")
-    # --- pdf ---
-    pdf = c.Optional(c.Type(bool))  # default: on for build, off for serve; INFOPSOC_PDF=1|0 forces
-    pdf_cache_dir = c.Type(str, default=".cache/pdf")
-    # --- editor --- (/admin/: repo « owner/name », branch, auth_url of the GitHub sign-in relay)
-    editor = c.Type(dict, default={})
+
+def config_option(option: Option) -> c.BaseConfigOption:
+    """The MkDocs config option of one declared option."""
+    if option.keys:  # a group of options (editor:), each checked, an unknown key refused as MkDocs does
+        return c.SubConfig(config_class(f"{option.name.title()}Config", option.keys))
+    if option.kind is list:
+        return c.ListOfItems(c.Type(str), default=option.default_value())
+    if option.default is None:
+        return c.Optional(c.Type(option.kind))
+    return c.Type(option.kind, default=option.default_value())
+
+
+def config_class(name: str, options: tuple[Option, ...]) -> type[Config]:
+    """A MkDocs ``Config`` class with one typed option per declaration."""
+    return type(name, (Config,), {"__module__": __name__, **{o.name: config_option(o) for o in options}})
+
+
+InfoPsocConfig = config_class("InfoPsocConfig", OPTIONS)

@@ -4,6 +4,10 @@
  *    (scripts/infopsoc/content/frontmatter.py), from the description the build writes
  *    next to this file (infopsoc-fields.json). A changed file keeps its own lines: only the
  *    changed keys' lines are rewritten (update()); the body is kept byte for byte.
+ *    The writer is the first part of this file, InfoPsocFrontMatter: pure functions, no editor,
+ *    so that Node loads it too (require()). The form's rules are declared once, as cases, in
+ *    tests/fixtures/frontmatter-form.json: tests/js/frontmatter.test.js runs this writer on them,
+ *    tests/test_frontmatter.py runs Python's; both must give each case's text.
  * 2. One file per language, French without a suffix: Decap names a French file x.fr.md; the
  *    backends are wrapped so that x.fr.md is x.md in the repository (the project's layout).
  * 3. A new bulletin's file is info-psoc-NN.md (two digits at least), from its number, refused
@@ -11,48 +15,30 @@
  *    uploads are images and PDF only.
  * 4. The preview uses the site's own stylesheets, writes dates as the site does and shows footnotes.
  */
-(function () {
+var InfoPsocFrontMatter = (function () {
   "use strict";
-  var CMS = window.CMS;
-  var jsyaml = window.jsyaml;
+  var jsyaml = typeof window !== "undefined" && window.jsyaml ? window.jsyaml : require("js-yaml");
 
-  function load(url) {
-    var request = new XMLHttpRequest();
-    request.open("GET", url, false);  // before the editor starts: its formats need it
-    request.send(null);
-    return JSON.parse(request.responseText);
-  }
-  var FIELDS = load("infopsoc-fields.json");
-
-  // Decap's French leaves about forty of its newer phrases in English, and says « Brouillon » for a
-  // column of the workflow (the site's « Brouillon » is the switch in the form: one word, one
-  // meaning): decap-fr.json's phrases win. The French is also registered as « en »: the first
-  // screen (« Chargement de la configuration... ») is drawn before the configuration says « fr ».
-  (function completeFrench() {
-    var phrases = CMS.getLocale("fr"), ours = load("decap-fr.json");
-    if (!phrases) return;
-    Object.keys(ours).forEach(function (path) {
-      var keys = path.split("."), node = phrases;
-      keys.slice(0, -1).forEach(function (k) { node = node[k] = node[k] || {}; });
-      node[keys[keys.length - 1]] = ours[path];
-    });
-    CMS.registerLocale("fr", phrases);
-    CMS.registerLocale("en", phrases);
-  })();
-
-  // --- 1. the written form ----------------------------------------------------------------------
   var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
-  var SOURCE = "_infopsoc_source";  // never written: the editor's note of the file as it was read
 
   function empty(value) {
     return value === null || value === undefined || value === "";
+  }
+
+  // A value in JSON (JSON strings are YAML), with DEL, the C1 controls and the line and paragraph
+  // separators escaped too: YAML may not hold them as they are (PyYAML refuses DEL, reads U+0085,
+  // U+2028 and U+2029 as line breaks, eating the space before).
+  function json(value) {
+    return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
   }
 
   function scalar(value, kind) {
     if (typeof value === "boolean") return value ? "true" : "false";
     if (typeof value === "number" && Number.isInteger(value)) return String(value);
     if (typeof value === "string" && kind === "date" && DATE.test(value)) return value;
-    return JSON.stringify(value);
+    return json(value);
   }
 
   function item(value) {
@@ -64,15 +50,6 @@
     return ["  - " + scalar(value)];
   }
 
-  function describe(sortedKeys) {
-    var keys = (sortedKeys || []).filter(function (k) { return k !== "body"; }).join(",");
-    var all = Object.assign({pages: FIELDS.pages}, FIELDS.collections);
-    for (var name in all) {
-      if (all[name].order.join(",") === keys) return all[name];
-    }
-    return {order: [], kinds: {}, hints: {}};
-  }
-
   // One key's lines in the written form (« key: value  # hint », or a list under « key: »).
   function keyLines(key, value, kind, comment) {
     if (Array.isArray(value)) {
@@ -81,7 +58,7 @@
       value.forEach(function (v) { lines = lines.concat(item(v)); });
       return lines;
     }
-    if (value && typeof value === "object") return [key + ": " + JSON.stringify(value) + comment];
+    if (value && typeof value === "object") return [key + ": " + json(value) + comment];
     return [key + ": " + scalar(value, kind) + comment];
   }
 
@@ -187,6 +164,55 @@
     return {meta: {}, body: text};
   }
 
+  return {dump: dump, update: update, split: split, empty: empty, json: json, same: same};
+})();
+if (typeof module === "object" && module.exports) module.exports = InfoPsocFrontMatter;
+
+(function () {
+  "use strict";
+  if (typeof window === "undefined" || !window.CMS) return;  // Node: the writer above only
+  var CMS = window.CMS;
+  var jsyaml = window.jsyaml;
+  var dump = InfoPsocFrontMatter.dump, update = InfoPsocFrontMatter.update;
+  var split = InfoPsocFrontMatter.split, empty = InfoPsocFrontMatter.empty, json = InfoPsocFrontMatter.json;
+  var same = InfoPsocFrontMatter.same;
+
+  function load(url) {
+    var request = new XMLHttpRequest();
+    request.open("GET", url, false);  // before the editor starts: its formats need it
+    request.send(null);
+    return JSON.parse(request.responseText);
+  }
+  var FIELDS = load("infopsoc-fields.json");
+
+  // Decap's French leaves about forty of its newer phrases in English, and says « Brouillon » for a
+  // column of the workflow (the site's « Brouillon » is the switch in the form: one word, one
+  // meaning): decap-fr.json's phrases win. The French is also registered as « en »: the first
+  // screen (« Chargement de la configuration... ») is drawn before the configuration says « fr ».
+  (function completeFrench() {
+    var phrases = CMS.getLocale("fr"), ours = load("decap-fr.json");
+    if (!phrases) return;
+    Object.keys(ours).forEach(function (path) {
+      var keys = path.split("."), node = phrases;
+      keys.slice(0, -1).forEach(function (k) { node = node[k] = node[k] || {}; });
+      node[keys[keys.length - 1]] = ours[path];
+    });
+    CMS.registerLocale("fr", phrases);
+    CMS.registerLocale("en", phrases);
+  })();
+
+  // --- 1. the written form (InfoPsocFrontMatter, above) -------------------------------------------
+  var SOURCE = "_infopsoc_source";  // never written: the editor's note of the file as it was read
+
+  function describe(sortedKeys) {
+    var keys = (sortedKeys || []).filter(function (k) { return k !== "body"; }).join(",");
+    var all = Object.assign({pages: FIELDS.pages}, FIELDS.collections);
+    for (var name in all) {
+      if (all[name].order.join(",") === keys) return all[name];
+    }
+    return {order: [], kinds: {}, hints: {}};
+  }
+
   CMS.registerCustomFormat(FIELDS.format, "md", {
     fromFile: function (content) {
       var parts = split(content);
@@ -205,23 +231,53 @@
   });
 
   // data/membres.yml: a list at the top (Decap edits it as the field « members »); the file's
-  // opening comment is kept as it is.
+  // opening comment is kept as it is, and so is each unchanged member's own block of lines (its
+  // quotes, comments, the comment lines before it): only a changed or new member is written anew.
   function memberValue(key, value) {
     if (key === "url" && /^https?:\/\/[^\s#]+$/.test(value) && value.indexOf(": ") < 0) return value;
-    return JSON.stringify(value);
+    return json(value);  // quoted as the front matter's texts are
+  }
+  function memberBlocks(text) {  // the list's lines → [{lines, value}], a member's comments and blank lines before it
+    var blocks = [], pending = [];
+    text.split("\n").forEach(function (line) {
+      var last = blocks[blocks.length - 1];
+      if (/^-(\s|$)/.test(line)) {
+        blocks.push({lines: pending.concat([line])});
+        pending = [];
+      } else if (last && !pending.length && /^\s+\S/.test(line)) {
+        last.lines.push(line);
+      } else {
+        pending.push(line);
+      }
+    });
+    blocks.forEach(function (block) {
+      try { block.value = (jsyaml.load(block.lines.join("\n"), {schema: jsyaml.CORE_SCHEMA}) || [])[0]; }
+      catch (e) { block.value = undefined; }
+    });
+    blocks.trailing = pending;  // the comments after the last member
+    return blocks;
   }
   CMS.registerCustomFormat(FIELDS.members_format, "yml", {
     fromFile: function (content) {
       var text = content.replace(/\r\n?/g, "\n");
       var header = (text.match(/^(?:#.*\n|\s*\n)*/) || [""])[0];
-      return {members: jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}) || [], _infopsoc_header: header};
+      return {members: jsyaml.load(text, {schema: jsyaml.CORE_SCHEMA}) || [], _infopsoc_header: header,
+              _infopsoc_source: text.slice(header.length)};
     },
     toFile: function (data) {
-      var lines = [];
+      var lines = [], blocks = memberBlocks(String(data._infopsoc_source || ""));
       (data.members || []).forEach(function (member) {
+        var kept = blocks.filter(function (b) { return !b.used && same(b.value, member); })[0];
+        if (kept) {
+          kept.used = true;
+          lines = lines.concat(kept.lines);
+          return;
+        }
         var keys = ["url", "name", "region"].filter(function (k) { return !empty(member[k]); });
         keys.forEach(function (k, i) { lines.push((i ? "  " : "- ") + k + ": " + memberValue(k, member[k])); });
       });
+      lines = lines.concat(blocks.trailing);
+      while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
       return (data._infopsoc_header || "") + lines.join("\n") + "\n";
     },
   });

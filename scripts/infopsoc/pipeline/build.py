@@ -149,6 +149,10 @@ class Build:
         """The build failed: the PDFs still rendering are not waited for."""
         self.pdf.cancel()
 
+    def publishable(self) -> dict[str, Publishable]:
+        """Each converted bulletin as the outputs publish it (outputs.publishable), by its slug."""
+        return {slug: self._publishable(slug) for slug in self.rendered}
+
     def _publishable(self, slug: str) -> Publishable:
         bulletin = next(b for b in self.site.bulletins_in(self.lang) if b.slug == slug)
         home = urljoin(with_slash(root_url(self.site.settings.site_url, self.lang)), language_prefix(self.lang))
@@ -160,7 +164,7 @@ class Build:
         fragments = {uri: p.fragments for uri, p in self.prepared.pages.items() if p.fragments} if self.prepared else {}
         return Needs(self.site, self.lang, Path(site_dir), self.caches, strict=self.strict, preview=self.preview,
                      directory_urls=directory_urls, editor=self.editor, extra_css=self.extra_css,
-                     publishable=lambda: {slug: self._publishable(slug) for slug in self.rendered},
+                     publishable=self.publishable,
                      pdfs=self.pdf, enclosure=self.pdf.enclosure, fragments=fragments, pages_done=pages_done,
                      inline_scripts=self.inline_scripts)
 

@@ -58,7 +58,7 @@ class PdfStep:
             self._files = files
         bulletin = self._bulletins.get(slug)
         if bulletin is not None:
-            self._early.start(bulletin, rendered, self._files)
+            self._early.start(bulletin, publishable, self._files)
         return with_link_placeholder(page_html)
 
     def all_converted(self, publishable: dict[str, str], files: dict[str, str]) -> None:

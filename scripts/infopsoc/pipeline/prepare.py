@@ -156,12 +156,8 @@ def prepare(loaded: Loaded, docs: Mapping[str, Path | None]) -> Prepared:
     folder -> file; an engine's own files, e.g. its theme's, may be among them: they are served as they are)."""
     site, lang, root = loaded.site, loaded.lang, loaded.settings.root
     report = Report()
-    # --- security --- (a file of the project that leads out of it is refused, never published)
-    refused = []
-    for uri, path in docs.items():
-        if problem := _refused(path, root):
-            refused.append(uri)
-            report.add(problem)
+    refused, problems = refused_docs(docs, root)  # --- security ---
+    report.extend(problems)
     usable = [uri for uri in docs if uri not in refused]
     # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
     served, dropped = language_view(usable, lang)
@@ -245,6 +241,17 @@ def _generated_source(site: Site, kind: str | None, slug: str | None, src_uri: s
 def _project_path(path: Path, root: Path) -> str:
     """A file as staff see it, from the project's folder (``content/bulletins/index.md``)."""
     return Path(os.path.relpath(path, root)).as_posix()
+
+
+def refused_docs(docs: Mapping[str, Path | None], root: Path) -> tuple[list[str], list[Problem]]:
+    """The files of the project (not an engine's own) reached through a symbolic link — the file itself
+    or a folder on its way (MkDocs follows links to folders) — and their problems: never published."""
+    refused, problems = [], set()
+    for uri, path in docs.items():
+        if problem := _refused(path, root):
+            refused.append(uri)
+            problems.add(problem)
+    return refused, sorted(problems)
 
 
 def _refused(path: Path | None, root: Path) -> Problem | None:

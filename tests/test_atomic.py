@@ -42,7 +42,8 @@ def _disk_full(real, after):
 
 
 if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
-    import infopsoc.pipeline.prepare as prepare
+    import importlib
+    prepare = importlib.import_module("infopsoc.pipeline.prepare")  # the module (the package exports its function)
     if STEP == "files-bug":
         prepare.generate_pages = _crash("generate_pages")
     elif STEP == "render-bug":

@@ -142,6 +142,11 @@ class Build:
             content = fill_fragments(content, page.fragments)
         return self.pdf.link(content, page.slug, url, dest) if page.kind == "bulletin" else content
 
+    def cache_folder(self, name: str) -> Path:
+        """A folder of the build's caches (``.cache/<name>``), made if needed."""
+        (self.caches / name).mkdir(parents=True, exist_ok=True)
+        return self.caches / name
+
     def finished_page(self, html: str) -> str:
         return finished_page(html, lang=self.lang, inline_scripts=self.inline_scripts, preview=self.preview)
 

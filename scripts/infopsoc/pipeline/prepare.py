@@ -57,6 +57,19 @@ class Loaded:
     cache_root: Path
 
 
+def engine_settings(config_file: Path, site_url: str | None, options: dict, *, docs_dir: str, drafts: bool | None,
+                    preview: bool, nav: list | None, not_in_nav: list[str]) -> Settings:
+    """The :class:`Settings` of a build, from what the engine read of its configuration file
+    (``options``: the plugin's options; ``drafts``: None shows them in a preview or with INFOPSOC_DRAFTS=1)."""
+    root = config_file.parent
+    settings = Settings.from_options(root, site_url or Settings.site_url, options)
+    settings.docs_dir = os.path.relpath(docs_dir, root)
+    settings.drafts = (preview or os.environ.get("INFOPSOC_DRAFTS") == "1") if drafts is None else drafts
+    settings.navs = {config_file.name: nav} if nav else {}  # this language's menu
+    settings.not_in_nav = not_in_nav
+    return settings
+
+
 def cache_root(settings: Settings, pdf_cache_dir: str = ".cache/pdf") -> Path:
     """The folder of the build's caches: the one that holds the PDFs' (``.cache``)."""
     return settings.root / Path(pdf_cache_dir).parent

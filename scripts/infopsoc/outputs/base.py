@@ -49,6 +49,9 @@ class Needs:
     pages_done: bool = True
     #: the theme's inline scripts after a page's text, allowed by their hash (core.csp)
     inline_scripts: frozenset = frozenset()
+    #: a file of the build's cache that is never changed in place, as the writer takes it to link it
+    #: into the site rather than copy it (pipeline.writer.Linked)
+    linked: Callable[[Path], Path] = Path
     #: what an output tells the build (one line each, in French), e.g. « Recherche : 33 pages indexées »
     messages: list[str] = field(default_factory=list)
 

@@ -27,10 +27,11 @@ from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import strings
 from infopsoc.core.problems import Problem, Report
-from infopsoc.core.urls import language_prefix, root_url, with_slash
+from infopsoc.core.urls import language_prefix, page_url, root_url, with_slash
 from infopsoc.outputs.base import Needs
 from infopsoc.outputs.pdf import warm_up
 from infopsoc.outputs.publishable import Publishable, publishable_html
+from infopsoc.outputs.search import article_of
 from infopsoc.pipeline import registry
 from infopsoc.pipeline.pdfs import PdfStep
 from infopsoc.pipeline.prepare import PipelineError, Prepared, load, memo_file, prepare
@@ -152,6 +153,22 @@ class Build:
             return html
         return self.pdf.page_converted(page.slug, self._publishable(page.slug).html, html, site_files)
 
+    def converted_from_site(self, site_dir: Path) -> None:
+        """For an engine that ran none of our code on its pages (Zensical, from the staging folder): each
+        bulletin's converted text read back from its written page's article (``outputs.search.article_of``),
+        given to :meth:`converted`, then :meth:`all_converted` (the PDFs start); call before :meth:`finish`."""
+        site_dir = Path(site_dir)
+        files = {p.relative_to(site_dir).as_posix(): str(p) for p in site_dir.rglob("*")
+                 if p.is_file() and p.suffix not in (".html", ".xml")}
+        for uri, page in self.prepared.pages.items():
+            written = site_dir / page_url(uri) / "index.html"
+            if page.kind == "bulletin" and written.is_file():
+                article = article_of(written.read_text(encoding="utf-8"))
+                if article is not None:  # its content: the converted Markdown, inside Material's <article>
+                    inner = article[article.index(">") + 1: -len("</article>")].strip() + "\n"
+                    self.converted(uri, inner, files)
+        self.all_converted(files)
+
     def all_converted(self, site_files: dict[str, str]) -> None:
         """Every page is converted: the PDFs not started yet are started (waited for in :meth:`finish`)."""
         if self.pdf.enabled:
@@ -192,12 +209,14 @@ class Build:
         return Publishable(bulletin, url, html)
 
     def needs(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True) -> Needs:
-        fragments = {uri: p.fragments for uri, p in self.prepared.pages.items() if p.fragments} if self.prepared else {}
+        pages = self.prepared.pages if self.prepared else {}
+        fragments = {uri: p.fragments for uri, p in pages.items() if p.fragments}
+        bulletins = {uri: p.slug for uri, p in pages.items() if p.kind == "bulletin"}
         return Needs(self.site, self.lang, Path(site_dir), self.caches, strict=self.strict, preview=self.preview,
                      directory_urls=directory_urls, editor=self.editor, extra_css=self.extra_css,
                      publishable=self.publishable,
                      pdfs=self.pdf, enclosure=self.pdf.enclosure, fragments=fragments, pages_done=pages_done,
-                     inline_scripts=self.inline_scripts, linked=Linked)
+                     inline_scripts=self.inline_scripts, linked=Linked, bulletins=bulletins)
 
     def finish(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True) -> SiteWriter:
         """Every output of ``registry.OUTPUTS`` on the written site, through the one writer."""

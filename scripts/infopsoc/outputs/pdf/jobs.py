@@ -8,6 +8,8 @@ decoding the fonts once); ``EarlyPdfs`` starts a bulletin's PDF as soon as its p
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
@@ -322,12 +324,27 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
 
 
 def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:
-    """Copy the PDFs to their place in the site."""
+    """Put the PDFs in their place in the site: each a hard link to its file in the cache (nothing
+    is copied; the cache replaces a file by a new one, never rewrites it, so the link keeps the
+    bytes it was made with), a copy where a link cannot be made (another file system)."""
     written = []
     for slug in sorted(pdfs):
         pdf = pdfs[slug]
         target = Path(site_dir) / pdf.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf.cached, target)
+        _place(Path(pdf.cached), target)
         written.append(target)
     return written
+
+
+def _place(cached: Path, target: Path) -> None:
+    """``target`` as a new file with the bytes of ``cached`` (a file already at ``target`` is
+    replaced, never written through: it may be a link to another site's file)."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(cached, target)
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copyfile(cached, target)

@@ -608,8 +608,8 @@ class IndexJob:
 
     def _run(self, lang: str, saved: Path | None) -> None:
         try:
-            if self.reused:
-                shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
+            if self.reused:  # --- performance --- links, as _keep made them (no file is changed in place)
+                shutil.copytree(saved, self.bundle, copy_function=_link_or_copy)
                 return
             files = build_index(self.records, lang, self.missing, other_bundles(lang))
             _write(self.bundle, files)
@@ -639,6 +639,14 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
     for rel, data in files.items():
         with open(folder / rel, "wb") as stream:
             stream.write(data)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A kept index's file put back in the site: a link (a copy across file systems)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _keep(bundle: Path, saved: Path, files: dict[str, bytes]) -> None:

@@ -361,6 +361,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty once it has ended (infopsoc's short git calls come and go)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -380,7 +388,7 @@ def test_killing_infopsoc_stops_mkdocs_too(built, how):
     deadline = time.monotonic() + 60
     children: list[int] = []
     while not children and time.monotonic() < deadline:
-        children = [c for c in _children(process.pid) if b"mkdocs" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        children = [c for c in _children(process.pid) if b"mkdocs" in _cmdline(c)]
         time.sleep(0.05)
     assert children, "mkdocs never started"
     time.sleep(0.5)  # MkDocs is building

@@ -166,3 +166,32 @@ def test_the_fingerprint_covers_the_package_code_and_the_environment(tmp_path, m
     assert uptodate.build_inputs(tree.root, target, configs, {"epoch": "1"}) == again
     tree.write("data/autre.yml", "- x\n")  # any other file of the project is
     assert uptodate.build_inputs(tree.root, target, configs, {"epoch": "1"}) != again
+
+
+def test_the_previous_site_is_removed_in_the_background_and_nothing_is_left(project):
+    """The old site goes once the new one is in place, without the command waiting for it; a
+    removal cut short is finished by the next build."""
+    import time
+
+    build(project)
+    path = project.root / "bulletins/info-psoc-02.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Texte du deuxième.", "Texte refait."), encoding="utf-8")
+    build(project)
+    deadline = time.monotonic() + 60
+    while _beside(project) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _beside(project) == []
+    assert "Texte refait." in project.read("bulletins/info-psoc-02/index.html")
+    # what a removal stopped midway leaves: the next build removes it
+    cut = project.root / ".site-removed-123-456" / "assets"
+    cut.mkdir(parents=True)
+    (cut / "x.js").write_text("x", encoding="utf-8")
+    build(project, "--force")
+    deadline = time.monotonic() + 60
+    while _beside(project) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _beside(project) == []
+
+
+def _beside(tree: Tree) -> list[str]:
+    return sorted(p.name for p in tree.root.iterdir() if p.name.startswith(".site-"))

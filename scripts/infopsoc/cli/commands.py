@@ -247,8 +247,9 @@ def build(config: Path, site_dir: Path | None, force: bool) -> None:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
             _remember(root, target, inputs)
-            # the new site is in place: a previous site that cannot be removed is only reported
-            if old is not None and not publish.remove(old):
+            # the new site is in place: the previous one is removed in the background (a previous
+            # site that cannot be removed is only reported)
+            if old is not None and not publish.discard(old, target):
                 click.echo(f"avertissement : l'ancien site n'a pas pu être supprimé ({old}) — "
                            "supprimez ce dossier à la main (vérifiez ses droits d'écriture)", err=True)
     except OSError as exc:

@@ -161,7 +161,7 @@ def test_the_fingerprint_covers_the_package_code_and_the_environment(tmp_path, m
     monkeypatch.undo()
     # what the build writes is not an input: the site, its staging folders, the caches
     again = uptodate.build_inputs(tree.root, target, configs, {"epoch": "1"})
-    for rel in ("site/index.html", ".site-build-abc/x.html", ".site-old/y", ".cache/pdf/z.pdf"):
+    for rel in ("site/index.html", ".site-build-abc/x.html", ".site-old/y", ".site-removed-1-2/z", ".cache/pdf/z.pdf"):
         tree.write(rel, "x")
     assert uptodate.build_inputs(tree.root, target, configs, {"epoch": "1"}) == again
     tree.write("data/autre.yml", "- x\n")  # any other file of the project is

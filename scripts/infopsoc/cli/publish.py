@@ -105,6 +105,11 @@ def lock_file(target: Path) -> Path:
     return folder / f"{name}.lock"
 
 
+def leftover_prefixes(target: Path) -> tuple[str, ...]:
+    """The names beside ``target`` that only builds make: staging folders, the previous site, its removal."""
+    return (f".{target.name}-build-", f".{target.name}-removed-", f".{target.name}-old")
+
+
 def leftovers(target: Path) -> list[Path]:
     """What killed builds of ``target`` left beside it (only ever made by :func:`staging_folder`,
     :func:`swap`, :func:`discard`)."""

@@ -34,6 +34,7 @@ import sys
 from pathlib import Path
 
 import infopsoc
+from infopsoc.cli.publish import leftover_prefixes
 
 #: Folders (any depth) that are never an input of a build.
 NOT_INPUTS = frozenset({".git", ".cache", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis",
@@ -133,8 +134,8 @@ def _code_folders(root: Path) -> list[tuple[str, Path]]:
 
 
 def _leftover_names(target: Path) -> set[str]:
-    """Beside an output folder: what killed builds leave (publish.staging_folder, publish.swap)."""
-    return {f".{target.name}-build-", f".{target.name}-old"}
+    """Beside an output folder: what builds make there (staging folders, the previous site being removed)."""
+    return set(leftover_prefixes(target))
 
 
 def _add_tree(add, top: Path, skipped: set[Path], prefixes: set[str]) -> None:

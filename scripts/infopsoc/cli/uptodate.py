@@ -41,8 +41,9 @@ NOT_INPUTS = frozenset({".git", ".cache", "node_modules", "__pycache__", ".pytes
                         ".mypy_cache", ".ruff_cache", ".import_linter_cache", ".venv-lock", "test-output"})
 #: Where the records are kept, in the project (git-ignored)
 RECORDS = Path(".cache") / "builds"
-#: ``!ENV VARIABLE`` or ``!ENV [VARIABLE, default]`` in a configuration file
+#: the PDF cache's folder in a configuration file (``pdf_cache_dir``: the build's caches are beside it)
 _CACHE_OPTION = re.compile(r"^\s*pdf_cache_dir:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
+#: ``!ENV VARIABLE`` or ``!ENV [VARIABLE, default]`` in a configuration file
 _ENV_TAG = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -159,7 +160,8 @@ def _add_tree(add, top: Path, skipped: set[Path], prefixes: set[str]) -> None:
                 add("link", rel, os.readlink(path))
             try:
                 with open(path, "rb") as handle:
-                    add("file", rel, handle.read())
+                    data = handle.read()
+                add("file", rel, str(len(data)), data)  # the length first: no two files' bytes run together
             except OSError:
                 add("unreadable", rel)
 

@@ -369,6 +369,150 @@ def serve_latency(tree: Path, slug: str, synthetic: list[str], number: int) -> d
         log.close()
 
 
+# --- preview: save -> the browser shows it (issue 32) ---------------------------------------------
+
+_BUILT_LINE = re.compile(r"construction terminée en (\d+),(\d+) s")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def real_tree(root: Path) -> Path:
+    """A copy of the project's own content (the real bulletins, glossary, timeline, pages)."""
+    tree = root / "real"
+    for name in ("bulletins", "content", "data", "glossary", "theme", "timeline"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, tree / name)
+    for name in ("mkdocs.yml", "mkdocs.en.yml"):
+        shutil.copy(REPO / name, tree / name)
+    return tree
+
+
+def preview_latency(tree: Path, slug: str, saves: int = 3) -> dict:
+    """`infopsoc serve` (what `make serve` runs) with the bulletin's page open in Chromium (headless,
+    the machine's): a paragraph is added to the bulletin's source and saved; the time until the page
+    shown in the browser holds it (the watcher, the rebuild, the live reload, the page loaded again).
+    Also the engine's own rebuild time for each save (its « construction terminée » line), so that
+    what is not the build shows."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log_path = tree / "preview.log"
+    log = open(log_path, "w")
+    infopsoc = Path(sys.executable).parent / "infopsoc"
+    proc = subprocess.Popen([str(infopsoc), "-f", str(tree / "mkdocs.yml"), "serve", "-a", f"127.0.0.1:{port}"],
+                            cwd=tree, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    prefix = urllib.parse.urlsplit(_site_url(tree)).path or "/"
+    url = f"http://127.0.0.1:{port}{prefix}bulletins/{slug}/"
+    source = tree / "bulletins" / f"{slug}.md"
+    original = source.read_text(encoding="utf-8")
+    try:
+        start = time.perf_counter()
+        while fetch(url) is None:
+            if proc.poll() is not None or time.perf_counter() - start > 600:
+                raise SystemExit(f"infopsoc serve n'a pas démarré (voir {log_path})")
+            time.sleep(0.2)
+        first = time.perf_counter() - start
+        results, builds = [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=os.environ.get("CHROME_PATH", "/usr/bin/chromium"),
+                                                 args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url, wait_until="load")
+            time.sleep(2)  # the live-reload script connected, the watcher settled
+            for attempt in range(saves):
+                marker = f"Ajout-{attempt}-{int(time.time() * 1000)}"
+                text = source.read_text(encoding="utf-8").replace("\n## ", f"\n{marker}\n\n## ", 1)
+                done_builds = len(_BUILT_LINE.findall(log_path.read_text(encoding="utf-8")))
+                start = time.perf_counter()
+                source.write_text(text, encoding="utf-8")
+                while True:
+                    try:
+                        if page.evaluate("m => document.body !== null && document.body.innerText.includes(m)", marker):
+                            break
+                    except PlaywrightError:  # the page is being reloaded
+                        pass
+                    if time.perf_counter() - start > 120:
+                        raise SystemExit("la modification n'est jamais apparue dans le navigateur")
+                    time.sleep(0.01)
+                results.append(time.perf_counter() - start)
+                time.sleep(1.5)
+                found = _BUILT_LINE.findall(log_path.read_text(encoding="utf-8"))[done_builds:]
+                builds.append(sum(float(f"{a}.{b}") for a, b in found) if found else None)
+            browser.close()
+        return {"first_page": first, "save_to_visible": results, "engine_build": builds}
+    finally:
+        source.write_text(original, encoding="utf-8")
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+
+
+def preview_rows(figures: dict[str, dict]) -> list[dict]:
+    """The preview's rows: ``figures``, by label (« real content », « 300 bulletins »)."""
+    rows = []
+    for label, found in figures.items():
+        times = found["save_to_visible"]
+        builds = ", ".join("?" if b is None else f"{b:.2f} s" for b in found["engine_build"])
+        rows.append({"figure": f"preview ({label}): save -> the browser shows it (Chromium)",
+                     "value": ", ".join(f"{t:.2f} s" for t in times),
+                     "reference": f"of which the engine's rebuild: {builds}; first page after start {found['first_page']:.1f} s",
+                     "ratio": "", "goal": "≤ 0.5 s", "met": max(times) <= 0.5})
+    return rows
+
+
+def preview_part(root: Path, synthetic_tree: Path | None, bulletins: int, step) -> dict[str, dict]:
+    """The preview measured on the real content and, when given, the synthetic archive."""
+    figures = {}
+    step("aperçu : enregistrer -> le navigateur le montre (contenu réel)")
+    figures["real content"] = preview_latency(real_tree(root), "info-psoc-03")
+    if synthetic_tree is not None:
+        step(f"aperçu : enregistrer -> le navigateur le montre ({bulletins} bulletins)")
+        figures[f"{bulletins} bulletins"] = preview_latency(synthetic_tree, slug_of(bulletins // 3))
+    return figures
+
+
+# --- `infopsoc build` (both languages, the site swapped into place): nothing changed, one edit ------
+
+_SKIPPED = "Rien n'a changé depuis la dernière construction"
+
+
+def cli_builds(tree: Path, slug: str, env: dict | None = None) -> dict:
+    """`infopsoc build` as staff run it (`make build`), three times: a first build (caches warm or
+    not), again with nothing changed, again after one bulletin is edited. ``env``: e.g. a
+    PYTHONPATH naming another version of the package, to compare two versions in one run."""
+    infopsoc = [sys.executable, "-m", "infopsoc.cli", "-f", str(tree / "mkdocs.yml"), "build"]
+    env = dict(ENV, **(env or {}))
+    first = run(infopsoc, cwd=tree, env=env)
+    unchanged = run(infopsoc, cwd=tree, env=env)
+    source = tree / "bulletins" / f"{slug}.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original.replace("\n## ", "\nParagraphe ajouté pour la mesure.\n\n## ", 1), encoding="utf-8")
+    try:
+        edited = run(infopsoc, cwd=tree, env=env)
+    finally:
+        source.write_text(original, encoding="utf-8")
+    return {"first": first["seconds"], "unchanged": unchanged["seconds"], "edited": edited["seconds"],
+            "unchanged_skipped": _SKIPPED in unchanged["output"],
+            "edited_pdf": pdf_counts(edited["output"])}
+
+
+def cli_rows(found: dict, bare_s: float, label: str = "") -> list[dict]:
+    rows = []
+    for name, text, goal in (("unchanged", "nothing changed", 0.6), ("edited", "one bulletin edited", 0.6)):
+        ratio = found[name] / bare_s
+        extra = " (noticed: nothing rebuilt)" if name == "unchanged" and found["unchanged_skipped"] else ""
+        extra += f", PDF {found['edited_pdf']}" if name == "edited" and found["edited_pdf"] else ""
+        rows.append({"figure": f"infopsoc build{label} (both languages, swapped in), {text}",
+                     "value": f"{found[name]:.1f} s{extra}", "reference": f"bare Material {bare_s:.1f} s (French only)",
+                     "ratio": f"{ratio:.2f}×", "goal": f"≤ {goal}×", "met": ratio <= goal})
+    return rows
+
+
 # Lighthouse comes from its own npm project (tools/bench: `npm ci` run by `make bench`), so that
 # `make test` does not install it; a `lighthouse` on the PATH is the fallback.
 LIGHTHOUSE = REPO / "tools" / "bench" / "node_modules" / ".bin" / "lighthouse"
@@ -693,6 +837,39 @@ def search_only(args) -> None:
         _leave(args, root)
 
 
+def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True) -> list[dict]:
+    """The cli rows, and with ``--before`` the same measured with the other version first (PDFs
+    from the cache; without PDFs when ``pdf`` is false: then the rows say so)."""
+    rows, env = [], ({} if pdf else {"INFOPSOC_PDF": "0"})
+    label = "" if pdf else ", without PDFs"
+    if args.before is not None:
+        step(f"  avec la version de {args.before}")
+        before = cli_builds(tree, slug_of(args.bulletins // 2), {"PYTHONPATH": str(args.before / "scripts"), **env})
+        rows += cli_rows(before, bare_s, f" [before: {args.before.name}]{label}")
+    found = cli_builds(tree, slug_of(args.bulletins // 2), env)
+    return rows + cli_rows(found, bare_s, label)
+
+
+def part_only(args) -> None:
+    """One part alone (``--only preview`` or ``--only cli``): generate, the bare reference (twice, the
+    best kept, for the cli's ratios), then the part."""
+    began, root, step = _start(f"infopsoc-bench-{args.only}-")
+    try:
+        step(f"génération dans {root}")
+        tree = generate(root, args.bulletins, args.terms, args.events)
+        shutil.copy(REPO / "mkdocs.en.yml", tree["ours"] / "mkdocs.en.yml")
+        if args.only == "preview":
+            rows = preview_rows(preview_part(root, tree["ours"], args.bulletins, step))
+        else:
+            step("construction Material nue (référence, deux fois)")
+            bare_s = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(2))
+            rows = _cli_part(args, tree["ours"], bare_s, step, pdf=False)
+        results = {"bulletins": args.bulletins, "rows": rows, "total_s": time.perf_counter() - began}
+        _publish(args, results)
+    finally:
+        _leave(args, root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bulletins", type=int, default=300)
@@ -701,8 +878,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="timed runs per build figure (the best is kept)")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf")
-    parser.add_argument("--only", choices=["search"], help="run one part alone (search: its rows only)")
+    parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf,cli,preview")
+    parser.add_argument("--only", choices=["search", "preview", "cli"],
+                        help="run one part alone (search, preview, cli: their rows only)")
+    parser.add_argument("--before", type=Path, default=None, metavar="DIR",
+                        help="also measure the cli rows with the package found in DIR/scripts (another version, "
+                             "e.g. `git archive main scripts | tar -x -C DIR`), in the same run")
     parser.add_argument("--weasy-step", type=int, default=3,
                         help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
     parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)
@@ -713,6 +894,9 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     if args.only == "search":
         search_only(args)
+        return
+    if args.only in ("preview", "cli"):
+        part_only(args)
         return
     began, root, step = _start("infopsoc-bench-")
     try:
@@ -751,6 +935,14 @@ def main() -> None:
         weight = site_weight(root / "site")
         bare_weight = site_weight(root / "site-bare")
 
+
+        more_rows = []
+        if "cli" not in skip:
+            step("infopsoc build : rien de changé, puis un bulletin modifié (les deux langues)")
+            shutil.copy(REPO / "mkdocs.en.yml", ours / "mkdocs.en.yml")
+            more_rows += _cli_part(args, ours, bare_s, step, pdf="pdf" not in skip)
+        if "preview" not in skip:
+            more_rows += preview_rows(preview_part(root, ours, args.bulletins, step))
 
         serve = None
         if "serve" not in skip:
@@ -798,6 +990,7 @@ def main() -> None:
                 f"first page after start {serve['first_page']:.1f} s", "", "≤ 2 s", worst <= 2)
         else:
             row("serve: save -> page shows it", "not measured", "", "", "≤ 2 s", None)
+        rows += more_rows
         peak = max(r["max_rss_mb"] for r in [cold, *cached_runs, rebuild])
         row("peak memory, full build", f"{peak:.0f} MB", f"bare Material {max(r['max_rss_mb'] for r in bare_runs):.0f} MB",
             "", "≤ 500 MB", peak <= 500)

@@ -53,7 +53,7 @@ if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
         jobs.render_pdfs = _crash("WeasyPrint")
     elif STEP == "pdf-disk-full":
         import infopsoc.outputs.pdf.jobs as jobs
-        jobs.shutil.copyfile = _disk_full(jobs.shutil.copyfile, 0)
+        jobs._place = _disk_full(jobs._place, 0)  # a PDF put in the site (linked or copied)
     elif STEP == "feeds-bug":
         import infopsoc.outputs.feeds as feeds
         feeds.build_feeds = _crash("build_feeds")

@@ -141,8 +141,8 @@ def test_an_output_folder_that_cannot_be_written_is_a_french_message(built, tmp_
 def test_two_builds_at_once_in_one_folder_both_succeed(built):
     results = []
 
-    def build():
-        results.append(run_infopsoc(built.root, "build"))
+    def build():  # --force: the second must build, not find the first's site up to date
+        results.append(run_infopsoc(built.root, "build", "--force"))
 
     threads = [threading.Thread(target=build) for _ in range(2)]
     for thread in threads:
@@ -356,6 +356,14 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty once it has ended (infopsoc's short git calls come and go)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -370,12 +378,12 @@ def test_killing_infopsoc_stops_mkdocs_too(built, how):
 
     site = tree_snapshot(built.root / "site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
-    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build"], cwd=built.root, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=built.root, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     children: list[int] = []
     while not children and time.monotonic() < deadline:
-        children = [c for c in _children(process.pid) if b"mkdocs" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        children = [c for c in _children(process.pid) if b"mkdocs" in _cmdline(c)]
         time.sleep(0.05)
     assert children, "mkdocs never started"
     time.sleep(0.5)  # MkDocs is building

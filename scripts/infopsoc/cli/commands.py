@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from infopsoc.cli import editor_backend, publish, scaffold
+from infopsoc.cli import editor_backend, publish, scaffold, uptodate
 from infopsoc.cli.french_click import FrenchGroup
 from infopsoc.cli.translations import translation_status
 from infopsoc.content.editable import editable
@@ -204,31 +204,45 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
+@click.option("--force", is_flag=True, help="Tout reconstruire, même si rien n'a changé depuis la dernière construction.")
 @click.pass_obj
-def build(config: Path, site_dir: Path | None) -> None:
+def build(config: Path, site_dir: Path | None, force: bool) -> None:
     """Construire le site à publier dans site/.
 
     Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
     construit dans un dossier
     temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
-    site précédent intact.
+    site précédent intact. Si rien n'a changé depuis la dernière construction
+    (textes, thème, configuration, code, paquets installés), site/ est laissé
+    tel quel et la commande le dit ; --force reconstruit quand même.
 
     \b
     Exemples :
       infopsoc build
       infopsoc build --site-dir /tmp/apercu
+      infopsoc build --force
     """
     settings = _settings(config)
     config = config.resolve()
-    target = (site_dir or config.parent / "site").resolve()
+    root = config.parent
+    target = (site_dir or root / "site").resolve()
     # --- reliability --- (the folder is replaced as a whole: never one that holds anything else)
-    publish.refuse_dangerous_target(target, settings, config.parent)
-    epoch = _source_date_epoch(config.parent)
+    publish.refuse_dangerous_target(target, settings, root)
+    epoch = _source_date_epoch(root)
     signal.signal(signal.SIGTERM, publish.terminated)  # --- reliability --- `kill` stops MkDocs too
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with publish.build_lock(target):
             publish.remove_leftovers(target)
+            # --- performance --- (the inputs are taken before the build: a file saved while it
+            # runs makes the next build run too)
+            configs = [c for c in (_language_config(config, lang) for lang in LANGUAGES) if c is not None]
+            inputs = uptodate.build_inputs(root, target, configs, {"epoch": epoch, "strict": "1"})
+            if not force and uptodate.is_up_to_date(root, target, inputs):
+                click.echo(f"Rien n'a changé depuis la dernière construction (textes, thème, configuration, code) :"
+                           f" le site de {target} est à jour, il n'a pas été refait.")
+                return
+            uptodate.forget(root, target)
             staging = publish.staging_folder(target)
             try:
                 _build_languages(config, staging, epoch)
@@ -236,8 +250,10 @@ def build(config: Path, site_dir: Path | None) -> None:
             finally:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
-            # the new site is in place: a previous site that cannot be removed is only reported
-            if old is not None and not publish.remove(old):
+            _remember(root, target, inputs)
+            # the new site is in place: the previous one is removed in the background (a previous
+            # site that cannot be removed is only reported)
+            if old is not None and not publish.discard(old, target):
                 click.echo(f"avertissement : l'ancien site n'a pas pu être supprimé ({old}) — "
                            "supprimez ce dossier à la main (vérifiez ses droits d'écriture)", err=True)
     except OSError as exc:
@@ -246,6 +262,15 @@ def build(config: Path, site_dir: Path | None) -> None:
         click.echo("construction interrompue ; site/ n'a pas été modifié", err=True)
         sys.exit(130)
     click.echo(f"Site construit dans {target}")
+
+
+def _remember(root: Path, target: Path, inputs: str) -> None:
+    """The new site is in place: its record for the next build (a record that cannot be written
+    only makes the next build run in full)."""
+    try:
+        uptodate.remember(root, target, inputs)
+    except OSError:
+        uptodate.forget(root, target)
 
 
 def _build_languages(config: Path, staging: Path, epoch: str) -> None:

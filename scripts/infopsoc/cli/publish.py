@@ -21,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -104,9 +105,15 @@ def lock_file(target: Path) -> Path:
     return folder / f"{name}.lock"
 
 
+def leftover_prefixes(target: Path) -> tuple[str, ...]:
+    """The names beside ``target`` that only builds make: staging folders, the previous site, its removal."""
+    return (f".{target.name}-build-", f".{target.name}-removed-", f".{target.name}-old")
+
+
 def leftovers(target: Path) -> list[Path]:
-    """What killed builds of ``target`` left beside it (only ever made by :func:`staging_folder`, :func:`swap`)."""
-    found = sorted(target.parent.glob(f".{target.name}-build-*"))
+    """What killed builds of ``target`` left beside it (only ever made by :func:`staging_folder`,
+    :func:`swap`, :func:`discard`)."""
+    found = sorted([*target.parent.glob(f".{target.name}-build-*"), *target.parent.glob(f".{target.name}-removed-*")])
     old = _old(target)
     return [*found, old] if old.exists() else found
 
@@ -142,6 +149,35 @@ def swap(staging: Path, target: Path) -> Path | None:
             old.rename(target)  # put the previous site back
         raise
     return old if had_site else None
+
+
+# --- performance ---
+def discard(old: Path, target: Path) -> bool:
+    """Remove the previous site (moved aside by :func:`swap`) without making the build wait for it.
+
+    Deleting a site is deleting every file of it (16 000 at 1 000 bulletins: up to a third of a
+    rebuild's time measured on a busy machine). The new site is already in place: the old one is
+    renamed ``.site-removed-…`` and removed by a child process of its own, which the command does
+    not wait for. A removal cut short (the machine stopped) is finished by the next build
+    (:func:`remove_leftovers`). False when it could not even be renamed: then it is removed here.
+    """
+    trash = target.with_name(f".{target.name}-removed-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        old.rename(trash)
+        pid = os.fork()
+    except OSError:
+        return remove(trash if trash.exists() else old)
+    if pid == 0:  # the child: its own session (a Ctrl+C of the terminal does not cut it), no stream or
+        try:      # lock of the command kept open (whoever reads its output, or waits for the lock, is done)
+            os.setsid()
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            os.closerange(3, 65536)
+            remove(trash)
+        finally:
+            os._exit(0)
+    return True
 
 
 def remove(path: Path) -> bool:

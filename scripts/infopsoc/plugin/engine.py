@@ -38,6 +38,7 @@ from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from infopsoc.outputs.admin import ADMIN_DIR
+from infopsoc.plugin.watcher import SaveObserver, start_watching
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -213,6 +214,7 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.build_error: str | None = None
+        self.observer = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
         error = self.build_error
@@ -256,7 +258,7 @@ class PreviewServer(LiveReloadServer):
     def serve(self, *, open_in_browser: bool = False) -> None:  # noqa: ARG002 (MkDocs' signature)
         """As MkDocs' ``serve``, the port being already taken by :meth:`bind`."""
         if self._watched_paths:
-            self.observer.start()
+            start_watching(self)
         logging.getLogger("mkdocs.livereload").info(f"Serving on {self.url}")
         self.serve_thread.start()
         self._build_loop()

@@ -8,6 +8,8 @@ decoding the fonts once); ``EarlyPdfs`` starts a bulletin's PDF as soon as its p
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
@@ -25,7 +27,7 @@ from infopsoc.content.model import Site
 from infopsoc.core.urls import pdf_path
 from infopsoc.outputs.pdf.cache import Cache, PdfFile, write_atomic
 from infopsoc.outputs.pdf.document import PrintDocument, print_html, source_key
-from infopsoc.outputs.pdf.weasy import render
+from infopsoc.outputs.pdf.weasy import limit_worker_memory, out_of_memory, render, too_large
 
 
 @dataclass
@@ -46,7 +48,9 @@ def _get_pool(size: int) -> ProcessPoolExecutor:
     if _pool is None or _pool_size < size:
         if _pool is not None:
             _pool.shutdown()
-        _pool = ProcessPoolExecutor(max_workers=size, mp_context=_forkserver_context())
+        # --- reliability --- each worker's memory is bounded (weasy.WORKER_MEMORY)
+        _pool = ProcessPoolExecutor(max_workers=size, mp_context=_forkserver_context(),
+                                    initializer=limit_worker_memory)
         _pool_size = size
     return _pool
 
@@ -98,7 +102,7 @@ class PrintJob:
 class _Outcome:
     slug: str
     lang: str
-    path: str          # the file in the cache (or the warned render beside it)
+    path: str | None   # the file in the cache (or the warned render beside it); None: no PDF made
     rendered: bool     # False: found in the cache by its print document
     warnings: list[str]
 
@@ -113,7 +117,15 @@ def _make(item: "PrintDocument | PrintJob", source: str | None, site_url: str, f
         if source:
             cache.set_source(document, source)
         return _Outcome(document.slug, document.lang, str(hit), False, [])
-    rendered = render(document, site_url, files)
+    # --- reliability --- (a document too large for the memory bound is never laid out)
+    named = item.bulletin.source.rel if isinstance(item, PrintJob) else None
+    problem = too_large(document, named)
+    if problem:
+        return _Outcome(document.slug, document.lang, None, True, [problem])
+    try:
+        rendered = render(document, site_url, files)
+    except MemoryError:
+        return _Outcome(document.slug, document.lang, None, True, [out_of_memory(document, named)])
     if rendered.warnings:
         # not cached: the next build shows the same warnings again
         path = cache.folder / document.lang / f".{document.slug}.warned.pdf"
@@ -169,7 +181,8 @@ def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: st
     elif todo:
         pool = _get_pool(workers)
         try:
-            futures = [pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)) for item in todo]
+            futures = {pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)): (item.slug, item.lang)
+                       for item in todo}
         except BrokenProcessPool:
             shutdown()  # not kept for the next build
             raise
@@ -185,23 +198,34 @@ def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: st
     return report
 
 
-def _results(futures: list[Future]) -> Iterator["_Outcome"]:
-    """The workers' outcomes as they finish; on a failure the others are cancelled, and a broken
-    pool is not kept for the next build."""
+def _results(futures: dict[Future, tuple[str, str]]) -> Iterator["_Outcome"]:
+    """The workers' outcomes as they finish (``futures``: each one's bulletin slug and language); on
+    a failure the others are cancelled. A worker that died (the system stopped it: memory) fails
+    the PDFs it had with a French message instead, and its pool is not kept for the next build."""
+    broken = False
     try:
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken = True
+                slug, lang = futures[future]
+                yield _Outcome(slug, lang, None, True, [out_of_memory(slug)])
     except Exception as error:
         for future in futures:
             future.cancel()
         if isinstance(error, BrokenProcessPool):
             shutdown()
         raise
+    if broken:
+        shutdown()
 
 
 def _add_outcome(report: RenderReport, outcome: "_Outcome") -> None:
-    (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
     report.warnings += [(outcome.slug, message) for message in outcome.warnings]
+    if outcome.path is None:  # no PDF (too large): the bulletin's page has no PDF link
+        return
+    (report.rendered if outcome.rendered else report.from_cache).append(outcome.slug)
     report.pdfs[outcome.slug] = _pdf_file(outcome.slug, outcome.lang, Path(outcome.path))
 
 
@@ -266,7 +290,7 @@ class EarlyPdfs:
 
     def finish(self, report: RenderReport) -> RenderReport:
         """Wait for the PDFs still running and add them to ``report`` (that of :func:`make_pdfs`)."""
-        futures, self.running = list(self.running.values()), {}
+        futures, self.running = {future: (slug, self.lang) for slug, future in self.running.items()}, {}
         for outcome in _results(futures):
             _add_outcome(report, outcome)
         return _sorted(report)
@@ -322,12 +346,27 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
 
 
 def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:
-    """Copy the PDFs to their place in the site."""
+    """Put the PDFs in their place in the site: each a hard link to its file in the cache (nothing
+    is copied; the cache replaces a file by a new one, never rewrites it, so the link keeps the
+    bytes it was made with), a copy where a link cannot be made (another file system)."""
     written = []
     for slug in sorted(pdfs):
         pdf = pdfs[slug]
         target = Path(site_dir) / pdf.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(pdf.cached, target)
+        _place(Path(pdf.cached), target)
         written.append(target)
     return written
+
+
+def _place(cached: Path, target: Path) -> None:
+    """``target`` as a new file with the bytes of ``cached`` (a file already at ``target`` is
+    replaced, never written through: it may be a link to another site's file)."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    try:
+        os.link(cached, target)
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copyfile(cached, target)

@@ -234,6 +234,67 @@ def with_printable_text(html: str, covered: frozenset[int] | None) -> str:
     return html if start < 0 else html[:start] + printable(html[start:], covered)
 
 
+# --- memory ------------------------------------------------------------------------------------
+#
+# WeasyPrint lays a document out whole, and keeps a box for each of its elements in memory: about
+# 40 kB an element measured (a list of 4 000 items: 267 MB in the worker; a table of 20 000 rows:
+# 1.6 GB). Two bounds, whatever the source looks like (``check`` refuses a bulletin's tables past
+# 1 000 rows, content/checks/markup.py, but a list, paragraphs or raw HTML make as many elements):
+# a print document past MAX_ELEMENTS is not sent to WeasyPrint, and a worker process may not hold
+# more than WORKER_MEMORY_MB (a render past it stops with MemoryError instead of taking the machine's).
+
+#: Elements a print document may hold: a bulletin with 1 000 table rows (the check's limit) holds
+#: about 4 500; past 8 000 the worker would take over 400 MB.
+MAX_ELEMENTS = 8_000
+#: The data (Python's objects, WeasyPrint's boxes) a PDF worker process may hold, in MB; a machine
+#: with less memory to spare sets ``INFOPSOC_PDF_MEMORY_MB``.
+WORKER_MEMORY_MB = 1024
+
+
+def worker_memory_mb() -> int:
+    given = os.environ.get("INFOPSOC_PDF_MEMORY_MB", "")
+    return int(given) if given.isdigit() and int(given) > 0 else WORKER_MEMORY_MB
+
+_START_TAG = re.compile(r"<[A-Za-z]")
+
+_WHAT_TO_DO = ("découpez-le (en plusieurs numéros), ou enregistrez les longues listes et les grands tableaux comme "
+               "document (CSV, tableur) dans content/documents/ et faites un lien vers lui")
+
+
+def elements(document: PrintDocument) -> int:
+    """How many elements the print document holds (its start tags)."""
+    return len(_START_TAG.findall(document.html))
+
+
+def too_large(document: PrintDocument, source: str | None = None) -> str | None:
+    """A French message when the document is too large to be laid out within the memory bound."""
+    count = elements(document)
+    if count <= MAX_ELEMENTS:
+        return None
+    return (f"{source or document.slug} : PDF non fait, le bulletin est trop long pour être mis en page "
+            f"({count} éléments : paragraphes, éléments de liste, lignes et cases de tableau ; au plus {MAX_ELEMENTS})"
+            f" — {_WHAT_TO_DO}")
+
+
+def out_of_memory(document_or_slug: "PrintDocument | str", source: str | None = None) -> str:
+    """A French message for a render that went past the worker's memory (or whose worker died)."""
+    slug = document_or_slug if isinstance(document_or_slug, str) else document_or_slug.slug
+    return (f"{source or slug} : PDF non fait, sa mise en page a dépassé la mémoire permise "
+            f"({worker_memory_mb()} Mo) — {_WHAT_TO_DO}")
+
+
+def limit_worker_memory() -> None:
+    """In a PDF worker process, when it starts: at most :func:`worker_memory_mb` of data (Linux
+    counts every private allocation against ``RLIMIT_DATA``); an allocation past it fails (MemoryError)."""
+    import resource
+
+    wanted = worker_memory_mb() * 2**20
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
+
+
 # --- rendering ---------------------------------------------------------------------------------
 
 

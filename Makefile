@@ -101,8 +101,9 @@ LOCK_FLAGS := --generate-hashes --no-strip-extras --python-version 3.11
 lock:
 	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
 		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r tools/lock/uv.txt; }
-	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev --extra engines $(LOCK_FLAGS) -o requirements-dev.lock
 	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup $(LOCK_FLAGS) -c requirements-dev.lock -o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup --extra engines $(LOCK_FLAGS) -c requirements-dev.lock -o requirements-engines.lock
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/uv.in $(LOCK_FLAGS) -o tools/lock/uv.txt
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/audit.in $(LOCK_FLAGS) -o tools/lock/audit.txt
 

@@ -7,6 +7,7 @@ that say what to do, never as tracebacks.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -200,8 +201,11 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
+@click.option("--engine", type=click.Choice(sorted(publish.ENGINES)), default=publish.DEFAULT_ENGINE,
+              metavar="MOTEUR", help="Le moteur qui produit les pages : mkdocs (par défaut), properdocs ou "
+                                     "zensical (à installer avec make build ENGINE=…).")
 @click.pass_obj
-def build(config: Path, site_dir: Path | None) -> None:
+def build(config: Path, site_dir: Path | None, engine: str) -> None:
     """Construire le site à publier dans site/.
 
     Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
@@ -213,8 +217,10 @@ def build(config: Path, site_dir: Path | None) -> None:
     Exemples :
       infopsoc build
       infopsoc build --site-dir /tmp/apercu
+      infopsoc build --engine zensical
     """
     settings = _settings(config)
+    _engine_installed(engine)
     config = config.resolve()
     target = (site_dir or config.parent / "site").resolve()
     # --- reliability --- (the folder is replaced as a whole: never one that holds anything else)
@@ -227,7 +233,7 @@ def build(config: Path, site_dir: Path | None) -> None:
             publish.remove_leftovers(target)
             staging = publish.staging_folder(target)
             try:
-                _build_languages(config, staging, epoch)
+                _build_languages(config, staging, epoch, engine)
                 old = publish.swap(staging, target)
             finally:
                 if staging.exists():
@@ -244,15 +250,23 @@ def build(config: Path, site_dir: Path | None) -> None:
     click.echo(f"Site construit dans {target}")
 
 
-def _build_languages(config: Path, staging: Path, epoch: str) -> None:
-    """Every language's MkDocs build into ``staging``: French at the root, the others in their folder."""
+def _engine_installed(engine: str) -> None:
+    """A French error when the chosen engine is not installed (the optional engines are not in requirements.lock)."""
+    package = engine if engine != publish.DEFAULT_ENGINE else "mkdocs"
+    if importlib.util.find_spec(package) is None:
+        raise click.ClickException(f"le moteur {engine} n'est pas installé — lancez make build ENGINE={engine}, "
+                                   "qui l'installe (requirements-engines.lock), ou choisissez --engine mkdocs")
+
+
+def _build_languages(config: Path, staging: Path, epoch: str, engine: str = publish.DEFAULT_ENGINE) -> None:
+    """Every language's build into ``staging`` by ``engine``: French at the root, the others in their folder."""
     for lang in LANGUAGES:
         language_config = _language_config(config, lang)
         if language_config is None:
             continue
         code, disk_full = publish.mkdocs_build(["build", "--strict", "--config-file", str(language_config),
                                          "--site-dir", str(staging / language_prefix(lang))],
-                                        {"SOURCE_DATE_EPOCH": epoch})
+                                        {"SOURCE_DATE_EPOCH": epoch}, publish.ENGINES[engine])
         if disk_full:
             raise click.ClickException("le disque est plein : la construction a échoué ; site/ n'a pas été modifié"
                                        " — libérez de la place (par exemple en supprimant .cache/), puis relancez")

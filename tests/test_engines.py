@@ -1,0 +1,58 @@
+"""The other engines: ProperDocs as a drop-in, the engine chosen through the CLI, the engines' lock.
+
+The Zensical adapter and its shadow comparison with the MkDocs build are in tests/test_shadow.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import GOLDEN_SITE, fixture_project, run_infopsoc
+from test_golden import EPOCH, kept_files
+
+#: Material's generator tag names the engine and its version: the one line expected to differ
+GENERATOR = re.compile(rb'<meta name="generator" content="mkdocs-[^",]+, (mkdocs-material-[^"]+)">')
+
+
+def _without_generator(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: GENERATOR.sub(rb'<meta name="generator" content="ENGINE, \1">', data) for name, data in files.items()}
+
+
+def test_properdocs_builds_the_unchanged_project_as_mkdocs_does(tmp_path):
+    """ProperDocs (``infopsoc build --engine properdocs``) on the fixture project, both languages: every
+    kept file is byte-identical to the golden tree (MkDocs' build) but the generator tag, which names it."""
+    tree = fixture_project(tmp_path / "project")
+    result = run_infopsoc(tree.root, "build", "--engine", "properdocs", env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.returncode == 0, result.stderr[-3000:]
+    built = kept_files(tree.root / "site")
+    expected = kept_files(GOLDEN_SITE)
+    assert sorted(built) == sorted(expected)
+    pages = [name for name in built if name.endswith(".html")]
+    assert len(pages) > 20 and any(name.startswith("en/") for name in pages)
+    tagged = [name for name in pages if b"mkdocs-ProperDocs 1.6.7" in built[name]]
+    assert len(tagged) == len(pages)  # every page says which engine made it: really ProperDocs
+    assert _without_generator(built) == _without_generator(expected)
+    # its lines are French too (the MkDocs adapter's front, on ProperDocs' logger)
+    assert "construction terminée en" in result.stderr and "Documentation built" not in result.stderr
+
+
+def test_properdocs_strict_mode_counts_the_plugin_s_warnings(tmp_path):
+    """A content warning (logged by the plugin under ``mkdocs.…``) stops ProperDocs' strict build as it stops MkDocs'."""
+    tree = fixture_project(tmp_path / "project")
+    tree.write("content/lien.md", "# Lien\n\nUn [lien cassé](nulle-part.md).\n")
+    for engine in ("mkdocs", "properdocs"):
+        result = run_infopsoc(tree.root, "build", "--engine", engine, env={"SOURCE_DATE_EPOCH": EPOCH})
+        assert result.returncode == 1, (engine, result.stderr[-2000:])
+        assert "nulle-part.md" in result.stderr and "la construction a échoué" in result.stderr, engine
+        assert "Traceback" not in result.stderr
+    assert not (tree.root / "site").exists()
+
+
+def test_the_engine_is_chosen_in_french(tmp_path):
+    tree = fixture_project(tmp_path / "project")
+    help_text = run_infopsoc(tree.root, "build", "--help").stdout
+    assert "--engine MOTEUR" in help_text and "zensical" in help_text and "properdocs" in help_text
+    wrong = run_infopsoc(tree.root, "build", "--engine", "hugo")
+    assert wrong.returncode == 2 and "hugo" in wrong.stderr and "Traceback" not in wrong.stderr

@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 import markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
@@ -272,6 +273,32 @@ class GlossaryTreeprocessor(Treeprocessor):
         return link
 
 
+#: the first line of a page's Markdown when no engine calls :meth:`GlossaryExtension.set_page`
+#: (a page of the staging folder, pipeline/staging.py): which page it is, and whether it opts out of
+#: the marking (``infopsoc: {glossary: false}``). The extension reads it and removes it.
+PAGE_MARKER = re.compile(r"<!-- infopsoc-page: (\S+\.md)( glossary=off)? -->")
+
+
+def page_marker(src_uri: str, meta: dict | None = None) -> str:
+    """The marker line of a page (:data:`PAGE_MARKER`)."""
+    options = (meta or {}).get("infopsoc")
+    off = isinstance(options, dict) and options.get("glossary") is False
+    return f"<!-- infopsoc-page: {src_uri}{' glossary=off' if off else ''} -->"
+
+
+class _PageMarker(Preprocessor):
+    def __init__(self, md: markdown.Markdown, extension: "GlossaryExtension"):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        found = PAGE_MARKER.fullmatch(lines[0].strip()) if lines else None
+        if found is None:
+            return lines
+        self.extension.set_page(found.group(1), {"infopsoc": {"glossary": False}} if found.group(2) else None)
+        return lines[1:]
+
+
 class GlossaryExtension(Extension):
     """Marks the glossary's terms; the caller says which page is rendered with :meth:`set_page`."""
 
@@ -303,6 +330,7 @@ class GlossaryExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
         md.treeprocessors.register(GlossaryTreeprocessor(md, self), "infopsoc_glossary", PRIORITY)
+        md.preprocessors.register(_PageMarker(md, self), "infopsoc_page", 40)  # before html_block (20)
         md.registerExtension(self)
 
 

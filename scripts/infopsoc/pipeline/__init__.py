@@ -1,0 +1,35 @@
+"""The engine-neutral pipeline: prepare (before the engine), finish (after it).
+
+No module here imports an engine (MkDocs, Material, Zensical): a contract in pyproject.toml says so.
+An engine adapter calls :func:`load` and :func:`prepare`, hands the pages to its engine (in memory,
+or from the folder :func:`write_staging` writes), then calls :func:`finish` on the written site.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from infopsoc.content.model import Settings
+from infopsoc.pipeline.prepare import (Loaded, PipelineError, Prepared, PreparedPage, cache_root, docs_files, load,
+                                       prepare)
+from infopsoc.pipeline.staging import write_staging
+
+__all__ = ["Loaded", "PipelineError", "Prepared", "PreparedPage", "cache_root", "docs_files", "load", "prepare",
+           "prepare_language", "write_staging"]
+
+
+def prepare_language(settings: Settings, lang: str, *, extensions: list, extension_configs: dict,
+                     caches: Path | None = None) -> Prepared:
+    """Load, check and prepare one language from the docs folder, without an engine.
+
+    Raises :class:`PipelineError` with every problem when the content has errors."""
+    loaded, report = load(settings, lang, extensions=extensions, extension_configs=extension_configs,
+                          caches=caches or cache_root(settings))
+    if not report.errors:
+        prepared = prepare(loaded, docs_files(settings))
+        report.extend(prepared.report.problems)
+    if report.errors:
+        lines = [p.format() for p in report.errors + report.warnings]
+        raise PipelineError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
+    prepared.report = report
+    return prepared

@@ -32,14 +32,14 @@ def test_properdocs_builds_the_unchanged_project_as_mkdocs_does(tmp_path):
     pages = [name for name in built if name.endswith(".html")]
     assert len(pages) > 20 and any(name.startswith("en/") for name in pages)
     tagged = [name for name in pages if b"mkdocs-ProperDocs 1.6.7" in built[name]]
-    assert len(tagged) == len(pages)  # every page says which engine made it: really ProperDocs
+    assert len(tagged) == len(pages) - 1  # every page but the editor's says which engine made it: really ProperDocs
     assert _without_generator(built) == _without_generator(expected)
     # its lines are French too (the MkDocs adapter's front, on ProperDocs' logger)
     assert "construction terminée en" in result.stderr and "Documentation built" not in result.stderr
 
 
-def test_properdocs_strict_mode_counts_the_plugin_s_warnings(tmp_path):
-    """A content warning (logged by the plugin under ``mkdocs.…``) stops ProperDocs' strict build as it stops MkDocs'."""
+def test_properdocs_strict_build_stops_on_a_broken_link_as_mkdocs_does(tmp_path):
+    """A warning (a link to no page) stops ProperDocs' strict build as it stops MkDocs', in French, no site left."""
     tree = fixture_project(tmp_path / "project")
     tree.write("content/lien.md", "# Lien\n\nUn [lien cassé](nulle-part.md).\n")
     for engine in ("mkdocs", "properdocs"):

@@ -36,6 +36,8 @@ from pathlib import Path
 import yaml
 
 from infopsoc.content.model import Settings
+from infopsoc.core import memo
+from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.engines import zensical_markdown
 from infopsoc.pipeline import PipelineError, cache_root, prepare_language, write_staging
@@ -107,8 +109,16 @@ def engine_config(project: dict, prepared, folder: Path, root: Path, strict: boo
     generated = [uri for uri, page in prepared.pages.items() if not page.in_nav]
     not_in_nav = [line for line in (config.get("not_in_nav") or "").splitlines() if line.strip()]
     config["not_in_nav"] = "\n".join([*not_in_nav, *(f"/{uri}" for uri in sorted(generated))]) + "\n"
-    config["markdown_extensions"] = [*config.get("markdown_extensions", []), SHIM]
+    config["markdown_extensions"] = [*config.get("markdown_extensions", []), {SHIM: {"context": context(prepared)}}]
     return config
+
+
+def context(prepared) -> str:
+    """What every page's conversion depends on besides its own text: our code (the glossary's and the
+    typography's extensions), Zensical's version, the language's glossary terms. Zensical's cache
+    knows the page's text and the extensions' settings only: this goes into the settings."""
+    terms = [(t.slug, t.src_uri, tuple(t.names), t.expansion) for t in prepared.site.glossary.terms(prepared.lang)]
+    return fingerprint(memo.code_version(), zensical.version(), prepared.lang, repr(terms))
 
 
 def write_config(config: dict, folder: Path) -> Path:

@@ -13,10 +13,22 @@ No engine is imported here: the module is plain Python-Markdown.
 
 from __future__ import annotations
 
+import posixpath
+import re
+
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+
+from infopsoc.render.glossary_markdown import PAGE_MARKER
 
 _extensions: list[Extension] = []
+
+#: A relative address in the converted page that Zensical will re-base: not a page link (``x.md``,
+#: resolved by Zensical itself), not an anchor, a root-relative path, a scheme or a protocol-relative one
+_ADDRESS = re.compile(r'(?P<attr>\s(?:href|src))="(?P<url>(?![#/]|[a-zA-Z][a-zA-Z0-9+.-]*:)[^"]*)"')
+_PAGE_LINK = re.compile(r"^[^?#]*\.md(?:[?#].*)?$")
 
 
 def use(extensions: list[Extension]) -> None:
@@ -24,8 +36,69 @@ def use(extensions: list[Extension]) -> None:
     _extensions[:] = extensions
 
 
+def page_relative(url: str, src_uri: str) -> str:
+    """An address written relative to the page's address (as MkDocs publishes it: ``x.md`` at ``x/``),
+    re-written relative to the Markdown file's folder, the base Zensical resolves it from.
+
+    Zensical re-bases every relative ``href``/``src`` of a page, raw HTML included, from the file's
+    folder; MkDocs leaves them as written. ``<a href="../../bulletins/x/">`` in ``le-psoc.en.md`` (served
+    at ``en/le-psoc/``) would land one folder too high; given back as ``../bulletins/x/``, Zensical makes
+    it ``../../bulletins/x/`` again."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return url  # an index page's address is its file's folder: nothing to change
+    own = posixpath.basename(stem)  # the page's own folder, below the file's
+    joined = posixpath.normpath(posixpath.join(own, url or "."))
+    if url.endswith("/") and not joined.endswith("/"):
+        joined += "/"
+    return "./" if joined in (".", "./") else joined
+
+
+class _PageAddress(Preprocessor):
+    """Reads the page's address from the staging marker (before the glossary removes it)."""
+
+    def __init__(self, md: Markdown, extension: "InfoPsocExtensions"):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        found = PAGE_MARKER.fullmatch(lines[0].strip()) if lines else None
+        self.extension.src_uri = found.group(1) if found else None
+        return lines
+
+
+class _PageRelative(Postprocessor):
+    """Every relative address of the converted page (raw HTML included) made file-relative."""
+
+    def __init__(self, md: Markdown, extension: "InfoPsocExtensions"):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        src_uri = self.extension.src_uri
+        if src_uri is None:
+            return text
+
+        def rebase(match: re.Match) -> str:
+            url = match.group("url")
+            if _PAGE_LINK.match(url):
+                return match.group(0)
+            return f'{match.group("attr")}="{page_relative(url, src_uri)}"'
+
+        return _ADDRESS.sub(rebase, text)
+
+
 class InfoPsocExtensions(Extension):
-    """Registers the prepared instances on a page's Markdown (each registers its own processors)."""
+    """Registers the prepared instances on a page's Markdown (each registers its own processors), and
+    keeps the page's relative addresses meaning what they mean under MkDocs (:func:`page_relative`)."""
+
+    def __init__(self, **kwargs):
+        #: what the conversion depends on besides the page (our code, the glossary's terms): written in
+        #: the generated configuration, so that Zensical's cache, keyed by the extensions' settings,
+        #: converts every page again when it changes (a new term marks pages whose text did not change)
+        self.config = {"context": ["", "the conversion's context (engines/zensical.py: context)"]}
+        super().__init__(**kwargs)
+        self.src_uri: str | None = None
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         if not _extensions:
@@ -33,6 +106,8 @@ class InfoPsocExtensions(Extension):
                                "through infopsoc build --engine zensical)")
         for extension in _extensions:
             extension.extendMarkdown(md)
+        md.preprocessors.register(_PageAddress(md, self), "infopsoc_page_address", 45)  # before the glossary's 40
+        md.postprocessors.register(_PageRelative(md, self), "infopsoc_page_relative", 0)  # after raw HTML is back
 
 
 def makeExtension(**kwargs) -> InfoPsocExtensions:  # noqa: N802 (Markdown's API)

@@ -4,8 +4,8 @@ The feeds and the PDF take a bulletin's text from its converted page. The page a
 what only makes sense on the site: its header (the feed entry and the PDF masthead show the
 title, date and summary their own way), the previous/next issue, its place in the timeline,
 the headings' permalinks. :data:`WEB_ONLY_CLASSES` names them all (a new web-only part of a
-template takes :data:`WEB_ONLY_CLASS`); both outputs drop exactly what :func:`is_web_only`
-says, so they cannot drift apart (tests/test_web_only.py checks both).
+template takes :data:`WEB_ONLY_CLASS`); ``outputs.publishable`` drops exactly what :func:`is_web_only`
+says, once for every output (tests/test_web_only.py checks the feeds and the PDF).
 """
 
 from __future__ import annotations
@@ -30,13 +30,7 @@ def is_web_only(classes: str | Iterable[str] | None) -> bool:
     return not WEB_ONLY_CLASSES.isdisjoint(names)
 
 
-def remove_keeping_tail(parent, child) -> None:
-    """Remove ``child`` (an ElementTree element) from ``parent``, keeping the text that follows it."""
-    if child.tail:
-        index = list(parent).index(child)
-        if index:
-            previous = parent[index - 1]
-            previous.tail = (previous.tail or "") + child.tail
-        else:
-            parent.text = (parent.text or "") + child.tail
-    parent.remove(child)
+#: the attribute that keeps a part of a page out of the search index (outputs/search.py): lists of other
+#: pages, the « Quelques acronymes » box. The project's own name: Material's search plugin read
+#: ``data-search-exclude``, and no engine must act on ours (render/templates write it)
+SEARCH_EXCLUDE = "data-ip-search-exclude"

@@ -3,11 +3,11 @@
 :func:`decap_config` writes the editor's ``config.yml`` from the schemas that ``infopsoc check``
 and the build use (``bulletins.SCHEMA``, ``glossary.SCHEMA``, ``timeline.SCHEMA``,
 ``members.FIELDS``): a field exists in the editor exactly when it exists in the schema, with the
-schema's guidance (``Field.hint``) as its hint. :func:`write_admin` puts the editor in the built
+schema's guidance (``Field.hint``) as its hint. :func:`admin_files` gives the editor's files for the built
 site: Decap's files copied from ``node_modules`` (no CDN), ``config.yml``, the description of
 the written form (``infopsoc-fields.json``, see ``content/frontmatter.py``) and the page.
 
-Nothing here imports MkDocs; the plugin calls :func:`write_admin` after the French build.
+Nothing here imports MkDocs; :class:`AdminOutput` is an output of the French build (pipeline/registry.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from infopsoc.content.frontmatter import describe, kind_of
 from infopsoc.content.schema import Field, Schema
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from infopsoc.core.media import MEDIA_TYPES
+from infopsoc.outputs.base import Needs
 
 FILES = Path(__file__).with_name("admin_files")
 ADMIN_DIR = "admin"
@@ -249,11 +249,11 @@ def stylesheets(site_dir: Path, extra_css: list[str]) -> list[str]:
     return [f"../{path}" for path in found + list(extra_css)]
 
 
-def write_admin(site_dir: Path, site, editor: dict | None = None, extra_css: list[str] = (),
-                root: Path | None = None) -> Path:
-    """Put the editor in ``site_dir/admin/``; Decap's files come from the project's node_modules."""
+def admin_files(site_dir: Path, site, editor: dict | None = None, extra_css: list[str] = (),
+                root: Path | None = None) -> dict[str, "bytes | Path"]:
+    """The editor's files, by their path from the site's root (``admin/…``); Decap's come from the
+    project's node_modules."""
     root = root or site.settings.root
-    target = site_dir / ADMIN_DIR
     dist = _node_modules(root) / DECAP_DIST.relative_to("node_modules")
     if not (dist / "decap-cms.js").is_file():
         raise FileNotFoundError(f"{dist / 'decap-cms.js'} : lancez « npm ci --ignore-scripts » (make build le fait)")
@@ -266,23 +266,20 @@ def write_admin(site_dir: Path, site, editor: dict | None = None, extra_css: lis
     files["config.yml"] = (header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=100)).encode()
     description = dict(field_description(site), stylesheets=stylesheets(site_dir, list(extra_css)))
     files["infopsoc-fields.json"] = json.dumps(description, ensure_ascii=False, indent=1).encode()
-    _sync(target, files)
-    return target
+    return {f"{ADMIN_DIR}/{name}": content for name, content in files.items()}
 
 
-def _sync(target: Path, files: dict[str, "bytes | Path"]) -> None:
-    """``target`` holds exactly ``files``; a file already there with the same bytes is left alone
-    (a preview's rebuild does not rewrite the editor)."""
-    target.mkdir(parents=True, exist_ok=True)
-    for stale in target.iterdir():
-        if stale.name not in files:
-            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    for name, content in files.items():
-        data = content.read_bytes() if isinstance(content, Path) else content
-        path = target / name
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            continue
-        path.write_bytes(data)
+class AdminOutput:
+    """The editor at ``/admin/``, beside the French site only (outputs.base.Output): the folder holds
+    exactly its files; a file with the same bytes is left alone (a preview's rebuild does not rewrite it)."""
+
+    name, folder = "admin", ADMIN_DIR
+
+    def wanted(self, needs: Needs) -> bool:
+        return needs.lang == DEFAULT_LANGUAGE
+
+    def files(self, needs: Needs) -> dict[str, "bytes | Path"]:
+        return admin_files(needs.site_dir, needs.site, needs.editor, needs.extra_css)
 
 
 def _node_modules(root: Path) -> Path:

@@ -11,7 +11,8 @@ from infopsoc.content.glossary import Term
 from infopsoc.content.model import Site
 from infopsoc.core.i18n import LANGUAGES
 from infopsoc.core.text import plain_text
-from infopsoc.core.urls import GLOSSARY_DIR
+from infopsoc.core.urls import GLOSSARY_DIR, GLOSSARY_EXPORT
+from infopsoc.outputs.base import Needs
 
 
 def page_url(term: Term, site_url: str, directory_urls: bool = True) -> str:
@@ -46,3 +47,16 @@ def glossary_export(site: Site, lang: str, directory_urls: bool = True) -> str:
         "terms": terms,
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+class ExportOutput:
+    """``glossaire.json`` beside each language's pages (outputs.base.Output)."""
+
+    name, folder = "export", None
+
+    def wanted(self, needs: Needs) -> bool:
+        return True
+
+    def files(self, needs: Needs) -> dict[str, bytes]:
+        text = glossary_export(needs.site, needs.lang, directory_urls=needs.directory_urls)
+        return {GLOSSARY_EXPORT: text.encode("utf-8")}

@@ -36,13 +36,10 @@ Dates
     whatever the machine's locale) and RFC 3339 dates with ``isoformat``.
 
 Content
-    The full text is the bulletin page's rendered HTML, minus the page header
-    (title, summary, topics: the entry has its own) and the previous/next
-    navigation, with MkDocs' ``¶`` heading anchors removed, every link and image
-    made absolute against the page's absolute URL, and nothing unsafe left:
-    no ``script``, ``iframe``, ``object``, ``embed``, ``style`` (or other active)
-    element, no ``on*`` or ``style`` attribute, no URL whose scheme is not http,
-    https, mailto or tel (so no ``javascript:``).
+    The full text is the bulletin as every output publishes it (``outputs.publishable``):
+    allow-listed by the site's one policy (nh3), without what is web-only (the page header:
+    the entry has its own title, summary and topics; the previous/next navigation; the
+    headings' ``¶`` permalinks), every link and image absolute against the page's address.
 
 Enclosures
     ``build_feeds(..., enclosure=hook)`` calls ``hook(bulletin)`` for each entry;
@@ -59,20 +56,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
-import lxml.html
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from infopsoc.content.bulletins import Bulletin, published
-from infopsoc.content.checks.raw_html import clean as allowed_html
 from infopsoc.core.typography import for_language
-from infopsoc.core.html import is_web_only
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
-from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix, with_slash
+from infopsoc.core.urls import ATOM_FEED, RSS_FEED, language_prefix, root_url, with_slash
+from infopsoc.outputs.base import Needs
+from infopsoc.outputs.publishable import Publishable
 
 # Never change these two: they are part of every published entry id.
 TAG_AUTHORITY = "ctroc.org,2017-10"
@@ -174,7 +170,7 @@ FEED_ENTRIES = 20
 
 def build_feeds(
     bulletins: Iterable[Bulletin],
-    rendered: Mapping[str, str],
+    publishable: Mapping[str, Publishable],
     *,
     site_url: str,
     lang: str = DEFAULT_LANGUAGE,
@@ -183,14 +179,14 @@ def build_feeds(
     """The RSS and Atom feeds of ``lang``: ``{path from the site's root: bytes}``.
 
     ``bulletins`` may hold every bulletin of every language: only the published
-    ones of ``lang`` are kept (drafts never), the :data:`FEED_ENTRIES` newest first. ``rendered`` maps a
-    slug to the bulletin page's rendered HTML; a bulletin without it gets its
-    summary as content.
+    ones of ``lang`` are kept (drafts never), the :data:`FEED_ENTRIES` newest first. ``publishable`` maps a
+    slug to the bulletin as every output publishes it (``outputs.publishable``); a bulletin without it
+    gets its summary as content.
     """
     items = published(list(bulletins), lang, drafts=False)[:FEED_ENTRIES]
     home = urljoin(with_slash(site_url), language_prefix(lang))
     links = feed_links(site_url, lang)
-    entries = [_entry_data(b, rendered.get(b.slug), home, lang, enclosure) for b in items]
+    entries = [_entry_data(b, publishable.get(b.slug), home, lang, enclosure) for b in items]
     updated = publication_time(items[0]) if items else AUTHORITY_DATE
 
     rss = _generator(links["rss"], home, lang, updated)
@@ -243,15 +239,13 @@ class _EntryData:
     enclosure: Enclosure | None
 
 
-def _entry_data(b: Bulletin, rendered: str | None, home: str, lang: str,
+def _entry_data(b: Bulletin, found: Publishable | None, home: str, lang: str,
                 enclosure: EnclosureHook | None) -> _EntryData:
     t = strings(lang)
     typo = for_language(lang)  # front-matter text does not go through Markdown
     url = urljoin(home, b.url)
-    if rendered is None:
-        content = f"<p>{html.escape(typo(b.summary))}</p>"
-    else:
-        content = clean_html(allowed_html(rendered), url)  # --- security --- (the site's one allow-list)
+    # --- security --- (the site's one allow-list, applied once for every output: outputs.publishable)
+    content = found.html if found is not None else f"<p>{html.escape(typo(b.summary))}</p>"
     return _EntryData(
         id=entry_id(b),
         title=_xml_text(t["feed_item_title"].format(label=b.label(lang), title=typo(b.title))),
@@ -311,88 +305,27 @@ class _AtomLinks(BaseEntryExtension):
         return entry
 
 
-# --- the full text: absolute links, nothing unsafe ------------------------------------
+class FeedsOutput:
+    """This language's RSS and Atom feeds, each entry with its PDF as an enclosure (outputs.base.Output)."""
 
-# Elements dropped with everything they hold.
-UNSAFE_ELEMENTS = frozenset({
-    "script", "noscript", "style", "iframe", "frame", "frameset", "object", "embed", "applet",
-    "param", "meta", "link", "base", "form", "input", "button", "select", "textarea", "template",
-    "svg", "math",
-})
-URL_ATTRIBUTES = ("href", "src", "cite", "poster", "longdesc", "background", "action", "formaction",
-                  "data", "codebase", "usemap")
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+    name, folder = "feeds", None
+
+    def wanted(self, needs: Needs) -> bool:
+        return True
+
+    def files(self, needs: Needs) -> dict[str, bytes]:
+        def enclosure(bulletin: Bulletin) -> Enclosure | None:
+            found = needs.enclosure(bulletin.slug)
+            return Enclosure(*found) if found else None
+
+        # the French site's address: the feeds place every language from it
+        feeds = build_feeds(needs.site.bulletins, needs.publishable(), lang=needs.lang, enclosure=enclosure,
+                            site_url=root_url(needs.site.settings.site_url, needs.lang))
+        prefix = language_prefix(needs.lang)  # paths from this build's root: en/rss.xml -> rss.xml
+        return {path.removeprefix(prefix): data for path, data in feeds.items()}
+
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean_html(fragment: str, page_url: str) -> str:
-    """``fragment`` (a page's rendered HTML) made safe and absolute against ``page_url``."""
-    root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    for element in list(root.iter()):
-        if not isinstance(element.tag, str):  # comments, processing instructions
-            _drop(element)
-        elif element.tag.lower() in UNSAFE_ELEMENTS or is_web_only(element.classes):
-            _drop(element)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        for name in list(element.attrib):
-            lowered = name.lower()
-            if lowered.startswith("on") or lowered in ("style", "formaction", "xmlns") or ":" in lowered:
-                del element.attrib[name]
-            elif lowered in URL_ATTRIBUTES:
-                absolute = _absolute(element.attrib[name], page_url)
-                if absolute is None:
-                    del element.attrib[name]
-                else:
-                    element.attrib[name] = absolute
-            elif lowered == "srcset":
-                element.attrib[name] = _absolute_srcset(element.attrib[name], page_url)
-    text = lxml.html.tostring(root, encoding="unicode", method="html")
-    inner = text[len("<div>"): -len("</div>")]
-    return inner.strip() + "\n"
-
-
-def _drop(element) -> None:
-    """Remove ``element`` and what it holds, keeping the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail
-    previous = element.getprevious()
-    parent.remove(element)
-    if tail:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-
-
-def _absolute(value: str, base: str) -> str | None:
-    """``value`` resolved against ``base``; None if its scheme is not a safe one."""
-    # browsers ignore ASCII whitespace and control characters inside a scheme
-    compact = re.sub(r"[\x00-\x20]", "", value)
-    if not compact:
-        return base
-    try:
-        absolute = urljoin(base, compact)
-        scheme = urlsplit(absolute).scheme.lower()
-    except ValueError:
-        return None
-    return absolute if scheme in SAFE_SCHEMES else None
-
-
-def _absolute_srcset(value: str, base: str) -> str:
-    candidates = []
-    for candidate in value.split(","):
-        parts = candidate.split()
-        if not parts:
-            continue
-        url = _absolute(parts[0], base)
-        if url is not None:
-            candidates.append(" ".join([url, *parts[1:]]))
-    return ", ".join(candidates)
 
 
 def _xml_text(value: str) -> str:

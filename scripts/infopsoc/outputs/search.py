@@ -43,7 +43,7 @@ The folder ``<language>/<SEARCH_BUNDLE>/`` (every file JSON, UTF-8, keys sorted)
   sections numbered in the pages' order: what a result shows and its excerpt is cut from.
 
 What goes into a page's entry (``extract``): its article only (menus, footers, the lists of other
-pages that Material's search skipped: ``data-search-exclude``), never drafts, the search page or
+pages, marked ``data-ip-search-exclude``: ``core.html.SEARCH_EXCLUDE``), never drafts, the search page or
 the 404 page; a bulletin's number and date (its kicker) as the result's label and as words of its
 opening; the glossary both ways, as low-weight words of the section they are in (a section that
 uses an acronym is found by its expansion, one that spells an expansion out by its acronym); a
@@ -70,6 +70,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter, defaultdict
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -81,9 +82,11 @@ from infopsoc.content.glossary import COMMON_WORDS
 from infopsoc.content.model import Site
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.html import SEARCH_EXCLUDE
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
+from infopsoc.outputs.base import Needs
 
 #: the index's format (``meta.json``); the script refuses another
 FORMAT_VERSION = 2
@@ -129,10 +132,10 @@ def _with_class(name: str) -> str:
 
 #: where Material's page puts its article (one per page)
 _ARTICLE = '<article class="md-content__inner'
-#: left out of the index: what Material's search skipped (``data-search-exclude``: lists of other
+#: left out of the index: what the templates mark (``core.html.SEARCH_EXCLUDE``: lists of other
 #: pages, the « Quelques acronymes » box, whose words the glossary adds with a low weight),
 #: permalinks, the PDF link, the page's dates
-_EXCLUDED = " | ".join([".//*[@data-search-exclude]", *map(_with_class, ("headerlink", "ip-pdf-link", "md-source-file"))])
+_EXCLUDED = " | ".join([f".//*[@{SEARCH_EXCLUDE}]", *map(_with_class, ("headerlink", "ip-pdf-link", "md-source-file"))])
 #: elements after which a text goes on on another line (their words never join the next ones)
 _BLOCKS = frozenset("p li dt dd div section blockquote pre table tr td th ul ol dl figure figcaption br h1 h2 h3 h4 h5 h6 aside details summary".split())
 
@@ -142,7 +145,7 @@ class IndexReport:
     pages: int          # pages in the index
     bytes: int          # size of the index's files
     seconds: float      # the time the build spent on it (reading the pages, then waiting for the files)
-    reused: bool = False  # the previous build's index, for the same pages (start_index)
+    reused: bool = False  # the previous build's index, for the same pages (IndexJob)
 
 # --- the pages ---------------------------------------------------------------------------
 
@@ -315,7 +318,7 @@ def _clean(text: str) -> str:
 
 def _drop_section(element) -> None:
     """Drop an element; for a heading, its whole section too, as Material's search did for
-    ``data-search-exclude`` (an archive card, « Dans les bulletins », the glossary's letters)."""
+    ``data-ip-search-exclude`` (an archive card, « Dans les bulletins », the glossary's letters)."""
     level = int(element.tag[1]) if re.fullmatch(r"h[1-6]", str(element.tag)) else None
     if level is not None:
         sibling = element.getnext()
@@ -538,7 +541,7 @@ def _json(value) -> bytes:
 
 
 #: the search page's script, in a built site (its comments and indentation are a third of what a
-#: first search downloads: the site serves it without them, ``compact_script``)
+#: first search downloads: the site serves it without them, ``SearchScriptOutput``)
 SEARCH_SCRIPT = "assets/javascripts/infopsoc-search.js"
 _BLOCK_COMMENT = re.compile(r"\A\s*/\*.*?\*/\s*\n", re.S)
 #: a comment at the end of a line: after two spaces, with no quote after it (the script's style)
@@ -554,45 +557,64 @@ def compact(script: str) -> str:
     return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
 
 
-def compact_script(site_dir: Path) -> None:
-    """Serve the built site's search script compacted (``compact``), once per build."""
-    path = site_dir / SEARCH_SCRIPT
-    if path.is_file():
+class SearchScriptOutput:
+    """The built site's search script, served compacted (``compact``) (outputs.base.Output)."""
+
+    name, folder = "search-script", None
+
+    def wanted(self, needs: Needs) -> bool:
+        return not needs.preview  # the preview serves the theme's own file
+
+    def files(self, needs: Needs) -> dict[str, bytes]:
+        path = needs.site_dir / SEARCH_SCRIPT
+        if not path.is_file():
+            return {}
         text = path.read_text(encoding="utf-8")
         smaller = compact(text)
-        if smaller != text:
-            path.write_text(smaller, encoding="utf-8")
+        return {SEARCH_SCRIPT: smaller.encode("utf-8")} if smaller != text else {}
 
 
-def index_language(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> IndexReport:
-    """Index ``lang``'s built folder into ``<folder>/<SEARCH_BUNDLE>/``, replacing an earlier index."""
-    return start_index(site_dir, site, lang, cache_dir).finish()
+class SearchOutput:
+    """``lang``'s index, in ``<folder>/<SEARCH_BUNDLE>/`` (outputs.base.Output): the pages' entries are read
+    at once, the files are made on a thread while the build finishes its other outputs. Not in a
+    preview, which has no index."""
+
+    name, folder = "search", SEARCH_BUNDLE
+
+    def wanted(self, needs: Needs) -> bool:
+        return not needs.preview
+
+    def files(self, needs: Needs) -> Future:
+        job = IndexJob(needs.site_dir, needs.site, needs.lang, needs.caches / "search")
+
+        def said(future: Future) -> None:
+            if future.exception() is None and job.report is not None:
+                found = job.report
+                again = " ; index de la construction précédente repris" if found.reused else ""
+                seconds = f"{found.seconds:.1f}".replace(".", ",")  # French decimal comma, as the engine's lines
+                needs.messages.append(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, "
+                                      f"{seconds} s){again}")
+
+        job.future.add_done_callback(said)
+        return job.future
+
+
+def index_files(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> dict[str, "bytes | Path"]:
+    """``lang``'s index of a built folder: {path from the site's root: content} (``SearchOutput``)."""
+    return IndexJob(site_dir, site, lang, cache_dir).future.result()
 
 
 #: each page's entry, by its article, address and glossary (kept between builds)
 _ENTRIES = memo.Memo("search-entries-v1", limit=20_000)
 
 
-def start_index(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = None) -> "IndexJob":
-    """Make ``lang``'s index (the build calls ``finish`` when its other outputs are done).
-
-    With a ``cache_dir`` (the build's ``.cache/search``), the index of the previous build is kept
-    there and copied back when every page's entry is the same as then.
-    """
-    return IndexJob(site_dir, site, lang, cache_dir)
-
-
 class IndexJob:
-    """One language's index (see ``start_index``): the pages' entries are read at once, the files
-    are made and written on a thread while the build finishes its other outputs (writing is
-    mostly the system's work: the build's own thread goes on meanwhile)."""
+    """One language's index (see ``SearchOutput``). With a ``cache_dir`` (the build's ``.cache/search``),
+    the index is kept there, in a folder named by the fingerprint of its entries, and given back as
+    those files: the next build with the same entries reuses it whole."""
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
         self.started = time.perf_counter()
-        compact_script(site_dir)
-        self.bundle = site_dir / SEARCH_BUNDLE
-        if (self.bundle / "meta.json").is_file():
-            shutil.rmtree(self.bundle)  # an earlier index of ours (a build into the same folder)
         if cache_dir is not None:
             _drop_old_layout(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
@@ -601,39 +623,30 @@ class IndexJob:
         # the kept index of these entries: a folder named by their fingerprint, put in place whole
         saved = None if cache_dir is None else cache_dir / lang / f"bundle-{key}"
         self.reused = saved is not None and (saved / "meta.json").is_file()
-        self.failed: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(lang, saved), daemon=True, name=f"search-index-{lang}")
-        self.thread.start()
-        self.spent = time.perf_counter() - self.started
+        self.report: IndexReport | None = None
+        self.future: Future = Future()
+        self.future.set_running_or_notify_cancel()
+        threading.Thread(target=self._run, args=(lang, saved), daemon=True, name=f"search-index-{lang}").start()
 
     def _run(self, lang: str, saved: Path | None) -> None:
         try:
             if self.reused:
-                shutil.copytree(saved, self.bundle, copy_function=shutil.copyfile)
-                return
-            files = build_index(self.records, lang, self.missing, other_bundles(lang))
-            _write(self.bundle, files)
-            if saved is not None:
-                _keep(self.bundle, saved, files)
-        except BaseException as error:  # raised again by finish, in the build's thread
-            self.failed = error
-
-    def finish(self) -> IndexReport:
-        """Wait for the files; the build stops on what stopped them (a full disk)."""
-        waiting = time.perf_counter()
-        self.thread.join()
-        if self.failed is not None:
-            raise self.failed
-        size = sum(p.stat().st_size for p in self.bundle.rglob("*") if p.is_file())
-        return IndexReport(len(self.records), size, self.spent + time.perf_counter() - waiting, self.reused)
-
-    def cancel(self) -> None:
-        """Wait for the thread (the build failed meanwhile): nothing is left writing."""
-        self.thread.join()
+                names = sorted(p.relative_to(saved).as_posix() for p in saved.rglob("*") if p.is_file())
+                files: dict[str, bytes | Path] = {name: saved / name for name in names}
+            else:
+                made = build_index(self.records, lang, self.missing, other_bundles(lang))
+                files = dict(made)
+                if saved is not None:
+                    _keep(saved, made)
+            size = sum(c.stat().st_size if isinstance(c, Path) else len(c) for c in files.values())
+            self.report = IndexReport(len(self.records), size, time.perf_counter() - self.started, self.reused)
+            self.future.set_result({f"{SEARCH_BUNDLE}/{name}": content for name, content in files.items()})
+        except BaseException as error:  # raised again where the result is asked for, in the build's thread
+            self.future.set_exception(error)
 
 
 def _write(folder: Path, files: dict[str, bytes]) -> None:
-    """Write the index's files into ``folder`` (its subfolders made once)."""
+    """Write the index's files into ``folder`` (a folder of the cache; its subfolders made once)."""
     for sub in sorted({folder / rel.rpartition("/")[0] for rel in files}):
         sub.mkdir(parents=True, exist_ok=True)
     for rel, data in files.items():
@@ -641,17 +654,12 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
             stream.write(data)
 
 
-def _keep(bundle: Path, saved: Path, files: dict[str, bytes]) -> None:
-    """Keep the index just written as ``saved`` for the next builds: links to the same files (the
-    site's files are never changed in place: each build writes new ones), or a copy across file
-    systems. It is made beside ``saved`` and renamed into place, so that a build reusing it, even
-    at the same time, only ever sees it whole; then the kept indexes of other entries are removed."""
+def _keep(saved: Path, files: dict[str, bytes]) -> None:
+    """Keep the index as ``saved`` for the next builds. It is made beside ``saved`` and renamed into
+    place, so that a build reusing it, even at the same time, only ever sees it whole; then the kept
+    indexes of other entries are removed."""
     scratch = saved.with_name(f".{saved.name}-{os.getpid()}-{threading.get_ident()}")
-    try:
-        shutil.copytree(bundle, scratch, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)
-        _write(scratch, files)
+    _write(scratch, files)
     try:
         scratch.rename(saved)
     except OSError:  # another build has just kept the same index: theirs stays

@@ -1,26 +1,8 @@
-"""Pages converted by an earlier build, reused: part of the MkDocs adapter (with plugin.py).
-
-Converting Markdown is most of a build's time: at 300 bulletins, Python-Markdown and the
-glossary's marking take four seconds, for pages that did not change since the last build.
-This module keeps, for each converted page, what MkDocs' ``Page.render`` leaves on the page
-(the HTML, the table of contents, the title found in the text, the anchors it holds and
-the anchors it links to) and gives it back when the page's inputs are the same:
-
-- the page's final Markdown (after every plugin's ``on_page_markdown``), its path, its
-  address and its front matter (``infopsoc: {glossary: false}`` changes the marking);
-- the *context* (:func:`context_fingerprint`): the code of this package, the versions of
-  MkDocs, Material and Python-Markdown, the extensions and their settings, the glossary's
-  terms, the link validation settings;
-- every other file the conversion looked up while rewriting links: a link's address
-  depends on where its target is, and whether it exists. They are checked again, one by one,
-  before a page is reused.
-
-A conversion that logged anything (a broken link, an excluded target) is not kept, so
-that every later build says it again. The records are kept in a :class:`memo.Memo`, saved
-with the build's other results between builds (``.cache/memo-<lang>.pickle``).
-
-This is MkDocs' internals (``Page.render`` and the attributes it sets, in MkDocs 1.6):
-it lives here, in the adapter, and nothing of the domain depends on it.
+"""Pages converted by an earlier build, reused (MkDocs 1.6's ``Page.render`` and the attributes it
+sets): what a conversion leaves on a page is kept by its inputs — the page's final Markdown, path,
+address, front matter, the :func:`context_fingerprint`, and every file its links looked up — and
+given back while they are the same (ARCHITECTURE.md, « The MkDocs adapter »). A conversion that
+logged anything is not kept, so that every build says it again. Kept in a :class:`memo.Memo`.
 """
 
 from __future__ import annotations
@@ -31,6 +13,7 @@ import pickle
 from contextlib import contextmanager
 from typing import Iterator
 
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -64,9 +47,17 @@ class RenderCache:
         self.converted = 0  # pages converted by this build
         self.reused = 0     # pages whose earlier conversion was reused
 
-    def install(self, page: Page) -> None:
-        """Make ``page.render`` reuse an earlier conversion when its inputs are the same."""
-        page.render = lambda config, files: self._render(page, config, files)  # type: ignore[method-assign]
+    def install(self, page: Page, source: str) -> None:
+        """Make ``page.render`` reuse an earlier conversion when its inputs are the same; a text nested
+        deeper than Python can follow is a French message naming its ``source``, never a traceback."""
+        def render(config, files: Files) -> None:
+            try:
+                self._render(page, config, files)
+            except RecursionError:
+                raise PluginError(f"{source}: le texte est imbriqué trop profondément (listes, citations ou HTML "
+                                  "dans d'autres) pour être converti — simplifiez-le (infopsoc check signale les "
+                                  "imbrications de plus de 16 niveaux)") from None
+        page.render = render  # type: ignore[method-assign]
 
     def _render(self, page: Page, config, files: Files) -> None:
         key = fingerprint(self.context, page.file.src_uri, page.file.url, page.markdown or "", repr(page.meta))
@@ -144,39 +135,3 @@ def _logged() -> Iterator[list[logging.LogRecord]]:
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
-
-
-# --- the search index's entries of a page -------------------------------------------------------
-#
-# Material's search plugin parses every page's HTML again to cut it into sections (a third of
-# a build once the pages are reused). Its entries depend only on what it reads: the page's HTML,
-# table of contents, address, title and front matter, and the plugin's settings.
-
-_ENTRIES = memo.Memo("search-entries", limit=5_000)
-
-
-def _toc_repr(items) -> str:
-    return repr([(item.title, item.id, item.level, _toc_repr(item.children)) for item in items])
-
-
-def remember_search_entries(search_plugin, context: str) -> None:
-    """Make the search plugin of this build reuse a page's entries while what it reads is the same."""
-    index = getattr(search_plugin, "search_index", None)
-    if index is None or not hasattr(index, "add_entry_from_context"):
-        return  # another version of the plugin: it indexes every page itself
-    settings = fingerprint(context, repr(sorted((k, repr(v)) for k, v in dict(search_plugin.config).items())))
-    index_page = index.add_entry_from_context
-
-    def add_entry_from_context(page) -> None:
-        key = fingerprint(settings, page.content or "", _toc_repr(page.toc or []), page.url, str(page.title),
-                          repr(page.meta))
-        found = _ENTRIES.find(key)
-        if found is None:
-            before = len(index.entries)
-            index_page(page)
-            found = pickle.dumps(index.entries[before:], protocol=pickle.HIGHEST_PROTOCOL)
-            _ENTRIES.put(key, found)
-        else:
-            index.entries.extend(pickle.loads(found))
-
-    index.add_entry_from_context = add_entry_from_context

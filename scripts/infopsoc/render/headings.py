@@ -20,7 +20,6 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from infopsoc.core.html import remove_keeping_tail
 
 ATTRIBUTE = "data-toc-exclude"
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -59,9 +58,22 @@ class _ExcludeHeadings(Treeprocessor):
                 excluded.add(el.attrib["id"])
             for child in list(el):
                 if child.tag == "a" and permalink in (child.get("class") or "").split():
-                    remove_keeping_tail(el, child)
+                    _remove_keeping_tail(el, child)
         if excluded and getattr(self.md, "toc_tokens", None):
             self.md.toc_tokens = prune_tokens(self.md.toc_tokens, excluded)
+
+
+def _remove_keeping_tail(parent: etree.Element, child: etree.Element) -> None:
+    """Remove ``child``, keeping the text that follows it (``permalink_leading`` puts the heading's text
+    there). Python-Markdown's tree is the standard library's ElementTree, which has no ``drop_tree``
+    (lxml's, used by the outputs)."""
+    if child.tail:
+        index = list(parent).index(child)
+        if index:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + child.tail
+        else:
+            parent.text = (parent.text or "") + child.tail
+    parent.remove(child)
 
 
 class HeadingsExtension(Extension):

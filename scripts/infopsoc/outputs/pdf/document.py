@@ -1,8 +1,8 @@
 """The print document of one bulletin: its converted page made for paper.
 
-``print_html`` turns a bulletin's rendered HTML (the Markdown output, no theme around it) into a
-complete print document: masthead, « Dans ce numéro », the body without what is web-only
-(``core.html``), footnotes moved to where they are called (``float: footnote`` puts them at the
+``print_html`` turns a bulletin's publishable HTML (``outputs.publishable``: the converted page,
+allow-listed, without what is web-only, links absolute) into a complete print document: masthead,
+« Dans ce numéro », the body, footnotes moved to where they are called (``float: footnote`` puts them at the
 foot of that page), metadata in ``<meta>``. Its template is ``print-bulletin.html.j2`` beside
 this module; its stylesheet is the theme's ``print-bulletin.css``.
 """
@@ -13,7 +13,6 @@ import hashlib
 import html as html_lib
 import posixpath
 import re
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -22,18 +21,18 @@ from urllib.parse import urlsplit
 
 import jinja2
 import markupsafe
-import tinyhtml5
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
 
 from infopsoc.content.bulletins import Bulletin
-from infopsoc.content.checks.raw_html import clean as allowed_html
-from infopsoc.core.html import is_web_only, remove_keeping_tail
 from infopsoc.core.i18n import HTML_LANG, strings
 from infopsoc.core.typography import for_language
 
 PDF_VARIANT = "pdf/ua-1"
 STYLESHEET = "assets/stylesheets/print-bulletin.css"
 # Bump when the way print documents are made changes in a way the print HTML does not show.
-FORMAT = "2"
+FORMAT = "3"
 
 FOOTNOTES_MARKER = "///Footnotes Go Here///"
 
@@ -111,12 +110,12 @@ def source_key(bulletin: Bulletin, rendered: str, *, site_url: str, author: str,
     return digest.hexdigest()
 
 
-def print_html(bulletin: Bulletin, rendered: str, *, site_url: str, author: str, lang: str | None = None) -> PrintDocument:
-    """The complete print document of one bulletin, from its rendered HTML."""
+def print_html(bulletin: Bulletin, publishable: str, *, site_url: str, author: str, lang: str | None = None) -> PrintDocument:
+    """The complete print document of one bulletin, from its publishable HTML (``outputs.publishable``)."""
     lang = lang or bulletin.lang
     t = strings(lang)
     typo = for_language(lang)  # the front matter's text does not go through Markdown: typeset here
-    body, sections = print_body(allowed_html(rendered))  # --- security --- (the site's one allow-list)
+    body, sections = print_body(publishable)  # --- security --- (allow-listed once: outputs.publishable)
     page_url = site_url + bulletin.url
     date_text = bulletin.date.format(lang)
     created = bulletin.date.first_day().isoformat() + "T00:00:00Z"
@@ -146,53 +145,46 @@ def _display_address(url: str) -> str:
     return (parts.netloc + parts.path).rstrip("/")
 
 
-def print_body(rendered: str) -> tuple[str, list[Section]]:
+def print_body(publishable: str) -> tuple[str, list[Section]]:
     """The bulletin's body made for paper, and its ``##`` sections.
 
-    Drops what is web-only (``core.html``: the web header, which the print masthead replaces, the
-    issue navigation, the timeline section, the permalinks); moves each footnote to its call; marks links whose text is their address, so the
-    stylesheet does not print the address twice.
+    ``publishable``: the bulletin as every output publishes it (``outputs.publishable``: allow-listed,
+    without what is web-only, links absolute). Moves each footnote to its call; marks links whose text
+    is their address, so the stylesheet does not print the address twice.
     """
-    root = tinyhtml5.parse(f"<!DOCTYPE html><html><body>{rendered}</body></html>", namespace_html_elements=False)
-    body = root.find("body")
-    parents = {child: parent for parent in body.iter() for child in parent}
-
-    def remove(element: ET.Element) -> None:
-        remove_keeping_tail(parents[element], element)
-
-    notes: dict[str, ET.Element] = {}
+    body = lxml.html.fragment_fromstring(publishable, create_parent="div")
+    notes: dict[str, HtmlElement] = {}
     for element in list(body.iter()):
-        classes = element.get("class", "").split()
-        if is_web_only(classes):
-            remove(element)  # the web header, the issue's neighbours, its place in the timeline, permalinks
-        elif element.tag == "p" and "".join(element.itertext()).strip() == FOOTNOTES_MARKER:
-            remove(element)  # left by the footnotes extension in a bulletin without notes
-        elif element.tag == "div" and "footnote" in classes:
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "p" and element.text_content().strip() == FOOTNOTES_MARKER:
+            element.drop_tree()  # left by the footnotes extension in a bulletin without notes
+        elif element.tag == "div" and "footnote" in element.classes:
             for item in element.iter("li"):
                 if item.get("id"):
                     notes[item.get("id")] = item
-            remove(element)
+            element.drop_tree()
 
     for sup in list(body.iter("sup")):
         link = sup.find("a")
-        if link is None or "footnote-ref" not in link.get("class", "").split():
+        if link is None or "footnote-ref" not in link.classes:
             continue
-        note = notes.get(link.get("href", "").lstrip("#"))
+        note = notes.get(urlsplit(link.get("href", "")).fragment)
         if note is None:
             continue
         span = _footnote_span(note)
         span.tail = sup.tail
-        parent = parents[sup]
-        parent[list(parent).index(sup)] = span
+        sup.getparent().replace(sup, span)
 
     for link in body.iter("a"):
         href = link.get("href", "")
-        if href.startswith(("http://", "https://")) and _bare(href) == _bare("".join(link.itertext())):
+        if href.startswith(("http://", "https://")) and _bare(href) == _bare(link.text_content()):
             link.set("class", (link.get("class", "") + " ip-bare").strip())
 
     _acronyms_beside_the_last_section(body)
-    sections = [Section(h.get("id", ""), "".join(h.itertext()).strip()) for h in body.iter("h2") if h.get("id")]
-    html = html_lib.escape(body.text or "", quote=False) + "".join(ET.tostring(child, encoding="unicode", method="html") for child in body)
+    sections = [Section(h.get("id", ""), h.text_content().strip()) for h in body.iter("h2") if h.get("id")]
+    html = html_lib.escape(body.text or "", quote=False) + "".join(
+        lxml.html.tostring(child, encoding="unicode", method="html") for child in body)
     return html, sections
 
 
@@ -201,7 +193,7 @@ BESIDE = "ip-beside"
 BESIDE_BLOCK = "ip-beside-block"
 
 
-def _acronyms_beside_the_last_section(body: ET.Element) -> None:
+def _acronyms_beside_the_last_section(body: HtmlElement) -> None:
     """« Quelques acronymes » moved from the end of the issue to the start of its last section, where
     the stylesheet floats it beside the text, as the printed issues did (October 2017: the box beside
     the last section, four pages). At the end, as a block, it took a page of its own.
@@ -211,22 +203,22 @@ def _acronyms_beside_the_last_section(body: ET.Element) -> None:
     that is never cut (``display: flow-root`` contains the float); the rest of the section follows.
     """
     children = list(body)
-    box = next((c for c in children if "ip-acronyms" in c.get("class", "").split()), None)
+    box = next((c for c in children if isinstance(c.tag, str) and "ip-acronyms" in c.classes), None)
     headings = [i for i, c in enumerate(children) if c.tag == "h2"]
     if box is None or not headings or children.index(box) < headings[-1]:
         return
-    remove_keeping_tail(body, box)
+    box.drop_tree()  # its tail (white space) stays where it was
     box.tail = None
     box.set("class", f"{box.get('class')} {BESIDE}")
     start = headings[-1]
-    budget = 2 * len("".join(box.itertext()))
+    budget = 2 * len(box.text_content())
     held = [children[start]]
     for child in children[start + 1:]:
         if child is box or budget <= 0:
             break
         held.append(child)
-        budget -= len("".join(child.itertext()))
-    block = ET.Element("div", {"class": BESIDE_BLOCK})
+        budget -= len(child.text_content())
+    block = body.makeelement("div", {"class": BESIDE_BLOCK})
     body.insert(list(body).index(held[0]), block)
     for child in held:
         body.remove(child)
@@ -234,18 +226,16 @@ def _acronyms_beside_the_last_section(body: ET.Element) -> None:
     block.insert(1, box)
 
 
-def _footnote_span(note: ET.Element) -> ET.Element:
+def _footnote_span(note: HtmlElement) -> HtmlElement:
     """A footnote as one inline element: its paragraphs joined by line breaks, no back link."""
-    span = ET.Element("span", {"class": "ip-footnote", "id": note.get("id", "")})
+    span = note.makeelement("span", {"class": "ip-footnote", "id": note.get("id", "")})
     paragraphs = [p for p in note if p.tag == "p"] or [note]
-    last: ET.Element | None = None
+    last: HtmlElement | None = None
     for i, paragraph in enumerate(paragraphs):
-        for backref in [a for a in paragraph.iter("a") if "footnote-backref" in a.get("class", "").split()]:
-            for parent in paragraph.iter():
-                if backref in list(parent):
-                    parent.remove(backref)
+        for backref in [a for a in paragraph.iter("a") if "footnote-backref" in a.classes]:
+            backref.drop_tree()
         if i:
-            last = ET.SubElement(span, "br")
+            last = etree.SubElement(span, "br")
         text = (paragraph.text or "").rstrip("\xa0 ") if len(paragraph) == 0 else (paragraph.text or "")
         if last is None:
             span.text = (span.text or "") + text

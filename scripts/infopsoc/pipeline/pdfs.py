@@ -1,11 +1,12 @@
-"""The PDF step of a build, as one object the event methods call (events.py).
+"""The PDF step of a build, as one object the engine adapter calls (pipeline/build.py).
 
-A bulletin's PDF is made from its converted page. As soon as MkDocs has converted a bulletin,
-its PDF is looked up in the cache or started on a worker (``outputs.pdf.EarlyPdfs``), and its
-page gets a placeholder for the link. Once every page is converted, the rest are made without
-waiting; at the end of the build the step waits for them all, writes each link with the PDF's
-size (into pages MkDocs wrote meanwhile, for the PDFs still rendering then), publishes the
-files and reports WeasyPrint's warnings (errors in a strict build).
+A bulletin's PDF is made from its publishable HTML (``outputs.publishable``). As soon as the engine
+has converted a bulletin, its PDF is looked up in the cache or started on a worker
+(``outputs.pdf.EarlyPdfs``), and its page gets a placeholder for the link. Once every page is
+converted, the rest are made without waiting; at the end of the build (:class:`PdfOutput`, an
+output like the others) the step waits for them all, returns each link with the PDF's size (the
+pages the engine wrote meanwhile, for the PDFs still rendering then) and the PDF files, and reports
+WeasyPrint's warnings (errors in a strict build).
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-
 from infopsoc.content.model import Site
 from infopsoc.outputs import pdf
+from infopsoc.outputs.base import Needs
+from infopsoc.pipeline.prepare import PipelineError
 from infopsoc.render.pdf_link import with_link, with_link_placeholder
-
-log = logging.getLogger("mkdocs.plugins.infopsoc")
 
 
 def pdf_wanted(option: bool | None, is_serve: bool) -> bool:
@@ -32,16 +30,12 @@ def pdf_wanted(option: bool | None, is_serve: bool) -> bool:
     return (not is_serve) if option is None else option
 
 
-def site_files(files: Files) -> dict[str, str]:
-    """Each path of the site and its file on disk: what a PDF may fetch (images, stylesheets, fonts)."""
-    return {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
-
-
 class PdfStep:
     """The PDFs of one language's build (a new one per build)."""
 
-    def __init__(self, *, enabled: bool, site: Site, lang: str, author: str, cache_dir: Path):
-        self.enabled = enabled
+    def __init__(self, *, enabled: bool, site: Site, lang: str, author: str, cache_dir: Path,
+                 log: logging.Logger):
+        self.enabled, self.log = enabled, log
         self.site, self.lang, self.author, self.cache_dir = site, lang, author, cache_dir
         self.pdfs: dict[str, pdf.PdfFile] = {}
         self.report: pdf.RenderReport | None = None
@@ -52,33 +46,35 @@ class PdfStep:
         if enabled:
             pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
 
-    def page_converted(self, slug: str, rendered: str, page_html: str, files: Files) -> str:
-        """A bulletin's page is converted (``rendered``: its whole text, as the PDF shows it): start
-        its PDF, and return the page's HTML with a place for the link."""
+    def page_converted(self, slug: str, publishable: str, page_html: str, files: dict[str, str]) -> str:
+        """A bulletin's page is converted (``publishable``: its text as the outputs publish it): start
+        its PDF, and return the page's HTML with a place for the link. ``files``: each path of the site
+        and its file on disk (what a PDF may fetch: images, stylesheets, fonts)."""
         if not self.enabled:
             return page_html
         if self._early is None:
             self._early = pdf.EarlyPdfs(site_url=self.site.settings.site_url, author=self.author, lang=self.lang,
                                         cache_dir=self.cache_dir)
-            self._files = site_files(files)
+            self._files = files
         bulletin = self._bulletins.get(slug)
         if bulletin is not None:
             self._early.start(bulletin, rendered, self._files)
         return with_link_placeholder(page_html)
 
-    def all_converted(self, rendered: dict[str, str], files: Files) -> None:
+    def all_converted(self, publishable: dict[str, str], files: dict[str, str]) -> None:
         """Every page is converted: the PDFs not started yet are started (waited for at the end)."""
         if not self.enabled:
             return
         try:
-            self.report = pdf.make_pdfs(self.site, rendered, lang=self.lang, author=self.author,
-                                        files=self._files if self._files is not None else site_files(files),
+            self.report = pdf.make_pdfs(self.site, publishable, lang=self.lang, author=self.author,
+                                        files=self._files if self._files is not None else files,
                                         cache_dir=self.cache_dir, early=self._early, wait=False)
         except pdf.PdfEngineMissing as error:
-            raise PluginError(str(error)) from None
+            raise PipelineError(str(error)) from None
         self.pdfs = self.report.pdfs
 
     def link(self, content: str, slug: str, page_url: str, page_file: str) -> str:
+        """``page_file``: the page's path from the site's root (``bulletins/x/index.html``)."""
         """A bulletin page's HTML with its PDF link, or kept with its placeholder until the PDF is done."""
         if not self.enabled:
             return content
@@ -87,31 +83,32 @@ class PdfStep:
             return content
         return self._with_link(content, slug, page_url)
 
-    def finish(self, site_dir: Path, *, strict: bool) -> None:
-        """Wait for the PDFs still rendering, link them from their pages (written with a placeholder),
-        publish them, and report: a WeasyPrint warning fails a strict build."""
+    def finish(self, site_dir: Path, *, strict: bool) -> dict[str, bytes | Path]:
+        """Wait for the PDFs still rendering, and report: a WeasyPrint warning fails a strict build.
+        Returns the files: the PDFs, and the pages written with a placeholder, with their link."""
         if not self.enabled:
-            return
+            return {}
         report = self.report or pdf.RenderReport()
         if self._early is not None:
             try:
                 report = self._early.finish(report)
             except pdf.PdfEngineMissing as error:  # raised by a worker: said as it is, without a trace
-                raise PluginError(str(error)) from None
+                raise PipelineError(str(error)) from None
             self._early = None
         self.pdfs, self.report = report.pdfs, report
-        log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
+        self.log.info(f"PDF : {len(report.rendered)} rendu(s), {len(report.from_cache)} tiré(s) du cache")
         if report.warnings:
             lines = [f"  {slug} : {message}" for slug, message in report.warnings]
             if strict:
-                raise PluginError("Des PDF ont des problèmes (bulletin : problème) :\n" + "\n".join(lines))
+                raise PipelineError("Des PDF ont des problèmes (bulletin : problème) :\n" + "\n".join(lines))
             for line in lines:
-                log.warning("PDF :" + line)
+                self.log.warning("PDF :" + line)
+        files: dict[str, bytes | Path] = {found.path: found.cached for found in self.pdfs.values()}
         for slug, (path, url) in sorted(self._late_pages.items()):
-            page = Path(path)
-            page.write_text(self._with_link(page.read_text(encoding="utf-8"), slug, url), encoding="utf-8")
+            page = (Path(site_dir) / path).read_text(encoding="utf-8")
+            files[path] = self._with_link(page, slug, url).encode("utf-8")
         self._late_pages = {}
-        pdf.publish(self.pdfs, site_dir)
+        return files
 
     def cancel(self) -> None:
         """The build failed: the PDFs still rendering are not waited for."""
@@ -128,3 +125,15 @@ class PdfStep:
     def _with_link(self, content: str, slug: str, page_url: str) -> str:
         found = self.pdfs.get(slug)
         return with_link(content, found.path if found else None, found.length if found else 0, page_url, self.lang)
+
+
+class PdfOutput:
+    """The PDFs and the links to them, as an output (pipeline/registry.py): the build's :class:`PdfStep`."""
+
+    name, folder = "pdf", None
+
+    def wanted(self, needs: Needs) -> bool:
+        return isinstance(needs.pdfs, PdfStep) and needs.pdfs.enabled
+
+    def files(self, needs: Needs) -> dict[str, bytes | Path]:
+        return needs.pdfs.finish(needs.site_dir, strict=needs.strict)

@@ -9,12 +9,16 @@ generated Markdown, which already holds what it shows of other items; a hand-wri
 page: its text and what its directives expand to). A page is rebuilt when its
 fingerprint changed. Everything is rebuilt when the *structure* changed: the list of
 pages, the glossary (it marks every page), the theme or the configuration.
-The adapter (events.py) tells MkDocs which pages to skip.
+The adapter (plugin/events.py) tells MkDocs which pages to skip; another engine, its own way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from infopsoc.core.fingerprints import files_fingerprint, fingerprint
+from infopsoc.core.i18n import HTML_LANG
 
 
 class ChangeTracker:
@@ -34,3 +38,16 @@ class ChangeTracker:
     def forget(self) -> None:
         """After a failed build: the next one redoes everything."""
         self._structure, self._pages = None, {}
+
+
+def page_fingerprints(prepared) -> dict[str, str]:
+    """Each prepared page's fingerprint (a :class:`~infopsoc.pipeline.prepare.Prepared`): its Markdown,
+    directives expanded, and its fragments."""
+    return {uri: fingerprint(page.text, *sorted(page.fragments.values())) for uri, page in prepared.pages.items()}
+
+
+def structure(prepared, all_uris: Iterable[str], watched: list[Path]) -> str:
+    """What every page depends on: the list of files, the glossary, the configuration and theme (``watched``)."""
+    glossary = [(t.slug, t.lang, tuple(t.names), t.expansion) for lang in HTML_LANG
+                for t in prepared.site.glossary.terms(lang)]
+    return fingerprint(prepared.lang, repr(sorted(all_uris)), repr(glossary), files_fingerprint(watched))

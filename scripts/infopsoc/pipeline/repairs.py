@@ -1,16 +1,24 @@
-"""Small repairs to the HTML that Material for MkDocs writes, so every page is valid and
-accessible (tests/test_quality.py checks them with the Nu HTML Checker and axe-core).
+"""What a page gets once its theme has written it, and small repairs to the HTML and script that
+Material's theme writes (under MkDocs, and Zensical's ``classic`` variant), so every page is valid
+and accessible (tests/test_quality.py checks them with the Nu HTML Checker and axe-core).
 
 Each repair matches Material's exact output and does nothing when it is absent, so a
-Material upgrade that fixes a defect upstream makes the matching repair a no-op.
+Material upgrade that fixes a defect upstream makes the matching repair a no-op. Plain text in,
+plain text out: the MkDocs adapter calls :func:`finished_page` on each page in memory; for an engine
+without our plugin, :class:`PagesOutput` does it on the written pages.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 
 import markupsafe
+
+from infopsoc.core.csp import with_policy
+from infopsoc.core.i18n import strings
+from infopsoc.core.urls import page_url
+from infopsoc.outputs.base import Needs
+from infopsoc.render.pages import fill_fragments
 
 # The drawer and search toggles are checkboxes with autocomplete="off" (not allowed on a checkbox).
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
@@ -85,18 +93,52 @@ def escaped_meta(meta: dict) -> dict:
     return {key: markupsafe.escape(value) if isinstance(value, str) else value for key, value in meta.items()}
 
 
-# --- security --- (core/csp.py: the inline scripts Material writes after a page's text, allowed by
-# their hash; read from the installed templates so that an upgrade of Material stays in step)
-_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+def finished_page(html: str, *, lang: str, inline_scripts: frozenset[str], preview: bool) -> str:
+    """A whole page as the site serves it: Material's defects repaired, the Content-Security-Policy
+    first in its head (``inline_scripts``: the theme's scripts after the text, allowed by their hash),
+    Material's tooltips off when the page has too many."""
+    html = repair_material_html(html, search_label=strings(lang)["search_dialog"])
+    html = with_policy(html, inline_scripts, preview=preview)  # --- security ---
+    return tooltips_within_budget(html)  # --- performance ---
 
 
-@functools.lru_cache(maxsize=1)
-def material_body_scripts() -> frozenset[str]:
-    """The inline scripts of Material's ``partials/javascripts/content.html`` (after the text)."""
-    from pathlib import Path
+class MaterialScriptOutput:
+    """Material's JavaScript bundle, without its sitemap fetches (:func:`repair_material_script`)."""
 
-    import material
+    name, folder = "material-script", None
 
-    partial = Path(material.__file__).parent / "templates/partials/javascripts/content.html"
-    text = partial.read_text(encoding="utf-8") if partial.is_file() else ""
-    return frozenset(_SCRIPT.findall(text))
+    def wanted(self, needs: Needs) -> bool:
+        return True
+
+    def files(self, needs: Needs) -> dict[str, bytes]:
+        found = {}
+        for bundle in sorted(needs.site_dir.glob("assets/javascripts/bundle.*.min.js")):
+            script = bundle.read_text(encoding="utf-8")
+            repaired = repair_material_script(script)
+            if repaired != script:
+                found[bundle.relative_to(needs.site_dir).as_posix()] = repaired.encode("utf-8")
+        return found
+
+
+class PagesOutput:
+    """For an engine that ran none of our code on its pages (Zensical, from the staging folder): each
+    written page gets its fragments (render.pages.fill_fragments) and :func:`finished_page`."""
+
+    name, folder = "pages", None
+
+    def wanted(self, needs: Needs) -> bool:
+        return not needs.pages_done
+
+    def files(self, needs: Needs) -> dict[str, bytes]:
+        by_file = {page_url(uri) + "index.html": fragments for uri, fragments in needs.fragments.items()}
+        found = {}
+        for path in sorted(needs.site_dir.rglob("*.html")):
+            rel = path.relative_to(needs.site_dir).as_posix()
+            if rel.startswith("admin/"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            page = fill_fragments(text, by_file[rel]) if rel in by_file else text
+            page = finished_page(page, lang=needs.lang, inline_scripts=needs.inline_scripts, preview=needs.preview)
+            if page != text:
+                found[rel] = page.encode("utf-8")
+        return found

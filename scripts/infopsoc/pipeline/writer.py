@@ -1,0 +1,112 @@
+"""The one writer: the only code that writes into the built site, after the engine.
+
+Every output returns its files (:mod:`infopsoc.outputs.base`); :class:`SiteWriter` puts them in
+place. It refuses a path outside the site's folder (``..``, an absolute path, a link that leads
+out), leaves a file alone when its bytes are the same (a preview's rebuild does not touch what did
+not change: the browser and the server see only real edits), writes each file whole (a temporary
+file renamed into place: a reader never sees half a file), and, for an output that owns a
+folder (``/admin/``, the search index), removes what that folder holds that the output no longer
+returns. It is safe to call from a thread (the search index is written while the PDFs finish).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+Content = bytes | Path
+
+
+class OutsideSite(ValueError):
+    """A path that would land outside the site's folder."""
+
+
+class SiteWriter:
+    def __init__(self, site_dir: Path):
+        self.root = Path(site_dir).resolve()
+        self.written: list[str] = []  # paths from the site's root, in the order written
+        self.unchanged = 0
+        self.removed: list[str] = []
+        self._lock = threading.Lock()
+
+    def path(self, rel: str) -> Path:
+        """The file at ``rel`` (a path from the site's root), refused when it would be outside the site."""
+        parts = Path(rel).parts
+        if not rel or Path(rel).is_absolute() or ".." in parts or "\\" in rel:
+            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        target = self.root / rel
+        if not target.parent.resolve().is_relative_to(self.root) or (target.is_symlink()
+                                                                   and not target.resolve().is_relative_to(self.root)):
+            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        return target
+
+    def read_text(self, rel: str) -> str:
+        return self.path(rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, content: Content) -> bool:
+        """Put ``content`` (bytes, or a file to copy) at ``rel``; False when the bytes were already there."""
+        target = self.path(rel)
+        if self._same(target, content):
+            with self._lock:
+                self.unchanged += 1
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        try:
+            if isinstance(content, Path):
+                shutil.copyfile(content, temporary)
+            else:
+                with open(temporary, "wb") as stream:
+                    stream.write(content)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        with self._lock:
+            self.written.append(rel)
+        return True
+
+    def write_all(self, files: Mapping[str, Content], folder: str | None = None) -> None:
+        """Write ``files``; with ``folder`` (which every path is under), the folder is made to hold
+        exactly them: what else it holds is removed."""
+        if folder is not None:
+            prefix = folder.rstrip("/") + "/"
+            outside = [rel for rel in files if not rel.startswith(prefix)]
+            if outside:
+                raise OutsideSite(f"{outside[0]!r} n'est pas dans {folder!r}")
+            self._remove_others(folder, {rel.removeprefix(prefix) for rel in files})
+        for rel in sorted(files):
+            self.write(rel, files[rel])
+
+    def _remove_others(self, folder: str, kept: set[str]) -> None:
+        base = self.path(folder)
+        if base.is_symlink() or (base.exists() and not base.is_dir()):
+            base.unlink()
+            return
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*"), reverse=True):  # files before their folders
+            rel = path.relative_to(base).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                if not any(k.startswith(rel + "/") for k in kept):
+                    shutil.rmtree(path, ignore_errors=True)
+            elif rel not in kept:
+                path.unlink(missing_ok=True)
+                with self._lock:
+                    self.removed.append(f"{folder}/{rel}")
+
+    @staticmethod
+    def _same(target: Path, content: Content) -> bool:
+        try:
+            if isinstance(content, Path):
+                size = content.stat().st_size
+            else:
+                size = len(content)
+            if not target.is_file() or target.is_symlink() or target.stat().st_size != size:
+                return False
+            return target.read_bytes() == (content.read_bytes() if isinstance(content, Path) else content)
+        except OSError:
+            return False

@@ -187,8 +187,12 @@ def judge(differences: list[Difference], known: list[Known]) -> tuple[list[Diffe
 def report(comparison: Comparison, known: list[Known]) -> tuple[str, bool]:
     """The text printed (French, as the other commands), and whether everything is known."""
     new, vanished = judge(comparison.differences, known)
+    unexplained = {d.page for d in new}
+    with_differences = {d.page for d in comparison.differences}
     lines = [f"Construction fantôme : {comparison.compared} pages comparées, {comparison.equal} identiques "
-             f"(texte et liens de l'article), {len(comparison.differences)} différence(s)"]
+             f"(texte et liens de l'article), {comparison.compared - len(unexplained)} identiques aux différences "
+             f"connues près ; {len(comparison.differences)} différence(s) sur {len(with_differences)} page(s), "
+             f"{len(new)} nouvelle(s)"]
     for entry in known:
         if entry.matched:
             lines.append(f"  connue ×{entry.matched} [{entry.kind}] {entry.pages} : {entry.reason}")

@@ -25,9 +25,10 @@ only module that imports Zensical (an import-linter contract says so).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
+import functools
+import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -40,7 +41,12 @@ from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.engines import zensical_markdown
-from infopsoc.pipeline import PipelineError, cache_root, prepare_language, write_staging
+from infopsoc.core.urls import page_url
+from infopsoc.pipeline import PipelineError, cache_root, docs_files, write_staging
+from infopsoc.pipeline.build import Build
+from infopsoc.pipeline.pdfs import pdf_wanted
+from infopsoc.pipeline.staging import staged_text
+from infopsoc.render.pdf_link import LINK_PLACEHOLDER
 
 import zensical
 from zensical import config as zensical_config
@@ -52,6 +58,10 @@ SHIM = "infopsoc.engines.zensical_markdown"
 #: What Zensical writes that the site does not publish: its search index (the project has its own,
 #: outputs/search.py; the theme's header opens the search page instead of Zensical's search)
 ENGINE_ONLY = ("search.json",)
+
+
+#: the pipeline's lines (« PDF : 3 rendu(s) », « Recherche : … »), printed as they come
+LOG = logging.getLogger("infopsoc.engines.zensical")
 
 
 class EngineError(Exception):
@@ -94,10 +104,11 @@ def extensions_of(config: dict) -> tuple[list[str], dict[str, dict]]:
     return names, options
 
 
-def engine_config(project: dict, prepared, folder: Path, root: Path, strict: bool) -> dict:
+def engine_config(project: dict, prepared, folder: Path, root: Path, strict: bool, names: list[str],
+                  options: dict[str, dict]) -> dict:
     """Zensical's configuration for one language's staging folder (see the module's text)."""
     keep = ("site_name", "site_description", "site_author", "site_url", "copyright", "use_directory_urls",
-            "validation", "extra_css", "extra_javascript", "nav", "not_in_nav", "markdown_extensions")
+            "validation", "extra_css", "extra_javascript", "nav", "not_in_nav")
     config = {key: project[key] for key in keep if key in project}
     theme = dict(project.get("theme") or {})
     if theme.get("custom_dir"):
@@ -109,7 +120,10 @@ def engine_config(project: dict, prepared, folder: Path, root: Path, strict: boo
     generated = [uri for uri, page in prepared.pages.items() if not page.in_nav]
     not_in_nav = [line for line in (config.get("not_in_nav") or "").splitlines() if line.strip()]
     config["not_in_nav"] = "\n".join([*not_in_nav, *(f"/{uri}" for uri in sorted(generated))]) + "\n"
-    config["markdown_extensions"] = [*config.get("markdown_extensions", []), {SHIM: {"context": context(prepared)}}]
+    # the site's extensions with the build's settings (their words in this language: pipeline.build),
+    # then ours through the shim, with the conversion's context
+    config["markdown_extensions"] = [{name: options[name]} if name in options else name for name in names]
+    config["markdown_extensions"].append({SHIM: {"context": context(prepared)}})
     return config
 
 
@@ -131,6 +145,34 @@ def write_config(config: dict, folder: Path) -> Path:
     return path
 
 
+def plugin_options(project: dict) -> dict:
+    """Our plugin's options in the configuration (``plugins: [infopsoc: {…}]``): the pipeline reads them."""
+    for plugin in project.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("infopsoc"), dict):
+            return plugin["infopsoc"]
+    return {}
+
+
+def settings_of(project: dict, root: Path, options: dict) -> Settings:
+    """The pipeline's settings, as the MkDocs adapter makes them from MkDocs' configuration."""
+    settings = Settings.from_options(root, project.get("site_url") or Settings.site_url, options)
+    settings.docs_dir = project.get("docs_dir") or settings.docs_dir
+    drafts = options.get("drafts")
+    settings.drafts = (os.environ.get("INFOPSOC_DRAFTS") == "1") if drafts is None else drafts
+    settings.navs = {"mkdocs.yml": project["nav"]} if project.get("nav") else {}
+    settings.not_in_nav = [line for line in (project.get("not_in_nav") or "").splitlines() if line.strip()]
+    return settings
+
+
+@functools.lru_cache(maxsize=1)
+def theme_body_scripts() -> frozenset[str]:
+    """The inline scripts Zensical's templates write after the text (``partials/javascripts/content.html``),
+    allowed by their hash in each page's policy (core/csp.py), read from the installed templates."""
+    partial = Path(zensical_config.get_builtin_theme_dir()) / "partials/javascripts/content.html"
+    text = partial.read_text(encoding="utf-8") if partial.is_file() else ""
+    return frozenset(re.findall(r"<script>(.*?)</script>", text, re.S))
+
+
 def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     """One language's site, built by Zensical (see the module's text), into ``site_dir``."""
     started = time.monotonic()
@@ -138,55 +180,112 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     root = config_file.parent
     project = project_config(config_file)
     lang = (project.get("theme") or {}).get("language") or DEFAULT_LANGUAGE
-    settings = Settings.from_mkdocs_yml(settings_file(config_file))
-    names, options = extensions_of(project)
+    options = plugin_options(project)
+    settings = settings_of(project, root, options)
+    names, extension_options = extensions_of(project)
+    pdf_cache = options.get("pdf_cache_dir") or ".cache/pdf"
     try:
-        prepared = prepare_language(settings, lang, extensions=names, extension_configs=options)
+        pipeline = Build(settings, lang, extensions=names, extension_configs=extension_options,
+                         caches=cache_root(settings, pdf_cache), pdf=pdf_wanted(options.get("pdf"), False),
+                         pdf_cache=root / pdf_cache, author=project.get("site_author") or "CTROC", strict=strict,
+                         preview=False, log=LOG, editor=dict(options.get("editor") or {}),
+                         extra_css=list(project.get("extra_css") or []), inline_scripts=theme_body_scripts())
+        prepared = pipeline.prepare(docs_files(settings))
     except PipelineError as error:
         raise EngineError(str(error)) from None
-    for problem in prepared.report.warnings:
-        log(problem.format())
-    folder = cache_root(settings) / "engine" / lang
+    folder = cache_root(settings, pdf_cache) / "engine" / lang
     write_staging(prepared, folder)
-    added = [e for e in prepared.loaded.extensions if not isinstance(e, str) and e not in names]
-    zensical_markdown.use(added)
-    path = write_config(engine_config(project, prepared, folder, root, strict), folder)
+    added = [e for e in pipeline.loaded.extensions if not isinstance(e, str) and e not in names]
+    bulletins = {uri for uri, page in prepared.pages.items() if page.kind == "bulletin"}
+    zensical_markdown.use(added, pdf_link_pages=bulletins if pipeline.pdf.enabled else set())
+    path = write_config(engine_config(project, prepared, folder, root, strict, names, extension_options), folder)
     output = folder / SITE
-    render(path, strict)
-    # Zensical's own output stays as it wrote it (its cache skips what it already wrote there); the
-    # site is a copy, that the pipeline finishes
-    target = (site_dir or root / "site").resolve()
-    shutil.copytree(output, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ENGINE_ONLY))
-    finish(prepared, target)
+    try:
+        render(path, strict)
+        known = conversions(prepared, context(prepared))
+        if known is None:  # a page from Zensical's cache whose text we never saw: everything converted again
+            render(path, strict, clean=True)
+            known = conversions(prepared, context(prepared))
+        # Zensical's own output stays as it wrote it (its cache skips what it already wrote there);
+        # the site is a copy, that the pipeline finishes
+        target = (site_dir or root / "site").resolve()
+        shutil.copytree(output, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ENGINE_ONLY))
+        finish(pipeline, prepared, target, known)
+    except PipelineError as error:
+        pipeline.failed()
+        raise EngineError(str(error)) from None
+    except BaseException:
+        pipeline.failed()
+        raise
     seconds = f"{time.monotonic() - started:.2f}".replace(".", ",")
     log(f"Zensical : {len(prepared.pages)} pages ({lang}) ; construction terminée en {seconds} s")
 
 
-def render(path: Path, strict: bool) -> None:
-    """Zensical's build of the generated configuration (it prints its own progress lines)."""
+def render(path: Path, strict: bool, clean: bool = False) -> None:
+    """Zensical's build of the generated configuration (it prints its own progress lines); ``clean``:
+    without its cache."""
     try:
-        zensical.build(str(path), {"strict": strict, "clean": False})
+        zensical.build(str(path), {"strict": strict, "clean": clean})
     except Exception as error:  # noqa: BLE001 (Zensical's Rust core raises plain exceptions)
         raise EngineError(f"Zensical a refusé la construction : {error}") from None
 
 
-def finish(prepared, site: Path) -> None:
-    """After the engine: the pipeline's outputs on the written site."""
-    from infopsoc.render.pages import fill_fragments
+#: the article Material's (and Zensical's classic) templates write around a page's text
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
+#: what Zensical's base template adds at the top of the article (its skip link's target)
+_SKIP_TARGET = '<a id="__skip" tabindex="-1"></a>'
 
+
+def converted_html(page_html: str) -> str:
+    """A written page's converted text: its article, without what the theme adds at its top."""
+    found = _ARTICLE.search(page_html)
+    return found.group(1).replace(_SKIP_TARGET, "", 1) if found else ""
+
+
+#: each page's converted text (the Markdown's HTML) by the conversion's context and the staged page:
+#: what Zensical converted in an earlier build and took from its cache in this one
+_CONVERTED = memo.Memo("zensical-converted", limit=20_000)
+
+
+def conversions(prepared, context_key: str) -> dict[str, str] | None:
+    """Every page's converted text: this build's conversions, the earlier builds' for the pages Zensical
+    took from its cache; None when one is known nowhere (the caller converts everything again)."""
+    found = {}
     for uri, page in prepared.pages.items():
-        if not page.fragments:
-            continue
-        html = _page_file(site, uri)
-        if html.is_file():
-            html.write_text(fill_fragments(html.read_text(encoding="utf-8"), page.fragments), encoding="utf-8")
+        key = fingerprint(context_key, uri, staged_text(page))
+        if uri in zensical_markdown.converted:
+            _CONVERTED.put(key, zensical_markdown.converted[uri])
+        text = _CONVERTED.find(key)
+        if text is None:
+            return None
+        found[uri] = text
+    return found
 
 
-def _page_file(site: Path, src_uri: str) -> Path:
-    stem = src_uri.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return site / (stem.removesuffix("index")) / "index.html"
-    return site / stem / "index.html"
+def finish(pipeline: Build, prepared, site: Path, conversions: dict[str, str]) -> None:
+    """After the engine, on the written site: what the MkDocs adapter does during MkDocs' events (each
+    page against the raw-HTML allow-list, the bulletins' publishable text and their PDFs started),
+    then the pipeline's outputs (pipeline.build.finish: fragments, CSP, search, PDFs and their links,
+    feeds, export, /admin/), the pages being repaired there (``pages_done=False``)."""
+    site_files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*")
+                  if p.is_file() and p.suffix != ".html"}
+    pages = {}
+    for uri, page in prepared.pages.items():
+        page_file = site / (page_url(uri) + "index.html")
+        if not page_file.is_file():
+            raise EngineError(f"Zensical n'a pas écrit la page {uri} ({page_file.relative_to(site)})")
+        pages[uri] = page_file
+        if page.kind == "bulletin":  # its publishable text (feeds, PDF): the article, links resolved
+            text = converted_html(page_file.read_text(encoding="utf-8")).replace(LINK_PLACEHOLDER, "", 1)
+        else:  # the allow-list reads the page's own text, not what its template adds (the search form)
+            text = conversions[uri]
+        pipeline.converted(uri, text, site_files)
+    pipeline.all_converted(site_files)
+    if pipeline.pdf.enabled:
+        for uri, page in prepared.pages.items():
+            if page.kind == "bulletin":  # the page holds the link's place (the shim put it): filled in finish
+                pipeline.pdf.link_later(page.slug, pages[uri].relative_to(site).as_posix(), page_url(uri))
+    pipeline.finish(site, directory_urls=True, pages_done=False)
 
 
 def log(message: str) -> None:
@@ -201,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--site-dir", "-d")
     build_parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    LOG.propagate = False
     try:
         build(Path(args.config_file), Path(args.site_dir) if args.site_dir else None, args.strict)
     except EngineError as error:

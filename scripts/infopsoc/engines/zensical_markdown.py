@@ -20,10 +20,17 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 
 from infopsoc.render.glossary_markdown import PAGE_MARKER
+from infopsoc.render.pdf_link import with_link_placeholder
 
 _extensions: list[Extension] = []
+#: the pages (src_uri) that get the PDF link's place after their header (the bulletins, when PDFs are made)
+_pdf_link_pages: set[str] = set()
+#: src_uri -> the page's converted text (the Markdown's HTML, no theme), for the raw-HTML allow-list:
+#: the pages Zensical converted in this build (it takes the others from its cache)
+converted: dict[str, str] = {}
 
 #: A relative address in the converted page that Zensical will re-base: not a page link (``x.md``,
 #: resolved by Zensical itself), not an anchor, a root-relative path, a scheme or a protocol-relative one
@@ -31,9 +38,13 @@ _ADDRESS = re.compile(r'(?P<attr>\s(?:href|src))="(?P<url>(?![#/]|[a-zA-Z][a-zA-
 _PAGE_LINK = re.compile(r"^[^?#]*\.md(?:[?#].*)?$")
 
 
-def use(extensions: list[Extension]) -> None:
-    """The instances every page's Markdown gets (the adapter calls this before Zensical's build)."""
+def use(extensions: list[Extension], pdf_link_pages: set[str] = frozenset()) -> None:
+    """The instances every page's Markdown gets, and the pages that get the PDF link's place (the
+    adapter calls this before Zensical's build; the pipeline puts the link there when the PDF is made)."""
     _extensions[:] = extensions
+    converted.clear()
+    _pdf_link_pages.clear()
+    _pdf_link_pages.update(pdf_link_pages)
 
 
 def page_relative(url: str, src_uri: str) -> str:
@@ -64,7 +75,21 @@ class _PageAddress(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         found = PAGE_MARKER.fullmatch(lines[0].strip()) if lines else None
         self.extension.src_uri = found.group(1) if found else None
+        self.extension.whole = False
         return lines
+
+
+class _TreeDone(Treeprocessor):
+    """The last tree step: from now on the postprocessors run on the whole page. Before, they run on
+    fragments (the table of contents renders each heading's HTML through them, Python-Markdown's
+    ``toc.render_inner_html``): those are left alone."""
+
+    def __init__(self, md: Markdown, extension: "InfoPsocExtensions"):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root) -> None:
+        self.extension.whole = True
 
 
 class _PageRelative(Postprocessor):
@@ -76,7 +101,7 @@ class _PageRelative(Postprocessor):
 
     def run(self, text: str) -> str:
         src_uri = self.extension.src_uri
-        if src_uri is None:
+        if src_uri is None or not self.extension.whole:
             return text
 
         def rebase(match: re.Match) -> str:
@@ -85,7 +110,9 @@ class _PageRelative(Postprocessor):
                 return match.group(0)
             return f'{match.group("attr")}="{page_relative(url, src_uri)}"'
 
-        return _ADDRESS.sub(rebase, text)
+        converted[src_uri] = text
+        text = _ADDRESS.sub(rebase, text)
+        return with_link_placeholder(text) if src_uri in _pdf_link_pages else text
 
 
 class InfoPsocExtensions(Extension):
@@ -99,6 +126,7 @@ class InfoPsocExtensions(Extension):
         self.config = {"context": ["", "the conversion's context (engines/zensical.py: context)"]}
         super().__init__(**kwargs)
         self.src_uri: str | None = None
+        self.whole = False  # the postprocessors run on the whole page (not a heading's fragment)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
         if not _extensions:
@@ -107,6 +135,7 @@ class InfoPsocExtensions(Extension):
         for extension in _extensions:
             extension.extendMarkdown(md)
         md.preprocessors.register(_PageAddress(md, self), "infopsoc_page_address", 45)  # before the glossary's 40
+        md.treeprocessors.register(_TreeDone(md, self), "infopsoc_tree_done", -1000)  # the very last
         md.postprocessors.register(_PageRelative(md, self), "infopsoc_page_relative", 0)  # after raw HTML is back
 
 

@@ -58,7 +58,7 @@ class PdfStep:
             self._files = files
         bulletin = self._bulletins.get(slug)
         if bulletin is not None:
-            self._early.start(bulletin, rendered, self._files)
+            self._early.start(bulletin, publishable, self._files)
         return with_link_placeholder(page_html)
 
     def all_converted(self, publishable: dict[str, str], files: dict[str, str]) -> None:
@@ -82,6 +82,12 @@ class PdfStep:
             self._late_pages[slug] = (page_file, page_url)  # linked in finish()
             return content
         return self._with_link(content, slug, page_url)
+
+    def link_later(self, slug: str, page_file: str, page_url: str) -> None:
+        """A page written by an engine that ran none of our code (Zensical), holding the link's place
+        (render.pdf_link.LINK_PLACEHOLDER): linked in :meth:`finish`."""
+        if self.enabled:
+            self._late_pages[slug] = (page_file, page_url)
 
     def finish(self, site_dir: Path, *, strict: bool) -> dict[str, bytes | Path]:
         """Wait for the PDFs still rendering, and report: a WeasyPrint warning fails a strict build.

@@ -209,7 +209,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
         # Zensical's own output stays as it wrote it (its cache skips what it already wrote there);
         # the site is a copy, that the pipeline finishes
         target = (site_dir or root / "site").resolve()
-        shutil.copytree(output, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ENGINE_ONLY))
+        shutil.copytree(output, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(*ENGINE_ONLY),
+                        copy_function=_copy_repaired)
         finish(pipeline, prepared, target, known)
     except PipelineError as error:
         pipeline.failed()
@@ -219,6 +220,29 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
         raise
     seconds = f"{time.monotonic() - started:.2f}".replace(".", ",")
     log(f"Zensical : {len(prepared.pages)} pages ({lang}) ; construction terminée en {seconds} s")
+
+
+#: Zensical 0.0.73's own markup defects, repaired as its pages are handed over (the pipeline's repairs
+#: then run on them as on Material's): (as Zensical writes it, as Material writes it)
+REPAIRS = [
+    # « aria-hidden must not be used on a label associated with a labelable element » (vnu, every page)
+    ('<label class="md-overlay" for="__drawer" aria-hidden="true"></label>',
+     '<label class="md-overlay" for="__drawer"></label>'),
+]
+
+
+def repaired(html: str) -> str:
+    for written, wanted in REPAIRS:
+        html = html.replace(written, wanted)
+    return html
+
+
+def _copy_repaired(source: str, target: str) -> str:
+    """A file of Zensical's output, copied; a page with its markup repaired (:data:`REPAIRS`)."""
+    if not source.endswith(".html"):
+        return shutil.copy2(source, target)
+    Path(target).write_text(repaired(Path(source).read_text(encoding="utf-8")), encoding="utf-8")
+    return target
 
 
 def render(path: Path, strict: bool, clean: bool = False) -> None:

@@ -231,17 +231,27 @@ REPAIRS = [
 ]
 
 
-def repaired(html: str) -> str:
-    for written, wanted in REPAIRS:
-        html = html.replace(written, wanted)
-    return html
+#: Zensical's script asks for ``sitemap.xml`` beside every ``<link rel=alternate hreflang>`` of a page
+#: (its language switch's « same page » lookup; Material's does too: pipeline.repairs.repair_material_script):
+#: a request the page's policy refuses (connect-src), a 404 in production. The selector is made to find
+#: nothing, at the same length (the bundle's source map stays right).
+SCRIPT_REPAIRS = [('"link[rel=alternate][hreflang]"', '"link[rel=md-switch][hreflang]"')]
+SCRIPT = re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
+
+
+def repaired(text: str, repairs: list[tuple[str, str]] = REPAIRS) -> str:
+    for written, wanted in repairs:
+        assert len(written) == len(wanted) or repairs is REPAIRS
+        text = text.replace(written, wanted)
+    return text
 
 
 def _copy_repaired(source: str, target: str) -> str:
-    """A file of Zensical's output, copied; a page with its markup repaired (:data:`REPAIRS`)."""
-    if not source.endswith(".html"):
+    """A file of Zensical's output, copied; a page or the script with its defects repaired."""
+    repairs = REPAIRS if source.endswith(".html") else SCRIPT_REPAIRS if SCRIPT.search(source) else None
+    if repairs is None:
         return shutil.copy2(source, target)
-    Path(target).write_text(repaired(Path(source).read_text(encoding="utf-8")), encoding="utf-8")
+    Path(target).write_text(repaired(Path(source).read_text(encoding="utf-8"), repairs), encoding="utf-8")
     return target
 
 

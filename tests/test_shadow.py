@@ -163,3 +163,23 @@ def test_zensical_pages_pass_axe_and_ask_no_other_host(kind, zensical_server, br
         assert watch.console_errors == [], f"{kind} : erreurs dans la console"
     finally:
         context.close()
+
+
+# --- security --- (a hostile title under Zensical's template engine)
+
+def test_zensical_escapes_a_hostile_title_and_summary(tmp_path):
+    """A bulletin's title and summary holding HTML reach Zensical's templates through the staged front
+    matter (page.meta, the title tag, the navigation, OpenGraph): shown as typed, never as markup."""
+    from conftest import bulletin_text, fixture_project, run_infopsoc
+
+    tree = fixture_project(tmp_path / "project")
+    tree.write("bulletins/info-psoc-03.md", bulletin_text(
+        3, 'Le <img src=x onerror=alert(1)> et « co »', "2017-11", 'Fin\\"><script>alert(2)</script>'))
+    result = run_infopsoc(tree.root, "build", "--engine", "zensical")
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tree.root / "site/bulletins/info-psoc-03/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "<script>alert(2)" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page  # shown as typed
+    for other in ("index.html", "bulletins/index.html", "rss.xml"):
+        text = (tree.root / "site" / other).read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert(2)" not in text, other

@@ -56,3 +56,36 @@ def test_the_engine_is_chosen_in_french(tmp_path):
     assert "--engine MOTEUR" in help_text and "zensical" in help_text and "properdocs" in help_text
     wrong = run_infopsoc(tree.root, "build", "--engine", "hugo")
     assert wrong.returncode == 2 and "hugo" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_zensical_says_its_problems_in_french_at_the_source_s_line(tmp_path):
+    """A link to a missing anchor: Zensical's strict build stops; its report is French, without colours
+    or its English progress lines, and names the source file and line staff edit (not the staged copy)."""
+    tree = fixture_project(tmp_path / "project")
+    index = tree.root / "content/index.md"
+    lines = index.read_text(encoding="utf-8").splitlines()
+    lines.append("\nVoir [les membres](membres.md#ancre-absente).")
+    index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    at = len(lines) + 1  # the appended line (after a blank one)
+    result = run_infopsoc(tree.root, "build", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "avertissement : Zensical : lien vers une ancre qui n'existe pas" in result.stderr
+    assert f"content/index.md:{at}:" in result.stderr, result.stderr[-2000:]
+    assert "Build started" not in result.stderr and "\x1b[" not in result.stderr and "Traceback" not in result.stderr
+    assert "la construction a échoué" in result.stderr
+    assert not (tree.root / "site").exists()
+
+
+def test_zensical_builds_the_fixture_project_in_both_languages(tmp_path):
+    """``infopsoc build --engine zensical``: every page MkDocs makes (the golden tree's), feeds and sitemaps,
+    its lines French; Zensical's own search index is not published."""
+    tree = fixture_project(tmp_path / "project")
+    result = run_infopsoc(tree.root, "build", "--engine", "zensical", env={"SOURCE_DATE_EPOCH": EPOCH})
+    assert result.returncode == 0, result.stderr[-3000:]
+    built = kept_files(tree.root / "site")
+    assert sorted(built) == sorted(kept_files(GOLDEN_SITE))
+    assert "Zensical : " in result.stderr and "construction terminée" in result.stderr
+    assert "Build finished" not in result.stderr
+    assert not (tree.root / "site/search.json").exists()
+    staged = tree.root / ".cache/engine/fr/docs/bulletins/info-psoc-01.md"
+    assert staged.is_file() and (tree.root / ".cache/engine/en/zensical.yml").is_file()

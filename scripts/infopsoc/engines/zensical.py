@@ -25,12 +25,14 @@ only module that imports Zensical (an import-linter contract says so).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import logging
 import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -45,7 +47,7 @@ from infopsoc.core.urls import page_url
 from infopsoc.pipeline import PipelineError, cache_root, docs_files, write_staging
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.pdfs import pdf_wanted
-from infopsoc.pipeline.staging import staged_text
+from infopsoc.pipeline.staging import split_front_matter, staged_text
 from infopsoc.render.pdf_link import LINK_PLACEHOLDER
 
 import zensical
@@ -201,10 +203,10 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     path = write_config(engine_config(project, prepared, folder, root, strict, names, extension_options), folder)
     output = folder / SITE
     try:
-        render(path, strict)
+        render(path, strict, locate=locator(prepared))
         known = conversions(prepared, context(prepared))
         if known is None:  # a page from Zensical's cache whose text we never saw: everything converted again
-            render(path, strict, clean=True)
+            render(path, strict, clean=True, locate=locator(prepared))
             known = conversions(prepared, context(prepared))
         # Zensical's own output stays as it wrote it (its cache skips what it already wrote there);
         # the site is a copy, that the pipeline finishes
@@ -255,13 +257,115 @@ def _copy_repaired(source: str, target: str) -> str:
     return target
 
 
-def render(path: Path, strict: bool, clean: bool = False) -> None:
-    """Zensical's build of the generated configuration (it prints its own progress lines); ``clean``:
-    without its cache."""
-    try:
-        zensical.build(str(path), {"strict": strict, "clean": clean})
-    except Exception as error:  # noqa: BLE001 (Zensical's Rust core raises plain exceptions)
-        raise EngineError(f"Zensical a refusé la construction : {error}") from None
+#: Zensical's own lines (its Rust core writes them to the terminal, in English, coloured): a French
+#: line (``str.format`` of the match's groups), or None to silence it; other lines pass as they are
+ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
+    (re.compile(r"^Build started$"), None),
+    (re.compile(r"^No issues found$"), None),
+    (re.compile(r"^Build finished in ([0-9]+)\.([0-9]+)s$"), None),  # the adapter's own line says it
+    (re.compile(r"^(\d+) issues? found$"), "Zensical : {0} problème(s) signalé(s) ci-dessus"),
+    (re.compile(r"^Warning: page does not exist$"), "avertissement : Zensical : lien vers une page qui n'existe pas"),
+    (re.compile(r"^Warning: anchor does not exist$"), "avertissement : Zensical : lien vers une ancre qui n'existe pas"),
+    (re.compile(r"^Warning: (.*)$"), "avertissement : Zensical : {0}"),
+    (re.compile(r"^Error: (.*)$"), "erreur : Zensical : {0}"),
+]
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
+#: a problem's place as Zensical shows it (a staged page, its line), and the lines of its excerpt
+_PLACE = re.compile(r"^(\s*╭─\[ )(\S+\.md):(\d+)(:\d+ \])$")
+_EXCERPT = re.compile(r"^(\s*)(\d+)( │.*)$")
+
+
+def french_lines(text: str, locate=None) -> list[str]:
+    """Zensical's output as staff read it: colours removed, known lines translated or silenced, a
+    staged page's place given as its source's (``locate(src_uri, line)`` -> (file, line))."""
+    lines = []
+    shift: tuple[str, int] | None = None
+    for line in _COLOUR.sub("", text).splitlines():
+        place = _PLACE.match(line)
+        if place and locate is not None:
+            source, at = locate(place.group(2), int(place.group(3)))
+            shift = (source, int(place.group(3)) - at)
+            lines.append(f"{place.group(1)}{source}:{at}{place.group(4)}")
+            continue
+        excerpt = _EXCERPT.match(line)
+        if excerpt and shift is not None:
+            number = str(int(excerpt.group(2)) - shift[1]).rjust(len(excerpt.group(2)))
+            lines.append(f"{excerpt.group(1)}{number}{excerpt.group(3)}")
+            continue
+        for pattern, french in ENGINE_LINES:
+            match = pattern.match(line.strip())
+            if match:
+                if french is not None:
+                    lines.append(french.format(*match.groups()))
+                break
+        else:
+            if line.strip():
+                lines.append(line)
+    return lines
+
+
+@contextlib.contextmanager
+def _terminal_captured():
+    """What is written to the process's stdout and stderr (by Zensical's Rust core too), kept in a file."""
+    with tempfile.TemporaryFile() as kept:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        saved = os.dup(1), os.dup(2)
+        os.dup2(kept.fileno(), 1)
+        os.dup2(kept.fileno(), 2)
+        try:
+            yield kept
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
+def locator(prepared):
+    """(src_uri, line in the staged page) -> (the page's source as staff know it, its line there): the
+    staged page has its template data added to its front matter and the glossary's marker line."""
+
+    def locate(src_uri: str, line: int) -> tuple[str, int]:
+        page = prepared.pages.get(src_uri)
+        if page is None:
+            return src_uri, line
+        staged = staged_text(page)
+        # the line itself, found once in its source file (directives expanded above it move it)
+        wanted = staged.splitlines()[line - 1] if 0 < line <= staged.count("\n") + 1 else None
+        if wanted and wanted.strip() and page.path is not None and page.path.is_file():
+            found = [n for n, text in enumerate(page.path.read_text(encoding="utf-8-sig").splitlines(), 1)
+                     if text == wanted]
+            if len(found) == 1:
+                return page.source, found[0]
+        _meta, staged_body = split_front_matter(staged)
+        _meta, own_body = split_front_matter(page.text)
+        before_staged = staged.count("\n", 0, len(staged) - len(staged_body)) + 1  # + the marker line
+        before_own = page.text.count("\n", 0, len(page.text) - len(own_body))
+        return page.source, max(1, line - before_staged + before_own)
+
+    return locate
+
+
+def render(path: Path, strict: bool, clean: bool = False, locate=None) -> None:
+    """Zensical's build of the generated configuration, its lines said in French; ``clean``: without
+    its cache."""
+    failure = None
+    with _terminal_captured() as kept:
+        try:
+            zensical.build(str(path), {"strict": strict, "clean": clean})
+        except Exception as error:  # noqa: BLE001 (Zensical's Rust core raises plain exceptions)
+            failure = error
+        kept.seek(0)
+        text = kept.read().decode("utf-8", "replace")
+    for line in french_lines(text, locate):
+        log(line)
+    if failure is not None:
+        raise EngineError(f"Zensical a refusé la construction : {_COLOUR.sub('', str(failure))}")
 
 
 #: the article Material's (and Zensical's classic) templates write around a page's text

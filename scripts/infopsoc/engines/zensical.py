@@ -16,7 +16,12 @@ one language:
 3. **render**: Zensical's build into ``.cache/engine/<lang>/site/`` (its own cache beside it makes a
    build with no change fast);
 4. **finish** (engine-neutral): fragments, feeds, PDFs, search, ``/admin/``… on the written site;
-5. the site is moved to ``DIR``; ``infopsoc build`` then swaps it in place as it does MkDocs' (cli/publish.py).
+   The site is a copy of Zensical's output in ``DIR`` (Zensical's own stays for its cache), its markup
+   defects repaired on the way (:data:`REPAIRS`); ``infopsoc build`` then swaps it in place as it does
+   MkDocs' (cli/publish.py).
+
+What Zensical 0.0.73 cannot do, and how the project works around it, is listed in tests/shadow-differences.yml's
+header and in the adapter's pieces below (the shim: relative addresses, the cache's context, fragments).
 
 Its lines are French; a content mistake is ``check``'s French text, never a traceback. This is the
 only module that imports Zensical (an import-linter contract says so).
@@ -42,8 +47,8 @@ from infopsoc.content.model import Settings
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
-from infopsoc.engines import zensical_markdown
 from infopsoc.core.urls import page_url
+from infopsoc.engines import zensical_markdown
 from infopsoc.pipeline import PipelineError, cache_root, docs_files, write_staging
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.pdfs import pdf_wanted
@@ -75,21 +80,6 @@ def project_config(config_file: Path) -> dict:
     names mapped to Zensical's, e.g. ``material.extensions.emoji`` → ``zensical.extensions.emoji``)."""
     with config_file.open(encoding="utf-8") as source:
         return zensical_config._yaml_load(source)
-
-
-def settings_file(config_file: Path) -> Path:
-    """The file that holds the plugin's options: ``mkdocs.en.yml`` inherits them from ``mkdocs.yml``."""
-    raw = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Tolerant) or {}
-    parent = raw.get("INHERIT") if isinstance(raw, dict) else None
-    return (config_file.parent / parent).resolve() if isinstance(parent, str) else config_file
-
-
-class _Tolerant(yaml.SafeLoader):
-    """Reads a configuration without resolving its Python tags (``!!python/name:…``)."""
-
-
-_Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
 def extensions_of(config: dict) -> tuple[list[str], dict[str, dict]]:

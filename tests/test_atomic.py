@@ -42,11 +42,12 @@ def _disk_full(real, after):
 
 
 if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
-    import infopsoc.plugin.events as plugin
+    import importlib
+    prepare = importlib.import_module("infopsoc.pipeline.prepare")  # the module (the package exports its function)
     if STEP == "files-bug":
-        plugin.generate_pages = _crash("generate_pages")
+        prepare.generate_pages = _crash("generate_pages")
     elif STEP == "render-bug":
-        plugin.expand_directives = _crash("expand_directives")
+        prepare.expand_directives = _crash("expand_directives")
     elif STEP == "pdf-crash":
         import infopsoc.outputs.pdf.jobs as jobs
         jobs.render_pdfs = _crash("WeasyPrint")
@@ -54,9 +55,11 @@ if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
         import infopsoc.outputs.pdf.jobs as jobs
         jobs.shutil.copyfile = _disk_full(jobs.shutil.copyfile, 0)
     elif STEP == "feeds-bug":
-        plugin.build_feeds = _crash("build_feeds")
+        import infopsoc.outputs.feeds as feeds
+        feeds.build_feeds = _crash("build_feeds")
     elif STEP == "exports-bug":
-        plugin.glossary_export = _crash("glossary_export")
+        import infopsoc.outputs.export as export
+        export.glossary_export = _crash("glossary_export")
     elif STEP == "pages-disk-full":
         import mkdocs.utils
         mkdocs.utils.write_file = _disk_full(mkdocs.utils.write_file, 3)

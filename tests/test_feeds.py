@@ -24,7 +24,8 @@ from lxml import etree
 
 from conftest import REPO, TODAY, Tree, bulletin_text, french_punctuation
 from infopsoc.content.bulletins import load_bulletins
-from infopsoc.outputs.feeds import FEED_ENTRIES, Enclosure, build_feeds, clean_html, entry_id, publication_time
+from infopsoc.outputs.feeds import FEED_ENTRIES, Enclosure, build_feeds, entry_id, publication_time
+from infopsoc.outputs.publishable import publishable_html
 
 SITE_URL = "https://www.ctroc.org/info-psoc/"
 NS = {"atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/",
@@ -391,9 +392,7 @@ def test_rule_no_unsafe_element_or_attribute_in_content(built):
 
 
 def test_the_feeds_cleaning_drops_what_the_allow_list_refuses():
-    from infopsoc.content.checks.raw_html import clean as allowed_html
-
-    cleaned = clean_html(allowed_html(HOSTILE_HTML), SITE_URL + "bulletins/info-psoc-01/")
+    cleaned = publishable_html(HOSTILE_HTML, SITE_URL + "bulletins/info-psoc-01/")
     fragment = lxml.html.fragment_fromstring(cleaned, create_parent="div")
     for element in fragment.iter():
         assert element.tag not in {"script", "style", "iframe", "object", "embed", "meta"}
@@ -406,10 +405,10 @@ def test_the_feeds_cleaning_drops_what_the_allow_list_refuses():
 
 def test_clean_html_drops_the_elements_the_source_check_refuses():
     # script, iframe, object and embed are refused in a bulletin's source (infopsoc check, the build):
-    # the feeds drop them all the same
+    # the feeds drop them all the same (nh3 alone: no deny-list after it)
     html = ('<p>Avant</p><script>alert("script")</script><iframe src="https://evil.example/"></iframe><p>Après</p>'
             '<object data="https://evil.example/x.swf"></object><embed src="https://evil.example/x.swf">')
-    cleaned = clean_html(html, SITE_URL + "bulletins/info-psoc-01/")
+    cleaned = publishable_html(html, SITE_URL + "bulletins/info-psoc-01/")
     assert "Avant" in cleaned and "Après" in cleaned
     assert "alert(" not in cleaned and "evil.example" not in cleaned
     for tag in ("script", "iframe", "object", "embed"):

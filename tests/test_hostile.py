@@ -204,16 +204,14 @@ def test_a_link_out_of_the_repository_is_refused_by_check_and_build(tmp_path, ou
 
 def test_a_link_out_of_the_repository_never_reaches_the_site_even_past_the_checks(tmp_path, outside):
     """The engine's own list of files is filtered too (plugin on_files), whatever loaded the site."""
-    from infopsoc.plugin.events import refused_files
-    from mkdocs.structure.files import File, Files
+    from infopsoc.pipeline.prepare import refused_docs
 
     tree = populate(Tree(tmp_path / "project"))
     (tree.root / "content/passwd.txt").symlink_to(outside)
-    docs = str(tree.root / "content")
-    files = Files([File("passwd.txt", docs, str(tree.root / "site"), True),
-                   File("index.md", docs, str(tree.root / "site"), True)])
-    problems = refused_files(files, tree.root)
-    assert [f.src_uri for f in files] == ["index.md"]
+    docs = tree.root / "content"
+    files = {uri: docs / uri for uri in ("passwd.txt", "index.md")}
+    refused, problems = refused_docs(files, tree.root)
+    assert refused == ["passwd.txt"]
     assert [p.format().split(" — ")[0] for p in problems] == [
         f"content/passwd.txt: lien symbolique vers un fichier hors du dépôt ({outside})"]
 
@@ -278,18 +276,15 @@ def test_every_link_is_refused_even_inside_the_repository(tmp_path, rel):
 
 def test_a_folder_reached_through_a_link_never_reaches_the_site_even_past_the_checks(tmp_path):
     """The engine's list of files (MkDocs follows links to folders) is filtered too."""
-    from infopsoc.plugin.events import refused_files
-    from mkdocs.structure.files import File, Files
+    from infopsoc.pipeline.prepare import refused_docs
 
     tree = populate(Tree(tmp_path / "project"))
     subprocess.run(["git", "init", "-q", str(tree.root)], check=True)
     (tree.root / "content/dotgit").symlink_to("../.git")
-    docs = str(tree.root / "content")
-    files = Files([File("dotgit/config", docs, str(tree.root / "site"), True),
-                   File("dotgit/HEAD", docs, str(tree.root / "site"), True),
-                   File("index.md", docs, str(tree.root / "site"), True)])
-    problems = refused_files(files, tree.root)
-    assert [f.src_uri for f in files] == ["index.md"]
+    docs = tree.root / "content"
+    files = {uri: docs / uri for uri in ("dotgit/config", "dotgit/HEAD", "index.md")}
+    refused, problems = refused_docs(files, tree.root)
+    assert refused == ["dotgit/config", "dotgit/HEAD"]
     assert [p.format().split(" — ")[0] for p in problems] == [
         "content/dotgit: lien symbolique (vers .git) : le site n'accepte aucun lien symbolique"]
 
@@ -445,11 +440,9 @@ def test_an_error_inside_the_build_is_a_french_message_without_traceback(tmp_pat
 
 def test_the_builds_own_refusal_names_the_source_not_the_generated_page(tmp_path):
     """Past check (here: the raw-HTML allow-list of the converted page), the build names the file."""
-    from infopsoc.plugin.events import raw_html_report
-    from mkdocs.structure.files import File
+    from infopsoc.pipeline.build import raw_html_report
 
-    file = File("glossaire/roc.md", None, str(tmp_path / "site"), True)
-    report = raw_html_report('<p onclick="x">t</p>', file, tmp_path, True, "glossary/roc.md")
+    report = raw_html_report('<p onclick="x">t</p>', "glossary/roc.md", True)
     assert [p.format() for p in report.errors] == [
         "glossary/roc.md: l'attribut « onclick » (du code exécuté) n'est pas permis — retirez ce HTML ou cet attribut "
         "de ce fichier"]

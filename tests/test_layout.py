@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -48,7 +49,7 @@ def test_every_folder_is_in_the_layers_contract():
     named = {part.strip() for layer in layers["layers"] for part in layer.split("|")}
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert layers["exhaustive"] is True
-    assert folders == named == {"core", "content", "render", "outputs", "plugin", "cli"}
+    assert folders == named == {"core", "content", "render", "outputs", "pipeline", "plugin", "cli"}
 
 
 def test_the_contracts_hold():
@@ -56,7 +57,34 @@ def test_the_contracts_hold():
     lint = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run([str(lint), "--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
+
+
+def test_the_pipeline_and_the_outputs_import_no_engine():
+    """The contract that keeps the pipeline engine-neutral is there, and names every engine."""
+    import tomllib
+
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    forbidden = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "forbidden"]
+    neutral = next(c for c in forbidden if "infopsoc.pipeline" in c["source_modules"] and "zensical" in c["forbidden_modules"])
+    assert {"infopsoc.pipeline", "infopsoc.outputs"} <= set(neutral["source_modules"])
+    assert {"mkdocs", "material", "zensical", "properdocs"} <= set(neutral["forbidden_modules"])
+
+
+def test_the_contract_catches_an_engine_import_in_the_pipeline(tmp_path):
+    """The contract is not one that cannot fail: a copy of the package whose pipeline imports MkDocs breaks it."""
+    import shutil
+
+    copy = tmp_path / "repo"
+    shutil.copytree(PACKAGE, copy / "scripts/infopsoc", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", copy / "pyproject.toml")
+    module = copy / "scripts/infopsoc/pipeline/prepare.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\nimport mkdocs  # noqa\n", encoding="utf-8")
+    lint = Path(sys.executable).parent / "lint-imports"
+    env = {**os.environ, "PYTHONPATH": str(copy / "scripts")}
+    result = subprocess.run([str(lint), "--no-cache"], cwd=copy, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode != 0
+    assert "The pipeline and the outputs import no engine" in result.stdout and "BROKEN" in result.stdout
 
 
 def test_the_entry_points_stay():

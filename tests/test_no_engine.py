@@ -1,7 +1,8 @@
 """The domain runs without the engine: with ``mkdocs`` and ``material`` unimportable, the
 collections load, the Markdown renders and the outputs (feeds, glossary export) are made.
 
-Porting to another engine must be a change of ``plugin/`` only (ARCHITECTURE.md); import-linter
+Porting to another engine must be a change of ``plugin/`` only (ARCHITECTURE.md), and the pipeline
+(prepare, staging, finish) runs without it; import-linter
 checks the imports that are written down, this test checks the ones that happen at run time
 (a function-local import, an import made by a dependency). It runs in a fresh interpreter, where a
 ``sys.meta_path`` finder installed before any ``infopsoc`` import refuses the engine.
@@ -42,7 +43,7 @@ SCRIPT = textwrap.dedent('''
 
     import infopsoc
     modules = []
-    for part in ("core", "content", "render", "outputs"):
+    for part in ("core", "content", "render", "outputs", "pipeline"):
         package = importlib.import_module(f"infopsoc.{part}")
         modules.append(package.__name__)
         for info in pkgutil.walk_packages(package.__path__, prefix=f"infopsoc.{part}."):
@@ -53,6 +54,8 @@ SCRIPT = textwrap.dedent('''
     from infopsoc.outputs.feeds import build_feeds
     from infopsoc.render.glossary_markdown import GlossaryExtension
     from infopsoc.outputs.export import glossary_export
+    from infopsoc.outputs.publishable import publishable
+    from infopsoc.pipeline import prepare_language, write_staging
 
     root = Path(sys.argv[1])
     site, report = load_site(Settings.from_mkdocs_yml(root / "mkdocs.yml"))
@@ -61,14 +64,20 @@ SCRIPT = textwrap.dedent('''
     for bulletin in site.bulletins:
         if bulletin.lang == "fr":
             extension.set_page(bulletin.src_uri)
-            rendered[bulletin.slug] = markdown.markdown(bulletin.body, extensions=["footnotes", "attr_list", extension])
+            html = markdown.markdown(bulletin.body, extensions=["footnotes", "attr_list", extension])
+            rendered[bulletin.slug] = publishable(bulletin, html, site.settings.site_url + bulletin.url)
     feeds = build_feeds(site.bulletins, rendered, site_url=site.settings.site_url, lang="fr")
+    # the pipeline's prepare step, as an engine without our plugin reads it (the staging folder)
+    prepared = prepare_language(Settings.from_mkdocs_yml(root / "mkdocs.yml"), "fr",
+                                extensions=["footnotes", "attr_list", "md_in_html"], extension_configs={})
+    staged = write_staging(prepared, root / ".cache/engine/fr")["written"]
     print(json.dumps({
         "modules": modules,
         "errors": [str(p) for p in report.errors],
         "engine_loaded": sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED),
         "feeds": {path: data.decode("utf-8") for path, data in feeds.items()},
         "export": glossary_export(site, "fr"),
+        "staged": staged,
     }))
 ''')
 
@@ -111,3 +120,12 @@ def test_the_glossary_export_without_the_engine_is_the_built_sites(without_engin
     export = without_engine["export"]
     assert [t["slug"] for t in json.loads(export)["terms"]] == ["ctroc", "psoc", "troc"]
     assert export.encode("utf-8") == (GOLDEN_SITE / "glossaire.json").read_bytes()
+
+
+def test_the_pipeline_prepares_the_staging_folder_without_the_engine(without_engine):
+    """Every page an engine without our plugin renders, written by the pipeline alone."""
+    staged = without_engine["staged"]
+    for page in ("docs/index.md", "docs/bulletins/index.md", "docs/bulletins/info-psoc-01.md",
+                 "docs/glossaire/troc.md", "docs/chronologie/index.md", "infopsoc.json"):
+        assert page in staged
+    assert "docs/index.en.md" not in staged  # the French build's view

@@ -106,7 +106,7 @@ def _features(html: str) -> list[str]:
 
 
 def test_a_page_with_too_many_titles_for_materials_tooltips_keeps_the_browsers(built):
-    from infopsoc.plugin.material import TOOLTIP_LIMIT
+    from infopsoc.pipeline.repairs import TOOLTIP_LIMIT
 
     # a timeline of many events, each naming the term (each occurrence an <abbr title>)
     for i in range(TOOLTIP_LIMIT // 3 + 1):

@@ -251,7 +251,7 @@ def _one_document(tree):
     site = tree.root / "site"
     files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*") if p.is_file()}
     site_url = plugin.site.settings.site_url
-    document = pdf.print_html(plugin.site.bulletins[0], plugin.rendered["info-psoc-01"], site_url=site_url,
+    document = pdf.print_html(plugin.site.bulletins[0], plugin.build.publishable()["info-psoc-01"].html, site_url=site_url,
                               author="CTROC")
     return document, site_url, files
 
@@ -366,7 +366,7 @@ def test_wide_table_and_long_url_stay_on_the_page(tree):
     site = tree.root / "site"
     files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*") if p.is_file()}
     bulletin = plugin.site.bulletins[0]
-    document = pdf.print_html(bulletin, plugin.rendered["info-psoc-01"], site_url=plugin.site.settings.site_url,
+    document = pdf.print_html(bulletin, plugin.build.publishable()["info-psoc-01"].html, site_url=plugin.site.settings.site_url,
                               author="CTROC")
     assert _overflowing(pdf.lay_out(document, plugin.site.settings.site_url, files)) == []
     # the check does find an overflow when nothing wraps
@@ -384,7 +384,9 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
                 '<div class="footnote"><hr><ol><li id="fn:1"><p>La <em>note</em>.&#160;'
                 '<a class="footnote-backref" href="#fnref:1">↩</a></p></li></ol></div>'
                 '<nav class="ip-prevnext"><a href="../x/">Numéro précédent</a></nav>')
-    body, sections = document.print_body(rendered)
+    from infopsoc.outputs.publishable import publishable_html
+
+    body, sections = document.print_body(publishable_html(rendered, "https://www.ctroc.org/info-psoc/bulletins/x/"))
     assert sections == [pdf.Section("s", "Section")]
     assert '<span class="ip-footnote" id="fn:1">La <em>note</em>.</span> suite.' in body
     for gone in ("ip-bulletin-head", "headerlink", "footnote-backref", "ip-prevnext", "<hr>"):
@@ -392,7 +394,7 @@ def test_print_body_moves_footnotes_and_drops_web_chrome():
 
 
 def test_pdfs_are_off_under_serve_unless_asked(monkeypatch):
-    from infopsoc.plugin.pdf_step import pdf_wanted
+    from infopsoc.pipeline.pdfs import pdf_wanted
 
     monkeypatch.delenv("INFOPSOC_PDF", raising=False)
     assert pdf_wanted(None, is_serve=False) is True

@@ -292,7 +292,7 @@ def test_materials_script_is_repaired_and_the_repair_keeps_its_length():
     fails here, not silently), and the repaired bundle keeps its length (its source map stays right)."""
     import material
 
-    from infopsoc.plugin.material import repair_material_script
+    from infopsoc.pipeline.repairs import repair_material_script
 
     bundles = list((Path(material.__file__).parent / "templates/assets/javascripts").glob("bundle.*.min.js"))
     assert len(bundles) == 1

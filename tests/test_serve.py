@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import bulletin_text
-from infopsoc.plugin.dirty import ChangeTracker
+from infopsoc.pipeline.dirty import ChangeTracker
 
 PAST = 1_000_000_000  # 2001: the time every output is given before a rebuild
 

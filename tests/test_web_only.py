@@ -58,7 +58,7 @@ def test_no_web_only_element_reaches_the_feeds(built, name):
 def test_no_web_only_element_reaches_the_print_document(built):
     site = built.plugin.site
     bulletin = next(b for b in site.bulletins if b.slug == SLUG and b.lang == "fr")
-    document = print_html(bulletin, built.plugin.rendered[SLUG], site_url=site.settings.site_url,
+    document = print_html(bulletin, built.plugin.build.publishable()[SLUG].html, site_url=site.settings.site_url,
                           author="CTROC", lang="fr").html
     body = lxml.html.document_fromstring(document).find("body")
     text = body.text_content()

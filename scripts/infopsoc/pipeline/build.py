@@ -142,12 +142,21 @@ class Build:
             content = fill_fragments(content, page.fragments)
         return self.pdf.link(content, page.slug, url, dest) if page.kind == "bulletin" else content
 
+    def cache_folder(self, name: str) -> Path:
+        """A folder of the build's caches (``.cache/<name>``), made if needed."""
+        (self.caches / name).mkdir(parents=True, exist_ok=True)
+        return self.caches / name
+
     def finished_page(self, html: str) -> str:
         return finished_page(html, lang=self.lang, inline_scripts=self.inline_scripts, preview=self.preview)
 
     def failed(self) -> None:
         """The build failed: the PDFs still rendering are not waited for."""
         self.pdf.cancel()
+
+    def publishable(self) -> dict[str, Publishable]:
+        """Each converted bulletin as the outputs publish it (outputs.publishable), by its slug."""
+        return {slug: self._publishable(slug) for slug in self.rendered}
 
     def _publishable(self, slug: str) -> Publishable:
         bulletin = next(b for b in self.site.bulletins_in(self.lang) if b.slug == slug)
@@ -160,7 +169,7 @@ class Build:
         fragments = {uri: p.fragments for uri, p in self.prepared.pages.items() if p.fragments} if self.prepared else {}
         return Needs(self.site, self.lang, Path(site_dir), self.caches, strict=self.strict, preview=self.preview,
                      directory_urls=directory_urls, editor=self.editor, extra_css=self.extra_css,
-                     publishable=lambda: {slug: self._publishable(slug) for slug in self.rendered},
+                     publishable=self.publishable,
                      pdfs=self.pdf, enclosure=self.pdf.enclosure, fragments=fragments, pages_done=pages_done,
                      inline_scripts=self.inline_scripts)
 

@@ -14,11 +14,14 @@ The adapter (plugin/events.py) tells MkDocs which pages to skip; another engine,
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from infopsoc.core.fingerprints import files_fingerprint, fingerprint
+from infopsoc.core import memo
+from infopsoc.core.fingerprints import extensions_signature, files_fingerprint, fingerprint
 from infopsoc.core.i18n import HTML_LANG
+from infopsoc.pipeline.prepare import PipelineError
 
 
 class ChangeTracker:
@@ -51,3 +54,27 @@ def structure(prepared, all_uris: Iterable[str], watched: list[Path]) -> str:
     glossary = [(t.slug, t.lang, tuple(t.names), t.expansion) for lang in HTML_LANG
                 for t in prepared.site.glossary.terms(lang)]
     return fingerprint(prepared.lang, repr(sorted(all_uris)), repr(glossary), files_fingerprint(watched))
+
+
+# --- the conversions an engine may keep between builds (plugin/render_cache.py) ---
+def conversion_context(packages: Iterable[str], extensions: list, extension_configs: dict, glossary_terms,
+                       *settings) -> str:
+    """Everything a page's conversion depends on that is not the page's own: this package's code, the
+    versions of ``packages``, the Markdown extensions and their settings, the glossary's terms, and the
+    engine's ``settings`` that change links (directory URLs, link validation)."""
+    versions = []
+    for name in packages:
+        try:
+            versions.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{name}=?")
+    terms = [(t.slug, t.src_uri, tuple(t.names), t.expansion) for t in glossary_terms]
+    return fingerprint(memo.code_version(), *versions, extensions_signature(extensions, extension_configs),
+                       repr(terms), repr(settings))
+
+
+def too_deep(source: str) -> PipelineError:
+    """A text nested deeper than Python can follow, said in French, naming its source."""
+    return PipelineError(f"{source}: le texte est imbriqué trop profondément (listes, citations ou HTML dans "
+                         "d'autres) pour être converti — simplifiez-le (infopsoc check signale les imbrications "
+                         "de plus de 16 niveaux)")

@@ -57,6 +57,19 @@ class Loaded:
     cache_root: Path
 
 
+def engine_settings(config_file: Path, site_url: str | None, options: dict, *, docs_dir: str, drafts: bool | None,
+                    preview: bool, nav: list | None, not_in_nav: list[str]) -> Settings:
+    """The :class:`Settings` of a build, from what the engine read of its configuration file
+    (``options``: the plugin's options; ``drafts``: None shows them in a preview or with INFOPSOC_DRAFTS=1)."""
+    root = config_file.parent
+    settings = Settings.from_options(root, site_url or Settings.site_url, options)
+    settings.docs_dir = os.path.relpath(docs_dir, root)
+    settings.drafts = (preview or os.environ.get("INFOPSOC_DRAFTS") == "1") if drafts is None else drafts
+    settings.navs = {config_file.name: nav} if nav else {}  # this language's menu
+    settings.not_in_nav = not_in_nav
+    return settings
+
+
 def cache_root(settings: Settings, pdf_cache_dir: str = ".cache/pdf") -> Path:
     """The folder of the build's caches: the one that holds the PDFs' (``.cache``)."""
     return settings.root / Path(pdf_cache_dir).parent
@@ -156,12 +169,8 @@ def prepare(loaded: Loaded, docs: Mapping[str, Path | None]) -> Prepared:
     folder -> file; an engine's own files, e.g. its theme's, may be among them: they are served as they are)."""
     site, lang, root = loaded.site, loaded.lang, loaded.settings.root
     report = Report()
-    # --- security --- (a file of the project that leads out of it is refused, never published)
-    refused = []
-    for uri, path in docs.items():
-        if problem := _refused(path, root):
-            refused.append(uri)
-            report.add(problem)
+    refused, problems = refused_docs(docs, root)  # --- security ---
+    report.extend(problems)
     usable = [uri for uri in docs if uri not in refused]
     # --- bilingual --- (this build's language only: x.en.md is served at x.md in English)
     served, dropped = language_view(usable, lang)
@@ -245,6 +254,17 @@ def _generated_source(site: Site, kind: str | None, slug: str | None, src_uri: s
 def _project_path(path: Path, root: Path) -> str:
     """A file as staff see it, from the project's folder (``content/bulletins/index.md``)."""
     return Path(os.path.relpath(path, root)).as_posix()
+
+
+def refused_docs(docs: Mapping[str, Path | None], root: Path) -> tuple[list[str], list[Problem]]:
+    """The files of the project (not an engine's own) reached through a symbolic link — the file itself
+    or a folder on its way (MkDocs follows links to folders) — and their problems: never published."""
+    refused, problems = [], set()
+    for uri, path in docs.items():
+        if problem := _refused(path, root):
+            refused.append(uri)
+            problems.add(problem)
+    return refused, sorted(problems)
 
 
 def _refused(path: Path | None, root: Path) -> Problem | None:

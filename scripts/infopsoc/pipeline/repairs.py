@@ -10,7 +10,9 @@ without our plugin, :class:`PagesOutput` does it on the written pages.
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
 
 import markupsafe
 
@@ -91,6 +93,18 @@ def escaped_meta(meta: dict) -> dict:
     so that ``Les "balises" et la <Loi 120>`` is shown exactly as typed.
     """
     return {key: markupsafe.escape(value) if isinstance(value, str) else value for key, value in meta.items()}
+
+
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+@functools.lru_cache(maxsize=4)
+def theme_inline_scripts(templates: Path) -> frozenset[str]:
+    """The inline scripts of Material's ``partials/javascripts/content.html`` (after a page's text), in
+    the theme's ``templates`` folder: allowed by their hash (core/csp.py), read from the installed
+    theme so that an upgrade stays in step."""
+    partial = templates / "partials/javascripts/content.html"
+    return frozenset(_SCRIPT.findall(partial.read_text(encoding="utf-8") if partial.is_file() else ""))
 
 
 def finished_page(html: str, *, lang: str, inline_scripts: frozenset[str], preview: bool) -> str:

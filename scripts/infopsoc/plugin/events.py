@@ -1,15 +1,10 @@
-"""The MkDocs adapter: MkDocs' build events, each a call to the pipeline (pipeline/build.py).
-
-The pages go to MkDocs in memory: the generated ones as virtual files, the hand-written ones read
-from the prepared text (directives expanded), so that MkDocs' own file list, its render cache
-(render_cache.py) and its dirty preview work as before, and nothing is written twice.
-"""
+"""The MkDocs adapter: each event a call to the pipeline (pipeline/build.py). The prepared pages go to
+MkDocs in memory (ARCHITECTURE.md, « The MkDocs adapter »); the outputs run on the written site."""
 
 from __future__ import annotations
 
 import functools
 import logging
-import os
 from pathlib import Path
 
 import jinja2
@@ -18,20 +13,20 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from infopsoc.content.site import Settings
 from infopsoc.pipeline import PipelineError, cache_root
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.dirty import ChangeTracker, page_fingerprints, structure
 from infopsoc.pipeline.pdfs import pdf_wanted
-from infopsoc.pipeline.prepare import site_data
+from infopsoc.pipeline.prepare import engine_settings, site_data
+from infopsoc.pipeline.repairs import theme_inline_scripts
 from infopsoc.plugin import render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
+THEME_TEMPLATES = Path(material.__file__).parent / "templates"
 
 
-def _french(method):
-    """A pipeline's refusal, as MkDocs says a plugin's: its French message, no traceback."""
+def _french(method):  # the pipeline's refusal said as a plugin's: its French message, no traceback
     @functools.wraps(method)
     def call(*args, **kwargs):
         try:
@@ -43,21 +38,17 @@ def _french(method):
 
 class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     supports_multiple_instances = False
-
-    def __init__(self) -> None:
-        self.is_serve = self.dirty = False
-        self.tracker = ChangeTracker()
-        self.build: Build | None = None
-        self.render_cache: render_cache.RenderCache | None = None
-
+    is_serve = dirty = False
+    tracker = ChangeTracker()  # each command's own, from on_startup
+    build: Build | None = None
+    render_cache: render_cache.RenderCache | None = None
     # what tests and the benchmark read of the last build
     site = property(lambda self: self.build.site if self.build else None)
     rendered = property(lambda self: self.build.rendered if self.build else {})
     pdf = property(lambda self: self.build.pdf if self.build else None)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.is_serve = command == "serve"
-        self.dirty = dirty and self.is_serve  # --- performance --- the preview redoes only the changed pages
+        self.is_serve, self.dirty = command == "serve", dirty and command == "serve"  # the preview redoes changed pages
         self.tracker = ChangeTracker()
         if self.dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_builds)
@@ -65,19 +56,17 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     @_french
     def on_config(self, config):
         root = Path(config.config_file_path).parent
-        drafts = self.config.drafts
-        settings = Settings.from_options(root, config.site_url or Settings.site_url, dict(self.config))
-        settings.docs_dir = os.path.relpath(config.docs_dir, root)
-        settings.drafts = (self.is_serve or os.environ.get("INFOPSOC_DRAFTS") == "1") if drafts is None else drafts
-        settings.navs = {Path(config.config_file_path).name: config.nav} if config.nav else {}
-        settings.not_in_nav = [getattr(p, "pattern", "") or "" for p in config.not_in_nav.patterns] if config.not_in_nav else []
+        not_in_nav = [getattr(p, "pattern", "") or "" for p in config.not_in_nav.patterns] if config.not_in_nav else []
+        settings = engine_settings(Path(config.config_file_path), config.site_url, dict(self.config), nav=config.nav,
+                                   docs_dir=config.docs_dir, drafts=self.config.drafts, preview=self.is_serve,
+                                   not_in_nav=not_in_nav)
         self.config.lang = self.config.lang or config.theme["language"] or "fr"  # --- bilingual ---
         self.build = Build(settings, self.config.lang, extensions=config.markdown_extensions,
                            extension_configs=config.mdx_configs, caches=cache_root(settings, self.config.pdf_cache_dir),
                            pdf=pdf_wanted(self.config.pdf, self.is_serve), pdf_cache=root / self.config.pdf_cache_dir,
                            author=config.site_author or "CTROC", strict=config.strict, preview=self.is_serve, log=log,
                            editor=dict(self.config.editor), extra_css=list(config.extra_css),
-                           inline_scripts=material_body_scripts())
+                           inline_scripts=theme_inline_scripts(THEME_TEMPLATES))
         config.markdown_extensions = self.build.loaded.extensions
         config.extra["infopsoc"] = site_data(self.build.site, self.config.lang)  # the theme's site-wide data
         self.render_cache = render_cache.RenderCache(render_cache.context_fingerprint(
@@ -103,7 +92,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             if page.generated:
                 inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.src_uri, content=page.text, inclusion=inclusion))
-        if self.dirty:  # --- performance --- the pages whose fingerprint is unchanged are skipped
+        if self.dirty:  # --- performance --- a page whose fingerprint is unchanged is skipped
             watched = [Path(config.config_file_path)] + ([Path(config.theme.custom_dir)] if config.theme.custom_dir else [])
             changed = self.tracker.plan(structure(prepared, [f.src_uri for f in files], watched),
                                         page_fingerprints(prepared))
@@ -134,17 +123,16 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         return self.build.converted(page.file.src_uri, html, _site_files(files))
 
+    @_french
     def on_env(self, env, *, config, files: Files):
-        # --- performance --- Material's templates, compiled once and kept
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder(self.build.caches / "jinja")))
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(self.build.cache_folder("jinja")))
         for file in files.documentation_pages():  # a page a dirty build skipped: its data for the sitemap
             if file.page is not None and "infopsoc" not in file.page.meta:
                 file.page.meta = self.build.meta(file.src_uri, file.page.meta)
-        _french(self.build.all_converted)(_site_files(files))
+        self.build.all_converted(_site_files(files))
         return env
 
-    # after the search plugin (priority 0) has indexed the page: the fragments are not in its index
-    @event_priority(-50)
+    @event_priority(-50)  # after a search plugin (priority 0): the fragments stay out of its index
     def on_page_context(self, context, *, page, config, nav):
         page.content = self.build.page_content(page.file.src_uri, page.content, page.url, page.file.dest_uri)
         # --- performance --- a hidden table of contents is not shipped (its page's title kept: the skip link)
@@ -168,32 +156,15 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent
         names = ("bulletins_dir", "glossary_dir", "timeline_dir", "members_file")
-        for path in [*(root / self.config[name] for name in names), root / "theme"]:
-            if path.exists():
-                server.watch(str(path))
+        for path in filter(Path.exists, [*(root / self.config[n] for n in names), root / "theme"]):
+            server.watch(str(path))
         return server
 
 
 def _exact_dirty_builds(record: logging.LogRecord) -> bool:
-    """MkDocs warns that a dirty build may leave navigation and links stale (a warning fails a strict
-    build): here the pages whose inputs changed are rebuilt, all of them when the structure changed."""
+    """Not MkDocs' warning that a dirty build may be stale (it fails a strict build): not so here (pipeline/dirty.py)."""
     return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _site_files(files: Files) -> dict[str, str]:
-    """Each path of the site and its file on disk: what a PDF may fetch (images, stylesheets, fonts)."""
+def _site_files(files: Files) -> dict[str, str]:  # each path of the site and its file: what a PDF may fetch
     return {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path and not f.is_documentation_page()}
-
-
-def _folder(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-@functools.lru_cache(maxsize=1)
-def material_body_scripts() -> frozenset[str]:
-    """The inline scripts of Material's ``partials/javascripts/content.html`` (after the text), allowed
-    by their hash (core/csp.py): read from the installed templates, so that an upgrade stays in step."""
-    partial = Path(material.__file__).parent / "templates/partials/javascripts/content.html"
-    text = partial.read_text(encoding="utf-8") if partial.is_file() else ""
-    return frozenset(text.split("<script>")[i].split("</script>")[0] for i in range(1, text.count("<script>") + 1))

@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 
 from infopsoc.content.bulletins import Bulletin
 from infopsoc.core.i18n import HTML_LANG, strings
+from infopsoc.core.urls import root_url, with_slash
 from infopsoc.core.typography import for_language
 
 PDF_VARIANT = "pdf/ua-1"
@@ -115,7 +116,8 @@ def print_html(bulletin: Bulletin, publishable: str, *, site_url: str, author: s
     lang = lang or bulletin.lang
     t = strings(lang)
     typo = for_language(lang)  # the front matter's text does not go through Markdown: typeset here
-    body, sections = print_body(publishable)  # --- security --- (allow-listed once: outputs.publishable)
+    # --- security --- (allow-listed once: outputs.publishable)
+    body, sections = print_body(publishable, site_root=with_slash(root_url(site_url, lang)))
     page_url = site_url + bulletin.url
     date_text = bulletin.date.format(lang)
     created = bulletin.date.first_day().isoformat() + "T00:00:00Z"
@@ -145,12 +147,14 @@ def _display_address(url: str) -> str:
     return (parts.netloc + parts.path).rstrip("/")
 
 
-def print_body(publishable: str) -> tuple[str, list[Section]]:
+def print_body(publishable: str, site_root: str = "") -> tuple[str, list[Section]]:
     """The bulletin's body made for paper, and its ``##`` sections.
 
     ``publishable``: the bulletin as every output publishes it (``outputs.publishable``: allow-listed,
     without what is web-only, links absolute). Moves each footnote to its call; marks links whose text
-    is their address, so the stylesheet does not print the address twice.
+    is their address, so the stylesheet does not print the address twice, and links into the site
+    (``site_root``: the French site's address, every language's pages are under it), whose address
+    paper does not print either (they were relative before ``outputs.publishable`` made them absolute).
     """
     body = lxml.html.fragment_fromstring(publishable, create_parent="div")
     notes: dict[str, HtmlElement] = {}
@@ -180,6 +184,8 @@ def print_body(publishable: str) -> tuple[str, list[Section]]:
         href = link.get("href", "")
         if href.startswith(("http://", "https://")) and _bare(href) == _bare(link.text_content()):
             link.set("class", (link.get("class", "") + " ip-bare").strip())
+        elif site_root and href.startswith(site_root):
+            link.set("class", (link.get("class", "") + f" {INTERNAL}").strip())
 
     _acronyms_beside_the_last_section(body)
     sections = [Section(h.get("id", ""), h.text_content().strip()) for h in body.iter("h2") if h.get("id")]
@@ -187,6 +193,9 @@ def print_body(publishable: str) -> tuple[str, list[Section]]:
         lxml.html.tostring(child, encoding="unicode", method="html") for child in body)
     return html, sections
 
+
+#: the class of a link into the site: the stylesheet prints no address after it (print-bulletin.css)
+INTERNAL = "ip-internal"
 
 #: the classes the stylesheet floats « Quelques acronymes » by, and keeps it whole by (print-bulletin.css)
 BESIDE = "ip-beside"

@@ -1,0 +1,210 @@
+"""The engine-neutral pipeline (scripts/infopsoc/pipeline/): the staging folder an engine without our
+plugin builds from, the one writer of the built site, and the registry of outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+
+from conftest import Tree, bulletin_text, populate
+from infopsoc.content.model import Settings
+from infopsoc.pipeline import prepare_language, write_staging
+from infopsoc.pipeline import registry
+from infopsoc.pipeline.staging import MANIFEST, split_front_matter
+from infopsoc.pipeline.writer import OutsideSite, SiteWriter
+from infopsoc.render.glossary_markdown import GlossaryExtension
+
+EXTENSIONS = ["footnotes", "attr_list", "md_in_html", "toc"]
+
+
+def _prepare(tree: Tree, lang: str = "fr"):
+    return prepare_language(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml"), lang, extensions=EXTENSIONS,
+                            extension_configs={}, caches=tree.root / ".cache")
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path) -> Tree:
+    tree = populate(Tree(tmp_path / "project"))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-11-02", body="Le PSOC encore."))
+    tree.write("content/images/photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    return tree
+
+
+# --- the staging folder ------------------------------------------------------------------------
+
+def test_the_staging_folder_holds_every_page_with_its_data(project, tmp_path):
+    folder = tmp_path / "stage"
+    write_staging(_prepare(project), folder)
+    docs = folder / "docs"
+    for page in ("index.md", "bulletins/index.md", "bulletins/info-psoc-01.md", "glossaire/psoc.md",
+                 "chronologie/index.md", "images/photo.png"):
+        assert (docs / page).is_file(), page
+    meta, body = split_front_matter((docs / "bulletins/info-psoc-01.md").read_text(encoding="utf-8"))
+    assert meta["infopsoc"]["kind"] == "bulletin" and meta["infopsoc"]["slug"] == "info-psoc-01"
+    assert [a["lang"] for a in meta["infopsoc"]["alternates"]] == ["fr", "en"]
+    assert body.startswith("<!-- infopsoc-page: bulletins/info-psoc-01.md -->\n")
+    # the directive of the home page is expanded: the latest bulletin is there
+    assert "<!-- infopsoc: latest-bulletin -->" not in (docs / "index.md").read_text(encoding="utf-8")
+    assert "Deuxième" in (docs / "index.md").read_text(encoding="utf-8")
+
+
+def test_the_page_marker_tells_the_glossary_which_page_it_marks(project, tmp_path):
+    """An engine that runs none of our code on a page: the glossary extension reads the marker."""
+    folder = tmp_path / "stage"
+    prepared = _prepare(project)
+    write_staging(prepared, folder)
+    _meta, body = split_front_matter((folder / "docs/bulletins/info-psoc-01.md").read_text(encoding="utf-8"))
+    extension = GlossaryExtension(prepared.site.glossary.terms("fr"))
+    html = markdown.markdown(body, extensions=["attr_list", "md_in_html", "footnotes", extension])
+    assert "infopsoc-page" not in html
+    assert '<a class="ip-term" href="../glossaire/psoc.md"><abbr title="Programme de soutien' in html
+    _meta, index = split_front_matter((folder / "docs/glossaire/index.md").read_text(encoding="utf-8"))
+    assert index.startswith("<!-- infopsoc-page: glossaire/index.md glossary=off -->")
+    markdown.markdown(index, extensions=["attr_list", "md_in_html", extension])
+    assert extension.enabled is False
+
+
+def test_an_unchanged_preparation_rewrites_nothing(project, tmp_path):
+    folder = tmp_path / "stage"
+    first = write_staging(_prepare(project), folder)
+    assert first["written"] and not first["removed"]
+    before = _mtimes(folder)
+    again = write_staging(_prepare(project), folder)
+    assert again == {"written": [], "removed": []}
+    assert _mtimes(folder) == before
+
+
+def test_an_edit_rewrites_its_pages_only(project, tmp_path):
+    folder = tmp_path / "stage"
+    write_staging(_prepare(project), folder)
+    project.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième, corrigé", "2017-11-02", body="Le PSOC."))
+    written = write_staging(_prepare(project), folder)["written"]
+    assert "docs/bulletins/info-psoc-02.md" in written
+    assert "docs/glossaire/psoc.md" not in written and "docs/chronologie/index.md" not in written
+
+
+def test_a_removed_page_is_removed_and_nothing_else(project, tmp_path):
+    folder = tmp_path / "stage"
+    write_staging(_prepare(project), folder)
+    theirs = [folder / "docs/bulletins/notes-a-moi.md", folder / "a-moi.txt", folder / "docs/images/autre.png"]
+    for path in theirs:  # files the staging did not write (an engine's, a person's)
+        path.write_text("à moi", encoding="utf-8")
+    (project.root / "bulletins/info-psoc-02.md").unlink()
+    (project.root / "content/images/photo.png").unlink()
+    removed = write_staging(_prepare(project), folder)["removed"]
+    assert removed == ["docs/bulletins/info-psoc-02.md", "docs/images/photo.png"]
+    assert not (folder / "docs/bulletins/info-psoc-02.md").exists()
+    for path in theirs:
+        assert path.read_text(encoding="utf-8") == "à moi"
+
+
+def test_a_manifest_edited_to_point_outside_removes_nothing_outside(project, tmp_path):
+    folder = tmp_path / "stage"
+    write_staging(_prepare(project), folder)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("garde-moi", encoding="utf-8")
+    with open(folder / MANIFEST, "a", encoding="utf-8") as manifest:
+        manifest.write("../victim.txt\n")
+    with pytest.raises(ValueError):
+        write_staging(_prepare(project), folder)
+    assert victim.read_text(encoding="utf-8") == "garde-moi"
+
+
+def test_the_english_view_serves_the_translation_at_the_french_address(project, tmp_path):
+    project.write("content/index.en.md", "# Home\n\nIn English.\n")
+    folder = tmp_path / "stage-en"
+    write_staging(_prepare(project, "en"), folder)
+    assert "In English." in (folder / "docs/index.md").read_text(encoding="utf-8")
+    assert not (folder / "docs/index.en.md").exists()
+
+
+# --- the one writer -----------------------------------------------------------------------------
+
+def test_the_writer_refuses_a_path_outside_the_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (site / "lien").symlink_to(tmp_path / "elsewhere")
+    writer = SiteWriter(site)
+    for rel in ("../evil.txt", "/tmp/evil.txt", "a/../../evil.txt", "lien/evil.txt", ""):
+        with pytest.raises(OutsideSite):
+            writer.write(rel, b"x")
+    assert not (tmp_path / "evil.txt").exists() and not (tmp_path / "elsewhere/evil.txt").exists()
+    with pytest.raises(OutsideSite):
+        writer.write_all({"admin/x.js": b"x", "index.html": b"x"}, folder="admin")
+
+
+def test_the_writer_leaves_unchanged_bytes_alone(tmp_path):
+    writer = SiteWriter(tmp_path)
+    assert writer.write("a/b.txt", b"un") is True
+    before = (tmp_path / "a/b.txt").stat().st_mtime_ns
+    assert writer.write("a/b.txt", b"un") is False
+    assert (tmp_path / "a/b.txt").stat().st_mtime_ns == before
+    assert writer.write("a/b.txt", b"deux") is True and (tmp_path / "a/b.txt").read_bytes() == b"deux"
+
+
+def test_an_output_folder_holds_exactly_its_files(tmp_path):
+    (tmp_path / "admin/old").mkdir(parents=True)
+    (tmp_path / "admin/old/stale.js").write_text("x")
+    (tmp_path / "admin/stale.txt").write_text("x")
+    (tmp_path / "index.html").write_text("pas au dossier")
+    SiteWriter(tmp_path).write_all({"admin/index.html": b"<p>", "admin/sub/a.js": b"1"}, folder="admin")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
+        "admin/index.html", "admin/sub/a.js", "index.html"]
+
+
+class _Colophon:
+    """An output made in a test: one module-like object, one line in the registry."""
+
+    name, folder = "colophon", None
+
+    def wanted(self, needs) -> bool:
+        return needs.lang == "fr"
+
+    def files(self, needs):
+        slugs = sorted(needs.publishable())
+        return {"colophon.txt": f"{needs.lang}: {', '.join(slugs)}\n".encode()}
+
+
+class _Escaping:
+    name, folder = "escaping", None
+
+    def wanted(self, needs) -> bool:
+        return True
+
+    def files(self, needs):
+        return {"../evasion.txt": b"x"}
+
+
+def test_a_new_output_is_one_object_and_one_line_in_the_registry(project, monkeypatch):
+    monkeypatch.setattr(registry, "OUTPUTS", [*registry.OUTPUTS, _Colophon()])
+    site = project.build()
+    assert (site / "colophon.txt").read_text(encoding="utf-8") == "fr: info-psoc-01, info-psoc-02\n"
+    assert project.plugin.build is not None
+
+
+def test_an_output_cannot_write_outside_the_site(project, monkeypatch):
+    from mkdocs.exceptions import BuildError
+
+    monkeypatch.setattr(registry, "OUTPUTS", [*registry.OUTPUTS, _Escaping()])
+    with pytest.raises((OutsideSite, BuildError)):
+        project.build()
+    assert not (project.root / "evasion.txt").exists()
+
+
+def test_no_code_of_the_adapter_or_of_the_outputs_writes_into_the_site():
+    """They return files; the writer alone writes them (pipeline/writer.py). (plugin/engine.py, MkDocs'
+    French front, is no part of a build; the PDFs' and the search index's caches are in .cache/.)"""
+    package = Path(__file__).resolve().parents[1] / "scripts/infopsoc"
+    calls = ("write_text(", "write_bytes(", "copyfile(", "copytree(", "os.replace(", ".unlink(", "rmtree(", "open(")
+    checked = [package / "plugin/events.py", package / "plugin/render_cache.py", package / "plugin/config.py",
+               *(package / "outputs" / name for name in ("admin.py", "feeds.py", "export.py", "publishable.py",
+                                                           "base.py", "pdf/document.py"))]
+    found = [f"{path.name}: {call}" for path in checked for call in calls if call in path.read_text(encoding="utf-8")]
+    assert found == []

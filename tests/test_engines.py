@@ -89,3 +89,30 @@ def test_zensical_builds_the_fixture_project_in_both_languages(tmp_path):
     assert not (tree.root / "site/search.json").exists()
     staged = tree.root / ".cache/engine/fr/docs/bulletins/info-psoc-01.md"
     assert staged.is_file() and (tree.root / ".cache/engine/en/zensical.yml").is_file()
+
+
+@pytest.mark.parametrize(("url", "src_uri", "expected"), [
+    ("../../bulletins/info-psoc-03/", "le-psoc.md", "../bulletins/info-psoc-03/"),  # en/le-psoc/ -> the French bulletin
+    ("b/", "a.md", "a/b/"),  # below the page's own address
+    ("../b/", "a.md", "b/"),
+    ("../", "sub/a.md", "./"),
+    ("x/", "index.md", "x/"),  # an index page's address is its file's folder: unchanged
+    ("../y/", "sub/index.md", "../y/"),
+])
+def test_the_shim_makes_page_relative_addresses_file_relative(url, src_uri, expected):
+    """Zensical re-bases a page's relative addresses from its file's folder; MkDocs keeps them relative
+    to the page's address: the shim rewrites them so that Zensical's re-basing gives MkDocs' result."""
+    from infopsoc.engines.zensical_markdown import page_relative
+
+    assert page_relative(url, src_uri) == expected
+
+
+def test_zensical_lines_are_translated_and_placed():
+    from infopsoc.engines.zensical import french_lines
+
+    text = ("\x1b[33mBuild started\x1b[0m\nNo issues found\n\x1b[33mWarning:\x1b[0m anchor does not exist\n"
+            "   ╭─[ la-ctroc.md:133:28 ]\n 133 │ Un [lien](x.md#y).\n2 issues found\nBuild finished in 0.87s\n")
+    lines = french_lines(text, lambda uri, line: (f"content/{uri}", line - 46))
+    assert lines == ["avertissement : Zensical : lien vers une ancre qui n'existe pas",
+                     "   ╭─[ content/la-ctroc.md:87:28 ]", "  87 │ Un [lien](x.md#y).",
+                     "Zensical : 2 problème(s) signalé(s) ci-dessus"]

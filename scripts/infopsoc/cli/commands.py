@@ -201,7 +201,7 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
-@click.option("--engine", type=click.Choice(sorted(publish.ENGINES)), default=publish.DEFAULT_ENGINE,
+@click.option("--engine", default=publish.DEFAULT_ENGINE,
               metavar="MOTEUR", help="Le moteur qui produit les pages : mkdocs (par défaut), properdocs ou "
                                      "zensical (à installer avec make build ENGINE=…).")
 @click.pass_obj
@@ -251,7 +251,11 @@ def build(config: Path, site_dir: Path | None, engine: str) -> None:
 
 
 def _engine_installed(engine: str) -> None:
-    """A French error when the chosen engine is not installed (the optional engines are not in requirements.lock)."""
+    """A French error when the chosen engine is unknown, or not installed (the optional engines are not in
+    requirements.lock)."""
+    if engine not in publish.ENGINES:
+        known = sorted(publish.ENGINES)
+        raise click.UsageError(f"moteur inconnu : « {engine} » — choisissez {', '.join(known[:-1])} ou {known[-1]}")
     package = engine if engine != publish.DEFAULT_ENGINE else "mkdocs"
     if importlib.util.find_spec(package) is None:
         raise click.ClickException(f"le moteur {engine} n'est pas installé — lancez make build ENGINE={engine}, "

@@ -697,36 +697,36 @@ def search_only(args) -> None:
 
 # --- engines --- (the Zensical build of the same archive: infopsoc.engines.zensical, issue 30)
 
-def zensical_build(tree: Path, site: Path) -> dict:
+def zensical_build(tree: Path, site: Path, env: dict | None = None) -> dict:
     return run([sys.executable, "-m", "infopsoc.engines.zensical", "build", "--strict", "-f", str(tree / "mkdocs.yml"),
-                "--site-dir", str(site)], cwd=tree)
+                "--site-dir", str(site)], cwd=tree, env=env)
 
 
-def zensical_part(tree: Path, root: Path, repeat: int, step) -> dict:
-    """The Zensical build of ``tree`` (PDFs already cached by the MkDocs builds): first with neither
-    Zensical's cache nor the kept conversions (every page converted), then unchanged ``repeat`` times."""
+def zensical_part(tree: Path, root: Path, repeat: int, step, env: dict | None = None) -> dict:
+    """The Zensical build of ``tree`` (PDFs already cached by the MkDocs builds, or off by ``env``): first
+    with neither Zensical's cache nor the kept conversions (every page converted), then unchanged."""
     shutil.rmtree(tree / ".cache" / "engine", ignore_errors=True)
     for kept in (tree / ".cache").glob("memo-*.pickle"):
         kept.unlink()
     step("Zensical : construction, rien en cache (chaque page convertie)")
-    cold = zensical_build(tree, root / "site-zensical")
+    cold = zensical_build(tree, root / "site-zensical", env)
     step(f"  {cold['seconds']:.1f} s")
     step("Zensical : construction, rien de changé")
-    unchanged = [zensical_build(tree, root / "site-zensical") for _ in range(repeat)]
+    unchanged = [zensical_build(tree, root / "site-zensical", env) for _ in range(repeat)]
     return {"cold": cold["seconds"], "unchanged": [r["seconds"] for r in unchanged], "pdf": pdf_counts(cold["output"]),
             "max_rss_mb": max(r["max_rss_mb"] for r in [cold, *unchanged])}
 
 
 def zensical_rows(bulletins: int, figures: dict, bare_s: float, mkdocs_cold_s: float | None,
-                  mkdocs_cached_s: float | None) -> list[dict]:
-    """The Zensical rows, beside MkDocs' (same archive, one language, PDFs cached)."""
+                  mkdocs_cached_s: float | None, pdfs: str = "PDFs cached") -> list[dict]:
+    """The Zensical rows, beside MkDocs' (same archive, one language)."""
     rows = []
     unchanged = min(figures["unchanged"])
     for label, value, ours in (("first build, every page converted", figures["cold"], mkdocs_cold_s),
                                ("build, nothing changed", unchanged, mkdocs_cached_s)):
         reference = f"MkDocs {ours:.1f} s; bare Material {bare_s:.1f} s" if ours else f"bare Material {bare_s:.1f} s"
         ratio = f"{value / ours:.2f}× MkDocs, {value / bare_s:.2f}× bare" if ours else f"{value / bare_s:.2f}× bare"
-        rows.append({"figure": f"Zensical 0.0.73, {bulletins} bulletins: {label} (PDFs cached)", "value": f"{value:.1f} s",
+        rows.append({"figure": f"Zensical 0.0.73, {bulletins} bulletins: {label} ({pdfs})", "value": f"{value:.1f} s",
                      "reference": reference, "ratio": ratio, "goal": "(shadow build: no goal)", "met": None})
     rows.append({"figure": f"Zensical 0.0.73, {bulletins} bulletins: peak memory", "value": f"{figures['max_rss_mb']:.0f} MB",
                  "reference": "", "ratio": "", "goal": "≤ 500 MB", "met": figures["max_rss_mb"] <= 500})
@@ -734,25 +734,25 @@ def zensical_rows(bulletins: int, figures: dict, bare_s: float, mkdocs_cold_s: f
 
 
 def zensical_only(args) -> None:
-    """The Zensical rows alone (``--only zensical``): generate; the bare reference; MkDocs' build twice
-    (the first renders the PDFs, the second is the unchanged build) with its first build measured after
-    emptying the kept conversions; then Zensical's, cold and unchanged."""
+    """The Zensical rows alone (``--only zensical``), without PDFs (the engines' part: the PDFs are the
+    same pipeline step under both): generate; the bare reference; MkDocs' first build (no kept
+    conversion) and unchanged builds; then Zensical's, the same two."""
     began, root, step = _start("infopsoc-bench-zensical-")
     try:
         tree = generate(root, args.bulletins, args.terms, args.events)
         ours = tree["ours"]
+        env = dict(ENV, INFOPSOC_PDF="0")
+        ours_build = lambda: run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # noqa: E731
+                                  str(ours / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ours, env=env)
         step("construction Material nue (référence)")
         bare_s = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(args.repeat))
-        step("MkDocs : construction (PDF rendus)")
-        mkdocs_build(ours, root / "site")
-        for kept in (ours / ".cache").glob("memo-*.pickle"):
-            kept.unlink()
-        step("MkDocs : construction, chaque page convertie (PDF en cache)")
-        mk_cold = mkdocs_build(ours, root / "site")["seconds"]
+        step("MkDocs : construction, chaque page convertie")
+        mk_cold = ours_build()["seconds"]
         step("MkDocs : construction, rien de changé")
-        mk_cached = min(mkdocs_build(ours, root / "site")["seconds"] for _ in range(args.repeat))
-        figures = zensical_part(ours, root, args.repeat, step)
-        results = {"bulletins": args.bulletins, "rows": zensical_rows(args.bulletins, figures, bare_s, mk_cold, mk_cached),
+        mk_cached = min(ours_build()["seconds"] for _ in range(args.repeat))
+        figures = zensical_part(ours, root, args.repeat, step, env)
+        results = {"bulletins": args.bulletins,
+                   "rows": zensical_rows(args.bulletins, figures, bare_s, mk_cold, mk_cached, "without PDFs"),
                    "raw": {"zensical": figures, "mkdocs_cold_s": mk_cold, "mkdocs_cached_s": mk_cached, "bare_s": bare_s},
                    "total_s": time.perf_counter() - began}
         _publish(args, results)

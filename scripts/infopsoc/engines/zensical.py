@@ -380,7 +380,8 @@ def conversions(prepared, context_key: str) -> dict[str, str] | None:
     took from its cache; None when one is known nowhere (the caller converts everything again)."""
     found = {}
     for uri, page in prepared.pages.items():
-        key = fingerprint(context_key, uri, staged_text(page))
+        # what the staged page is made of (cheaper than writing it again: its front matter is YAML)
+        key = fingerprint(context_key, uri, page.text, repr(sorted(page.data.items())), str(page.kind), str(page.slug))
         if uri in zensical_markdown.converted:
             _CONVERTED.put(key, zensical_markdown.converted[uri])
         text = _CONVERTED.find(key)

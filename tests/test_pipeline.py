@@ -208,3 +208,72 @@ def test_no_code_of_the_adapter_or_of_the_outputs_writes_into_the_site():
                                                            "base.py", "pdf/document.py"))]
     found = [f"{path.name}: {call}" for path in checked for call in calls if call in path.read_text(encoding="utf-8")]
     assert found == []
+
+
+# --- an engine that runs no plugin of ours -------------------------------------------------------
+
+SHIM = '''
+import json
+from pathlib import Path
+from infopsoc.content.model import Settings
+from infopsoc.pipeline import load
+from infopsoc.pipeline.build import localize_extensions
+
+def on_config(config):  # the glossary's and the typography's extensions, the theme's data: nothing else
+    root = Path(config.config_file_path).parent
+    localize_extensions(config.markdown_extensions, config.mdx_configs, "fr")
+    loaded, _ = load(Settings.from_mkdocs_yml(root / "mkdocs.yml"), "fr", extensions=list(config.markdown_extensions),
+                     extension_configs=config.mdx_configs, caches=root / ".cache")
+    config.markdown_extensions = loaded.extensions
+    config.extra["infopsoc"] = json.loads((root / "stage/infopsoc.json").read_text(encoding="utf-8"))["site"]
+    return config
+'''
+
+
+def test_an_engine_without_our_plugin_builds_from_the_staging_folder(tmp_path, monkeypatch):
+    """MkDocs with no plugin of ours (as Zensical or ProperDocs would run): the staging folder, a
+    three-line shim for the Markdown extensions, then finish() on the written site. The feeds come
+    out as the adapter's build writes them (tests/golden/site/rss.xml)."""
+    import logging
+    import re
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from conftest import GOLDEN_SITE, fixture_project
+    from infopsoc.pipeline import docs_files
+    from infopsoc.pipeline.build import Build
+    from infopsoc.pipeline.repairs import theme_inline_scripts
+
+    tree = fixture_project(tmp_path / "project")
+    root = tree.root
+    settings = Settings.from_mkdocs_yml(root / "mkdocs.yml")
+    config_text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    names = re.findall(r"^  - ([a-z_.]+)$", config_text.split("markdown_extensions:")[1], flags=re.M)
+    options = {"toc": {"permalink": True, "permalink_title": "x"}}
+    prepared = prepare_language(settings, "fr", extensions=names + ["toc"], extension_configs=dict(options),
+                                caches=root / ".cache")
+    write_staging(prepared, root / "stage")
+    text = re.sub(r"^plugins:\n(?:  .*\n)+", "plugins: []\n", config_text, flags=re.M)
+    text = text.replace("docs_dir: content", "docs_dir: stage/docs") + "\nhooks:\n  - shim.py\n"
+    (root / "engine.yml").write_text(text, encoding="utf-8")
+    (root / "shim.py").write_text(SHIM, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1508328000")
+    config = load_config(str(root / "engine.yml"), site_dir=str(root / "site"), strict=False)
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    import material
+
+    run = Build(settings, "fr", extensions=names + ["toc"], extension_configs=dict(options), caches=root / ".cache",
+                pdf=False, pdf_cache=root / ".cache/pdf", author="CTROC", strict=True, preview=False,
+                log=logging.getLogger("test"), inline_scripts=theme_inline_scripts(Path(material.__file__).parent / "templates"))
+    run.prepare(docs_files(settings))
+    run.converted_from_site(root / "site")
+    run.finish(root / "site", pages_done=False)
+    site = root / "site"
+    bulletin = (site / "bulletins/info-psoc-02/index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="Content-Security-Policy"' in bulletin and "data-infopsoc-fragment" not in bulletin
+    assert 'class="md-select__link ip-lang-en"' in bulletin  # the switcher, from page.meta.infopsoc
+    assert (site / "glossaire.json").read_bytes() == (GOLDEN_SITE / "glossaire.json").read_bytes()
+    assert (site / "rss.xml").read_bytes() == (GOLDEN_SITE / "rss.xml").read_bytes()
+    assert (site / "admin/config.yml").is_file() and (site / "index-recherche/meta.json").is_file()

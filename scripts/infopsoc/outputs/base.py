@@ -45,10 +45,15 @@ class Needs:
     enclosure: Callable[[str], "tuple[str, int, str] | None"] = lambda slug: None
     #: src_uri -> the page's HTML fragments (render.pages.fill_fragments), for a page still holding markers
     fragments: Mapping[str, dict] = field(default_factory=dict)
+    #: src_uri -> slug of each bulletin page (its PDF link, for an engine without our plugin)
+    bulletins: Mapping[str, str] = field(default_factory=dict)
     #: the page repairs (fragments, CSP, Material's defects) are made in memory by the engine adapter
     pages_done: bool = True
     #: the theme's inline scripts after a page's text, allowed by their hash (core.csp)
     inline_scripts: frozenset = frozenset()
+    #: a file of the build's cache that is never changed in place, as the writer takes it to link it
+    #: into the site rather than copy it (pipeline.writer.Linked)
+    linked: Callable[[Path], Path] = Path
     #: what an output tells the build (one line each, in French), e.g. « Recherche : 33 pages indexées »
     messages: list[str] = field(default_factory=list)
 

@@ -73,7 +73,7 @@ from collections import Counter, defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import lxml.html
 import snowballstemmer
@@ -585,7 +585,7 @@ class SearchOutput:
         return not needs.preview
 
     def files(self, needs: Needs) -> Future:
-        job = IndexJob(needs.site_dir, needs.site, needs.lang, needs.caches / "search")
+        job = IndexJob(needs.site_dir, needs.site, needs.lang, needs.caches / "search", needs.linked)
 
         def said(future: Future) -> None:
             if future.exception() is None and job.report is not None:
@@ -613,8 +613,10 @@ class IndexJob:
     the index is kept there, in a folder named by the fingerprint of its entries, and given back as
     those files: the next build with the same entries reuses it whole."""
 
-    def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None) -> None:
+    def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None,
+                 kept: Callable[[Path], Path] = Path) -> None:
         self.started = time.perf_counter()
+        self.kept = kept  # a kept file as the writer takes it (pipeline.writer.Linked: linked, not copied)
         if cache_dir is not None:
             _drop_old_layout(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
@@ -632,12 +634,12 @@ class IndexJob:
         try:
             if self.reused:
                 names = sorted(p.relative_to(saved).as_posix() for p in saved.rglob("*") if p.is_file())
-                files: dict[str, bytes | Path] = {name: saved / name for name in names}
+                files: dict[str, bytes | Path] = {name: self.kept(saved / name) for name in names}
             else:
                 made = build_index(self.records, lang, self.missing, other_bundles(lang))
                 files = dict(made)
-                if saved is not None:
-                    _keep(saved, made)
+                if saved is not None and _keep(saved, made):  # the site gets links to the kept files
+                    files = {name: self.kept(saved / name) for name in made}
             size = sum(c.stat().st_size if isinstance(c, Path) else len(c) for c in files.values())
             self.report = IndexReport(len(self.records), size, time.perf_counter() - self.started, self.reused)
             self.future.set_result({f"{SEARCH_BUNDLE}/{name}": content for name, content in files.items()})
@@ -654,10 +656,11 @@ def _write(folder: Path, files: dict[str, bytes]) -> None:
             stream.write(data)
 
 
-def _keep(saved: Path, files: dict[str, bytes]) -> None:
-    """Keep the index as ``saved`` for the next builds. It is made beside ``saved`` and renamed into
-    place, so that a build reusing it, even at the same time, only ever sees it whole; then the kept
-    indexes of other entries are removed."""
+def _keep(saved: Path, files: dict[str, bytes]) -> bool:
+    """Keep the index as ``saved`` for the next builds; whether it is there. It is made beside ``saved``
+    and renamed into place, so that a build reusing it, even at the same time, only ever sees it whole
+    (its files are never changed in place: the site may link to them); then the kept indexes of other
+    entries are removed."""
     scratch = saved.with_name(f".{saved.name}-{os.getpid()}-{threading.get_ident()}")
     _write(scratch, files)
     try:
@@ -667,6 +670,7 @@ def _keep(saved: Path, files: dict[str, bytes]) -> None:
     for other in saved.parent.glob("bundle-*"):
         if other != saved:
             shutil.rmtree(other, ignore_errors=True)
+    return (saved / "meta.json").is_file()
 
 
 def _drop_old_layout(folder: Path) -> None:

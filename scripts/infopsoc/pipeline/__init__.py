@@ -1,8 +1,9 @@
 """The engine-neutral pipeline: prepare (before the engine), finish (after it).
 
 No module here imports an engine (MkDocs, Material, Zensical): a contract in pyproject.toml says so.
-An engine adapter calls :func:`load` and :func:`prepare`, hands the pages to its engine (in memory,
-or from the folder :func:`write_staging` writes), then calls :func:`finish` on the written site.
+An engine adapter makes a :class:`Build` (``load``, then ``Build.prepare``), hands the pages to its engine
+(in memory, or from the folder :func:`write_staging` writes), then calls ``Build.finish`` on the
+written site: every output of ``registry.OUTPUTS``, through the one writer (``writer.SiteWriter``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from infopsoc.pipeline.prepare import (Loaded, PipelineError, Prepared, Prepared
                                        prepare)
 from infopsoc.pipeline.staging import write_staging
 
-__all__ = ["Loaded", "PipelineError", "Prepared", "PreparedPage", "cache_root", "docs_files", "load", "prepare",
+__all__ = ["Build", "Loaded", "PipelineError", "Prepared", "PreparedPage", "cache_root", "docs_files", "load", "prepare",
            "prepare_language", "write_staging"]
 
 
@@ -33,3 +34,10 @@ def prepare_language(settings: Settings, lang: str, *, extensions: list, extensi
         raise PipelineError("Le contenu a des erreurs :\n" + "\n".join(lines) + "\n" + report.summary())
     prepared.report = report
     return prepared
+
+
+def __getattr__(name: str):
+    if name == "Build":  # pipeline.build imports the outputs: only when asked for
+        from infopsoc.pipeline.build import Build
+        return Build
+    raise AttributeError(name)

@@ -16,6 +16,7 @@ or logged (warnings, at INFO: they never fail a strict build).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urljoin
@@ -26,14 +27,16 @@ from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import strings
 from infopsoc.core.problems import Problem, Report
-from infopsoc.core.urls import language_prefix, root_url, with_slash
+from infopsoc.core.urls import language_prefix, page_url, root_url, with_slash
 from infopsoc.outputs.base import Needs
+from infopsoc.outputs.pdf import warm_up
 from infopsoc.outputs.publishable import Publishable, publishable_html
+from infopsoc.outputs.search import article_of
 from infopsoc.pipeline import registry
 from infopsoc.pipeline.pdfs import PdfStep
 from infopsoc.pipeline.prepare import PipelineError, Prepared, load, memo_file, prepare
 from infopsoc.pipeline.repairs import escaped_meta, finished_page
-from infopsoc.pipeline.writer import SiteWriter
+from infopsoc.pipeline.writer import Linked, SiteWriter
 from infopsoc.render.pages import fill_fragments
 
 __all__ = ["Build", "finished_page"]
@@ -74,6 +77,24 @@ def raw_html_report(html: str, source: str, strict: bool) -> Report:
     return report
 
 
+class _Lazy(Mapping):
+    def __init__(self, keys, make):
+        self._keys, self._make, self._made = keys, make, {}
+
+    def __getitem__(self, key):
+        if key not in self._keys:
+            raise KeyError(key)
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class PageMeta(dict):
     """A page's front matter with its template data; as false as its front matter was (Material's
     templates print some blocks only for a page with a front matter: the output stays the same)."""
@@ -95,6 +116,8 @@ class Build:
         self.lang, self.strict, self.preview, self.log, self.caches = lang, strict, preview, log, caches
         self.editor, self.extra_css, self.inline_scripts = dict(editor or {}), list(extra_css), inline_scripts
         localize_extensions(extensions, extension_configs, lang)
+        if pdf:
+            warm_up()  # --- performance --- a worker starting while the content loads
         self.loaded, report = load(settings, lang, extensions=extensions, extension_configs=extension_configs,
                                    caches=caches)
         raise_or_log(report, log)
@@ -126,11 +149,30 @@ class Build:
         if page.kind != "bulletin":
             return html
         self.rendered[page.slug] = fill_fragments(html, page.fragments) if page.fragments else html
+        if not self.pdf.enabled:
+            return html
         return self.pdf.page_converted(page.slug, self._publishable(page.slug).html, html, site_files)
+
+    def converted_from_site(self, site_dir: Path) -> None:
+        """For an engine that ran none of our code on its pages (Zensical, from the staging folder): each
+        bulletin's converted text read back from its written page's article (``outputs.search.article_of``),
+        given to :meth:`converted`, then :meth:`all_converted` (the PDFs start); call before :meth:`finish`."""
+        site_dir = Path(site_dir)
+        files = {p.relative_to(site_dir).as_posix(): str(p) for p in site_dir.rglob("*")
+                 if p.is_file() and p.suffix not in (".html", ".xml")}
+        for uri, page in self.prepared.pages.items():
+            written = site_dir / page_url(uri) / "index.html"
+            if page.kind == "bulletin" and written.is_file():
+                article = article_of(written.read_text(encoding="utf-8"))
+                if article is not None:  # its content: the converted Markdown, inside Material's <article>
+                    inner = article[article.index(">") + 1: -len("</article>")].strip() + "\n"
+                    self.converted(uri, inner, files)
+        self.all_converted(files)
 
     def all_converted(self, site_files: dict[str, str]) -> None:
         """Every page is converted: the PDFs not started yet are started (waited for in :meth:`finish`)."""
-        self.pdf.all_converted({slug: self._publishable(slug).html for slug in self.rendered}, site_files)
+        if self.pdf.enabled:
+            self.pdf.all_converted({slug: self._publishable(slug).html for slug in self.rendered}, site_files)
 
     def page_content(self, src_uri: str, content: str, url: str, dest: str) -> str:
         """A converted page as its theme shows it: its fragments, and a bulletin's PDF link
@@ -154,9 +196,10 @@ class Build:
         """The build failed: the PDFs still rendering are not waited for."""
         self.pdf.cancel()
 
-    def publishable(self) -> dict[str, Publishable]:
-        """Each converted bulletin as the outputs publish it (outputs.publishable), by its slug."""
-        return {slug: self._publishable(slug) for slug in self.rendered}
+    def publishable(self) -> Mapping[str, Publishable]:
+        """Each converted bulletin as the outputs publish it (outputs.publishable), by its slug: each
+        made when first read (the feeds read the 20 newest), then kept by its text (core.memo)."""
+        return _Lazy(self.rendered, self._publishable)
 
     def _publishable(self, slug: str) -> Publishable:
         bulletin = next(b for b in self.site.bulletins_in(self.lang) if b.slug == slug)
@@ -166,12 +209,14 @@ class Build:
         return Publishable(bulletin, url, html)
 
     def needs(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True) -> Needs:
-        fragments = {uri: p.fragments for uri, p in self.prepared.pages.items() if p.fragments} if self.prepared else {}
+        pages = self.prepared.pages if self.prepared else {}
+        fragments = {uri: p.fragments for uri, p in pages.items() if p.fragments}
+        bulletins = {uri: p.slug for uri, p in pages.items() if p.kind == "bulletin"}
         return Needs(self.site, self.lang, Path(site_dir), self.caches, strict=self.strict, preview=self.preview,
                      directory_urls=directory_urls, editor=self.editor, extra_css=self.extra_css,
                      publishable=self.publishable,
                      pdfs=self.pdf, enclosure=self.pdf.enclosure, fragments=fragments, pages_done=pages_done,
-                     inline_scripts=self.inline_scripts)
+                     inline_scripts=self.inline_scripts, linked=Linked, bulletins=bulletins)
 
     def finish(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True) -> SiteWriter:
         """Every output of ``registry.OUTPUTS`` on the written site, through the one writer."""

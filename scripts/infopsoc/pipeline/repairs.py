@@ -21,6 +21,10 @@ from infopsoc.core.i18n import strings
 from infopsoc.core.urls import page_url
 from infopsoc.outputs.base import Needs
 from infopsoc.render.pages import fill_fragments
+from infopsoc.render.pdf_link import with_link_placeholder
+
+#: where a bulletin page's own header starts (render/templates/bulletin.md.j2): the PDF link follows it
+BULLETIN_HEAD = '<header class="ip-bulletin-head"'
 
 # The drawer and search toggles are checkboxes with autocomplete="off" (not allowed on a checkbox).
 _CHECKBOX_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*type="checkbox"[^>]*?) autocomplete="off"')
@@ -136,7 +140,8 @@ class MaterialScriptOutput:
 
 class PagesOutput:
     """For an engine that ran none of our code on its pages (Zensical, from the staging folder): each
-    written page gets its fragments (render.pages.fill_fragments) and :func:`finished_page`."""
+    written page gets its fragments (render.pages.fill_fragments), a bulletin's page its PDF link
+    (after its header: the PDF step links it now, or once the PDF is done), and :func:`finished_page`."""
 
     name, folder = "pages", None
 
@@ -145,6 +150,7 @@ class PagesOutput:
 
     def files(self, needs: Needs) -> dict[str, bytes]:
         by_file = {page_url(uri) + "index.html": fragments for uri, fragments in needs.fragments.items()}
+        bulletins = {page_url(uri) + "index.html": (slug, page_url(uri)) for uri, slug in needs.bulletins.items()}
         found = {}
         for path in sorted(needs.site_dir.rglob("*.html")):
             rel = path.relative_to(needs.site_dir).as_posix()
@@ -152,6 +158,9 @@ class PagesOutput:
                 continue
             text = path.read_text(encoding="utf-8")
             page = fill_fragments(text, by_file[rel]) if rel in by_file else text
+            if rel in bulletins and needs.pdfs is not None and needs.pdfs.enabled:
+                slug, url = bulletins[rel]
+                page = needs.pdfs.link(with_link_placeholder(page, after=BULLETIN_HEAD), slug, url, rel)
             page = finished_page(page, lang=needs.lang, inline_scripts=needs.inline_scripts, preview=needs.preview)
             if page != text:
                 found[rel] = page.encode("utf-8")

@@ -17,6 +17,12 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+class Linked(type(Path())):
+    """A file of the build's cache given as a hard link rather than a copy: for files that are never
+    changed in place (the search index kept in ``.cache/search/``, written once and renamed into place).
+    Where a link cannot be made (another file system), it is copied."""
+
+
 Content = bytes | Path
 
 
@@ -31,16 +37,23 @@ class SiteWriter:
         self.unchanged = 0
         self.removed: list[str] = []
         self._lock = threading.Lock()
+        self._inside: set[Path] = {self.root}  # folders known to be in the site (resolved once each)
+        self._made: set[Path] = set()  # folders made or seen by this writer
 
     def path(self, rel: str) -> Path:
         """The file at ``rel`` (a path from the site's root), refused when it would be outside the site."""
-        parts = Path(rel).parts
-        if not rel or Path(rel).is_absolute() or ".." in parts or "\\" in rel:
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or ".." in parts or "\\" in rel or "" in parts:
             raise OutsideSite(f"chemin hors du site : {rel!r}")
         target = self.root / rel
-        if not target.parent.resolve().is_relative_to(self.root) or (target.is_symlink()
-                                                                   and not target.resolve().is_relative_to(self.root)):
-            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        folder = target.parent
+        if folder not in self._inside:
+            if not folder.resolve().is_relative_to(self.root):  # a link on the way
+                raise OutsideSite(f"chemin hors du site : {rel!r}")
+            with self._lock:
+                self._inside.add(folder)
+        if target.is_symlink():
+            raise OutsideSite(f"lien symbolique dans le site : {rel!r}")
         return target
 
     def read_text(self, rel: str) -> str:
@@ -49,21 +62,32 @@ class SiteWriter:
     def write(self, rel: str, content: Content) -> bool:
         """Put ``content`` (bytes, or a file to copy) at ``rel``; False when the bytes were already there."""
         target = self.path(rel)
-        if self._same(target, content):
+        exists = target.exists()
+        if exists and self._same(target, content):
             with self._lock:
                 self.unchanged += 1
             return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+        if not exists and target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock:
+                self._made.add(target.parent)
+        # a new file is written in place (nobody reads it yet); one that exists is replaced whole
+        temporary = target.with_name(f".{target.name}.{os.getpid()}-{threading.get_ident()}.tmp") if exists else target
         try:
-            if isinstance(content, Path):
+            if isinstance(content, Linked):
+                try:
+                    os.link(content, temporary)
+                except OSError:
+                    shutil.copyfile(content, temporary)
+            elif isinstance(content, Path):
                 shutil.copyfile(content, temporary)
             else:
                 with open(temporary, "wb") as stream:
                     stream.write(content)
-            os.replace(temporary, target)
+            if exists:
+                os.replace(temporary, target)
         except BaseException:
-            temporary.unlink(missing_ok=True)
+            temporary.unlink(missing_ok=True)  # half a file is never left
             raise
         with self._lock:
             self.written.append(rel)
@@ -101,6 +125,8 @@ class SiteWriter:
     @staticmethod
     def _same(target: Path, content: Content) -> bool:
         try:
+            if isinstance(content, Linked) and os.path.samefile(target, content):
+                return True
             if isinstance(content, Path):
                 size = content.stat().st_size
             else:

@@ -15,10 +15,14 @@ from infopsoc.core.urls import PDF_TYPE, relpath
 LINK_PLACEHOLDER = "<!-- infopsoc:pdf-link -->"
 
 
-def with_link_placeholder(rendered: str) -> str:
-    """The web page's HTML with a place for the PDF link, right after the bulletin's header."""
+def with_link_placeholder(rendered: str, after: str = "") -> str:
+    """The web page's HTML with a place for the PDF link, right after the bulletin's header (the first
+    ``</header>`` after ``after``: a whole page's own header comes first)."""
     marker = "</header>"
-    index = rendered.find(marker)
+    start = rendered.find(after) if after else 0
+    if start < 0:
+        return rendered  # not a bulletin's page
+    index = rendered.find(marker, start)
     if index < 0:
         return LINK_PLACEHOLDER + "\n" + rendered
     index += len(marker)

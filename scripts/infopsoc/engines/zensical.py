@@ -47,13 +47,11 @@ from infopsoc.content.model import Settings
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
-from infopsoc.core.urls import page_url
 from infopsoc.engines import zensical_markdown
 from infopsoc.pipeline import PipelineError, cache_root, docs_files, write_staging
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.pdfs import pdf_wanted
 from infopsoc.pipeline.staging import split_front_matter, staged_text
-from infopsoc.render.pdf_link import LINK_PLACEHOLDER
 
 import zensical
 from zensical import config as zensical_config
@@ -188,8 +186,7 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     folder = cache_root(settings, pdf_cache) / "engine" / lang
     write_staging(prepared, folder)
     added = [e for e in pipeline.loaded.extensions if not isinstance(e, str) and e not in names]
-    bulletins = {uri for uri, page in prepared.pages.items() if page.kind == "bulletin"}
-    zensical_markdown.use(added, pdf_link_pages=bulletins if pipeline.pdf.enabled else set())
+    zensical_markdown.use(added)
     path = write_config(engine_config(project, prepared, folder, root, strict, names, extension_options), folder)
     output = folder / SITE
     try:
@@ -358,18 +355,6 @@ def render(path: Path, strict: bool, clean: bool = False, locate=None) -> None:
         raise EngineError(f"Zensical a refusé la construction : {_COLOUR.sub('', str(failure))}")
 
 
-#: the article Material's (and Zensical's classic) templates write around a page's text
-_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*)</article>', re.S)
-#: what Zensical's base template adds at the top of the article (its skip link's target)
-_SKIP_TARGET = '<a id="__skip" tabindex="-1"></a>'
-
-
-def converted_html(page_html: str) -> str:
-    """A written page's converted text: its article, without what the theme adds at its top."""
-    found = _ARTICLE.search(page_html)
-    return found.group(1).replace(_SKIP_TARGET, "", 1) if found else ""
-
-
 #: each page's converted text (the Markdown's HTML) by the conversion's context and the staged page:
 #: what Zensical converted in an earlier build and took from its cache in this one
 _CONVERTED = memo.Memo("zensical-converted", limit=20_000)
@@ -392,28 +377,16 @@ def conversions(prepared, context_key: str) -> dict[str, str] | None:
 
 
 def finish(pipeline: Build, prepared, site: Path, conversions: dict[str, str]) -> None:
-    """After the engine, on the written site: what the MkDocs adapter does during MkDocs' events (each
-    page against the raw-HTML allow-list, the bulletins' publishable text and their PDFs started),
-    then the pipeline's outputs (pipeline.build.finish: fragments, CSP, search, PDFs and their links,
-    feeds, export, /admin/), the pages being repaired there (``pages_done=False``)."""
-    site_files = {p.relative_to(site).as_posix(): str(p) for p in site.rglob("*")
-                  if p.is_file() and p.suffix != ".html"}
-    pages = {}
+    """After the engine, on the written site: what the MkDocs adapter does during MkDocs' events — each
+    page's converted text against the raw-HTML allow-list (the text the shim recorded: a page's template
+    may add HTML of its own, the search form), each bulletin's publishable text read back from its
+    written article and its PDF started (``Build.converted_from_site``) — then the pipeline's outputs
+    (``Build.finish``: fragments, the PDF links, CSP, search, PDFs, feeds, export, /admin/), the pages
+    repaired there (``pages_done=False``)."""
     for uri, page in prepared.pages.items():
-        page_file = site / (page_url(uri) + "index.html")
-        if not page_file.is_file():
-            raise EngineError(f"Zensical n'a pas écrit la page {uri} ({page_file.relative_to(site)})")
-        pages[uri] = page_file
-        if page.kind == "bulletin":  # its publishable text (feeds, PDF): the article, links resolved
-            text = converted_html(page_file.read_text(encoding="utf-8")).replace(LINK_PLACEHOLDER, "", 1)
-        else:  # the allow-list reads the page's own text, not what its template adds (the search form)
-            text = conversions[uri]
-        pipeline.converted(uri, text, site_files)
-    pipeline.all_converted(site_files)
-    if pipeline.pdf.enabled:
-        for uri, page in prepared.pages.items():
-            if page.kind == "bulletin":  # the page holds the link's place (the shim put it): filled in finish
-                pipeline.pdf.link_later(page.slug, pages[uri].relative_to(site).as_posix(), page_url(uri))
+        if page.kind != "bulletin":  # a bulletin's text is checked by converted_from_site, as it is published
+            pipeline.converted(uri, conversions[uri], {})
+    pipeline.converted_from_site(site)
     pipeline.finish(site, directory_urls=True, pages_done=False)
 
 

@@ -23,11 +23,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from infopsoc.render.glossary_markdown import PAGE_MARKER
-from infopsoc.render.pdf_link import with_link_placeholder
 
 _extensions: list[Extension] = []
-#: the pages (src_uri) that get the PDF link's place after their header (the bulletins, when PDFs are made)
-_pdf_link_pages: set[str] = set()
 #: src_uri -> the page's converted text (the Markdown's HTML, no theme), for the raw-HTML allow-list:
 #: the pages Zensical converted in this build (it takes the others from its cache)
 converted: dict[str, str] = {}
@@ -38,13 +35,10 @@ _ADDRESS = re.compile(r'(?P<attr>\s(?:href|src))="(?P<url>(?![#/]|[a-zA-Z][a-zA-
 _PAGE_LINK = re.compile(r"^[^?#]*\.md(?:[?#].*)?$")
 
 
-def use(extensions: list[Extension], pdf_link_pages: set[str] = frozenset()) -> None:
-    """The instances every page's Markdown gets, and the pages that get the PDF link's place (the
-    adapter calls this before Zensical's build; the pipeline puts the link there when the PDF is made)."""
+def use(extensions: list[Extension]) -> None:
+    """The instances every page's Markdown gets (the adapter calls this before Zensical's build)."""
     _extensions[:] = extensions
     converted.clear()
-    _pdf_link_pages.clear()
-    _pdf_link_pages.update(pdf_link_pages)
 
 
 def page_relative(url: str, src_uri: str) -> str:
@@ -111,8 +105,7 @@ class _PageRelative(Postprocessor):
             return f'{match.group("attr")}="{page_relative(url, src_uri)}"'
 
         converted[src_uri] = text
-        text = _ADDRESS.sub(rebase, text)
-        return with_link_placeholder(text) if src_uri in _pdf_link_pages else text
+        return _ADDRESS.sub(rebase, text)
 
 
 class InfoPsocExtensions(Extension):

@@ -83,12 +83,6 @@ class PdfStep:
             return content
         return self._with_link(content, slug, page_url)
 
-    def link_later(self, slug: str, page_file: str, page_url: str) -> None:
-        """A page written by an engine that ran none of our code (Zensical), holding the link's place
-        (render.pdf_link.LINK_PLACEHOLDER): linked in :meth:`finish`."""
-        if self.enabled:
-            self._late_pages[slug] = (page_file, page_url)
-
     def finish(self, site_dir: Path, *, strict: bool) -> dict[str, bytes | Path]:
         """Wait for the PDFs still rendering, and report: a WeasyPrint warning fails a strict build.
         Returns the files: the PDFs, and the pages written with a placeholder, with their link."""

@@ -228,11 +228,17 @@ SCRIPT_REPAIRS = [('"link[rel=alternate][hreflang]"', '"link[rel=md-switch][href
 SCRIPT = re.compile(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$")
 
 
+#: Zensical's skip link target (« Aller au contenu » points to it) is the first thing of the article:
+#: moved just before it, at the same place on screen, so that the article is the page's text alone, as
+#: Material writes it (the bulletins' feed items and PDFs are made from it: pipeline.build.converted_from_site)
+_SKIP_TARGET = re.compile(r'(<article class="md-content__inner md-typeset">)(\s*)(<a id="__skip" tabindex="-1"></a>)')
+
+
 def repaired(text: str, repairs: list[tuple[str, str]] = REPAIRS) -> str:
     for written, wanted in repairs:
         assert len(written) == len(wanted) or repairs is REPAIRS
         text = text.replace(written, wanted)
-    return text
+    return _SKIP_TARGET.sub(r"\3\1\2", text, count=1) if repairs is REPAIRS else text
 
 
 def _copy_repaired(source: str, target: str) -> str:

@@ -142,6 +142,20 @@ def test_the_feeds_pdfs_export_and_search_index_are_the_same_under_both_engines(
         assert urls(zensical_site / sitemap) == urls(real_site / sitemap), sitemap
 
 
+def test_each_language_has_its_own_menu_under_zensical(real_site, zensical_site):
+    """mkdocs.en.yml inherits mkdocs.yml and sets its own nav: MkDocs replaces the list, Zensical's loader
+    appended it (the English pages had both menus); the menus (the header's tabs) are MkDocs' in both languages."""
+    import lxml.html
+
+    def tabs(page: Path) -> list[str]:
+        return [" ".join(a.text_content().split()) for a in lxml.html.parse(str(page)).getroot().xpath(
+            '//nav[contains(@class, "md-tabs")]//a[contains(@class, "md-tabs__link")]')]
+
+    for page in ("index.html", "en/index.html", "en/glossaire/psoc/index.html"):
+        assert tabs(zensical_site / page) == tabs(real_site / page) != [], page
+    assert "Home" in tabs(zensical_site / "en/index.html") and "Accueil" not in tabs(zensical_site / "en/index.html")
+
+
 def test_the_zensical_site_is_valid_html(zensical_site):
     _need(VNU_JAR.is_file(), "vnu.jar (npm)")
     pages = sorted(zensical_site.rglob("*.html"))

@@ -74,10 +74,34 @@ class EngineError(Exception):
 
 
 def project_config(config_file: Path) -> dict:
-    """The project's configuration as Zensical reads it (``INHERIT`` merged; Material's extension
-    names mapped to Zensical's, e.g. ``material.extensions.emoji`` → ``zensical.extensions.emoji``)."""
+    """The project's configuration as MkDocs reads it, with Zensical's loader (Material's extension
+    names mapped to Zensical's, e.g. ``material.extensions.emoji`` → ``zensical.extensions.emoji``).
+
+    ``INHERIT``: MkDocs merges mappings key by key and *replaces* lists; Zensical's loader appends them
+    (deepmerge), which gave the English site both menus, French then English. Each list the file
+    itself sets is given back its own items."""
     with config_file.open(encoding="utf-8") as source:
-        return zensical_config._yaml_load(source)
+        merged = zensical_config._yaml_load(source)
+    own = yaml.safe_load(_TAGS.sub("", config_file.read_text(encoding="utf-8"))) or {}
+    parent = own.get("INHERIT") if isinstance(own, dict) else None
+    if isinstance(parent, str):
+        with (config_file.parent / parent).open(encoding="utf-8") as source:
+            _own_lists(merged, zensical_config._yaml_load(source), own)
+    return merged
+
+
+#: YAML tags (``!!python/name:…``, ``!ENV``): read as plain values to know which keys a file sets
+_TAGS = re.compile(r"!!?[A-Za-z][\w/.:-]*")
+
+
+def _own_lists(merged: dict, parent: dict, own: dict) -> None:
+    for key, value in own.items():
+        if key not in merged or not isinstance(parent, dict) or key not in parent:
+            continue
+        if isinstance(value, list) and isinstance(parent[key], list) and isinstance(merged[key], list):
+            merged[key] = merged[key][len(parent[key]):]
+        elif isinstance(value, dict) and isinstance(merged[key], dict):
+            _own_lists(merged[key], parent[key], value)
 
 
 def extensions_of(config: dict) -> tuple[list[str], dict[str, dict]]:

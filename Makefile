@@ -7,6 +7,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 NODE_STAMP := node_modules/.installed
 NODE_DEV_STAMP := node_modules/.installed-dev
 BENCH_STAMP := tools/bench/node_modules/.installed
+ENGINES_STAMP := $(VENV)/.installed-engines
 export NO_MKDOCS_2_WARNING := 1
 
 # The site's configuration (the tests point it at a copy of the project).
@@ -15,8 +16,13 @@ INFOPSOC = $(BIN)/infopsoc -f $(CONFIG)
 
 .PHONY: build test serve edit check clean lock system new-bulletin new-term new-event bench
 
-build: $(STAMP) $(NODE_STAMP)
-	@$(INFOPSOC) build
+# make build ENGINE=zensical | ENGINE=properdocs : the same site by another engine (installed on first use,
+# requirements-engines.lock); MkDocs is the default.
+ENGINE ?= mkdocs
+OTHER_ENGINE := $(filter-out mkdocs,$(ENGINE))
+
+build: $(STAMP) $(NODE_STAMP) $(if $(OTHER_ENGINE),$(ENGINES_STAMP))
+	@$(INFOPSOC) build $(if $(OTHER_ENGINE),--engine $(ENGINE))
 
 # The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
 # The tests leave the checkout as they found it: builds in temporary folders, and Python's bytecode
@@ -73,6 +79,12 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	touch $(DEV_STAMP)
 
+# The other engines (Zensical, ProperDocs: scripts/infopsoc/engines/), for `make build ENGINE=…`; the dev
+# lock holds them too (the shadow build runs in `make test`).
+$(ENGINES_STAMP): $(STAMP) requirements-engines.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-engines.lock
+	touch $(ENGINES_STAMP)
+
 # The content editor (decap-cms, decap-server, js-yaml: `make build` copies the editor into
 # site/admin/), from the committed npm lock file; `make test` adds the checkers the quality tests run
 # (vnu.jar, axe-core: the lock's devDependencies).
@@ -101,8 +113,9 @@ LOCK_FLAGS := --generate-hashes --no-strip-extras --python-version 3.11
 lock:
 	test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
 		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r tools/lock/uv.txt; }
-	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev $(LOCK_FLAGS) -o requirements-dev.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) pyproject.toml --extra setup --extra dev --extra engines $(LOCK_FLAGS) -o requirements-dev.lock
 	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup $(LOCK_FLAGS) -c requirements-dev.lock -o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile --quiet pyproject.toml --extra setup --extra engines $(LOCK_FLAGS) -c requirements-dev.lock -o requirements-engines.lock
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/uv.in $(LOCK_FLAGS) -o tools/lock/uv.txt
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/audit.in $(LOCK_FLAGS) -o tools/lock/audit.txt
 

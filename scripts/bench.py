@@ -18,6 +18,8 @@ events), then measures, in one run, each figure against its reference:
    builds without PDFs with an empty cache, unchanged and after editing one bulletin, Lighthouse
    on the search page
                                         vs  Material's search (lunr) on the same pages
+9. (engines) the Zensical build of the same archive, every page converted and unchanged
+   (`--only zensical` runs it alone)    vs  MkDocs' same builds, and the bare Material build
 
 Prints a table and writes it as JSON to bench-results.json (git-ignored).
 Usage: python scripts/bench.py [--bulletins 300] [--repeat 2] [--keep] [--out bench-results.json]
@@ -870,6 +872,71 @@ def part_only(args) -> None:
         _leave(args, root)
 
 
+# --- engines --- (the Zensical build of the same archive: infopsoc.engines.zensical, issue 30)
+
+def zensical_build(tree: Path, site: Path, env: dict | None = None) -> dict:
+    return run([sys.executable, "-m", "infopsoc.engines.zensical", "build", "--strict", "-f", str(tree / "mkdocs.yml"),
+                "--site-dir", str(site)], cwd=tree, env=env)
+
+
+def zensical_part(tree: Path, root: Path, repeat: int, step, env: dict | None = None) -> dict:
+    """The Zensical build of ``tree`` (PDFs already cached by the MkDocs builds, or off by ``env``): first
+    with neither Zensical's cache nor the kept conversions (every page converted), then unchanged."""
+    shutil.rmtree(tree / ".cache" / "engine", ignore_errors=True)
+    for kept in (tree / ".cache").glob("memo-*.pickle"):
+        kept.unlink()
+    step("Zensical : construction, rien en cache (chaque page convertie)")
+    cold = zensical_build(tree, root / "site-zensical", env)
+    step(f"  {cold['seconds']:.1f} s")
+    step("Zensical : construction, rien de changé")
+    unchanged = [zensical_build(tree, root / "site-zensical", env) for _ in range(repeat)]
+    return {"cold": cold["seconds"], "unchanged": [r["seconds"] for r in unchanged], "pdf": pdf_counts(cold["output"]),
+            "max_rss_mb": max(r["max_rss_mb"] for r in [cold, *unchanged])}
+
+
+def zensical_rows(bulletins: int, figures: dict, bare_s: float, mkdocs_cold_s: float | None,
+                  mkdocs_cached_s: float | None, pdfs: str = "PDFs cached") -> list[dict]:
+    """The Zensical rows, beside MkDocs' (same archive, one language)."""
+    rows = []
+    unchanged = min(figures["unchanged"])
+    for label, value, ours in (("first build, every page converted", figures["cold"], mkdocs_cold_s),
+                               ("build, nothing changed", unchanged, mkdocs_cached_s)):
+        reference = f"MkDocs {ours:.1f} s; bare Material {bare_s:.1f} s" if ours else f"bare Material {bare_s:.1f} s"
+        ratio = f"{value / ours:.2f}× MkDocs, {value / bare_s:.2f}× bare" if ours else f"{value / bare_s:.2f}× bare"
+        rows.append({"figure": f"Zensical 0.0.73, {bulletins} bulletins: {label} ({pdfs})", "value": f"{value:.1f} s",
+                     "reference": reference, "ratio": ratio, "goal": "(shadow build: no goal)", "met": None})
+    rows.append({"figure": f"Zensical 0.0.73, {bulletins} bulletins: peak memory", "value": f"{figures['max_rss_mb']:.0f} MB",
+                 "reference": "", "ratio": "", "goal": "≤ 500 MB", "met": figures["max_rss_mb"] <= 500})
+    return rows
+
+
+def zensical_only(args) -> None:
+    """The Zensical rows alone (``--only zensical``), without PDFs (the engines' part: the PDFs are the
+    same pipeline step under both): generate; the bare reference; MkDocs' first build (no kept
+    conversion) and unchanged builds; then Zensical's, the same two."""
+    began, root, step = _start("infopsoc-bench-zensical-")
+    try:
+        tree = generate(root, args.bulletins, args.terms, args.events)
+        ours = tree["ours"]
+        env = dict(ENV, INFOPSOC_PDF="0")
+        ours_build = lambda: run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # noqa: E731
+                                  str(ours / "mkdocs.yml"), "--site-dir", str(root / "site")], cwd=ours, env=env)
+        step("construction Material nue (référence)")
+        bare_s = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(args.repeat))
+        step("MkDocs : construction, chaque page convertie")
+        mk_cold = ours_build()["seconds"]
+        step("MkDocs : construction, rien de changé")
+        mk_cached = min(ours_build()["seconds"] for _ in range(args.repeat))
+        figures = zensical_part(ours, root, args.repeat, step, env)
+        results = {"bulletins": args.bulletins,
+                   "rows": zensical_rows(args.bulletins, figures, bare_s, mk_cold, mk_cached, "without PDFs"),
+                   "raw": {"zensical": figures, "mkdocs_cold_s": mk_cold, "mkdocs_cached_s": mk_cached, "bare_s": bare_s},
+                   "total_s": time.perf_counter() - began}
+        _publish(args, results)
+    finally:
+        _leave(args, root)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bulletins", type=int, default=300)
@@ -878,9 +945,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2, help="timed runs per build figure (the best is kept)")
     parser.add_argument("--out", type=Path, default=REPO / "bench-results.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf,cli,preview")
-    parser.add_argument("--only", choices=["search", "preview", "cli"],
-                        help="run one part alone (search, preview, cli: their rows only)")
+    parser.add_argument("--skip", default="", help="comma-separated: serve,lighthouse,pdf,cli,preview,zensical")
+    parser.add_argument("--only", choices=["search", "preview", "cli", "zensical"],
+                        help="run one part alone (search, preview, cli, zensical: their rows only)")
     parser.add_argument("--before", type=Path, default=None, metavar="DIR",
                         help="also measure the cli rows with the package found in DIR/scripts (another version, "
                              "e.g. `git archive main scripts | tar -x -C DIR`), in the same run")
@@ -897,6 +964,9 @@ def main() -> None:
         return
     if args.only in ("preview", "cli"):
         part_only(args)
+        return
+    if args.only == "zensical":
+        zensical_only(args)
         return
     began, root, step = _start("infopsoc-bench-")
     try:
@@ -932,6 +1002,7 @@ def main() -> None:
                           encoding="utf-8")
         rebuild = mkdocs_build(ours, root / "site")
         rebuild_counts = pdf_counts(rebuild["output"])
+        zensical = zensical_part(ours, root, args.repeat, step) if "zensical" not in skip else None
         weight = site_weight(root / "site")
         bare_weight = site_weight(root / "site-bare")
 
@@ -1005,6 +1076,9 @@ def main() -> None:
                                                                  ("accessibility", "best-practices", "seo"))
                 row(f"Lighthouse {kind}", " / ".join(f"{k} {v}" for k, v in scores.items()), "", "",
                     "perf ≥ 95, others 100", ok)
+
+        if zensical:
+            rows += zensical_rows(args.bulletins, zensical, bare_s, cold["seconds"], cached_s)
 
         results = {
             "cores": os.cpu_count(), "bulletins": args.bulletins, "terms": tree["terms"], "events": args.events,

@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 REPO = Path(__file__).resolve().parent.parent
-LOCKS = ("requirements.lock", "requirements-dev.lock")
+LOCKS = ("requirements.lock", "requirements-dev.lock", "requirements-engines.lock")
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[([^\]]+)\])?==(\S+)", re.MULTILINE)
 
 
@@ -76,6 +76,17 @@ def test_the_two_locks_agree():
         {name: dev[name][1] for name in build if name in dev}
     assert set(build) < set(dev)
     assert "playwright" not in build and "pytest" not in build  # what only the tests need stays out of the build
+
+
+def test_the_engines_lock_adds_the_engines_and_changes_nothing_of_the_build():
+    """requirements-engines.lock (``make build ENGINE=zensical|properdocs``) is the build's lock plus the
+    engines and what only they need, at the dev lock's versions (which holds them too: the shadow build
+    runs in ``make test``): installing it never moves a package the MkDocs build uses."""
+    build, dev, engines = pins("requirements.lock"), pins("requirements-dev.lock"), pins("requirements-engines.lock")
+    assert {name: build[name] for name in build} == {name: engines[name] for name in build}
+    assert all(engines[name][1] == dev[name][1] for name in engines)
+    assert set(engines) - set(build) == {"zensical", "properdocs", "deepmerge", "tomli"}
+    assert engines["zensical"][1] == "0.0.73"  # every 0.1.x needs zensical-ui, which the registry does not serve
 
 
 def test_make_lock_writes_the_locks_as_they_are():

@@ -7,6 +7,7 @@ that say what to do, never as tracebacks.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import signal
@@ -205,8 +206,11 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
 @click.option("--force", is_flag=True, help="Tout reconstruire, même si rien n'a changé depuis la dernière construction.")
+@click.option("--engine", default=publish.DEFAULT_ENGINE,
+              metavar="MOTEUR", help="Le moteur qui produit les pages : mkdocs (par défaut), properdocs ou "
+                                     "zensical (à installer avec make build ENGINE=…).")
 @click.pass_obj
-def build(config: Path, site_dir: Path | None, force: bool) -> None:
+def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None:
     """Construire le site à publier dans site/.
 
     Pages, fils RSS et PDF ; les brouillons ne sont pas publiés. Le site est
@@ -221,8 +225,10 @@ def build(config: Path, site_dir: Path | None, force: bool) -> None:
       infopsoc build
       infopsoc build --site-dir /tmp/apercu
       infopsoc build --force
+      infopsoc build --engine zensical
     """
     settings = _settings(config)
+    _engine_installed(engine)
     config = config.resolve()
     root = config.parent
     target = (site_dir or root / "site").resolve()
@@ -237,7 +243,7 @@ def build(config: Path, site_dir: Path | None, force: bool) -> None:
             # --- performance --- (the inputs are taken before the build: a file saved while it
             # runs makes the next build run too)
             configs = [c for c in (_language_config(config, lang) for lang in LANGUAGES) if c is not None]
-            inputs = uptodate.build_inputs(root, target, configs, {"epoch": epoch, "strict": "1"})
+            inputs = uptodate.build_inputs(root, target, configs, {"epoch": epoch, "strict": "1", "engine": engine})
             if not force and uptodate.is_up_to_date(root, target, inputs):
                 click.echo(f"Rien n'a changé depuis la dernière construction (textes, thème, configuration, code) :"
                            f" le site de {target} est à jour, il n'a pas été refait.")
@@ -245,7 +251,7 @@ def build(config: Path, site_dir: Path | None, force: bool) -> None:
             uptodate.forget(root, target)
             staging = publish.staging_folder(target)
             try:
-                _build_languages(config, staging, epoch)
+                _build_languages(config, staging, epoch, engine)
                 old = publish.swap(staging, target)
             finally:
                 if staging.exists():
@@ -273,15 +279,27 @@ def _remember(root: Path, target: Path, inputs: str) -> None:
         uptodate.forget(root, target)
 
 
-def _build_languages(config: Path, staging: Path, epoch: str) -> None:
-    """Every language's MkDocs build into ``staging``: French at the root, the others in their folder."""
+def _engine_installed(engine: str) -> None:
+    """A French error when the chosen engine is unknown, or not installed (the optional engines are not in
+    requirements.lock)."""
+    if engine not in publish.ENGINES:
+        known = sorted(publish.ENGINES)
+        raise click.UsageError(f"moteur inconnu : « {engine} » — choisissez {', '.join(known[:-1])} ou {known[-1]}")
+    package = engine if engine != publish.DEFAULT_ENGINE else "mkdocs"
+    if importlib.util.find_spec(package) is None:
+        raise click.ClickException(f"le moteur {engine} n'est pas installé — lancez make build ENGINE={engine}, "
+                                   "qui l'installe (requirements-engines.lock), ou choisissez --engine mkdocs")
+
+
+def _build_languages(config: Path, staging: Path, epoch: str, engine: str = publish.DEFAULT_ENGINE) -> None:
+    """Every language's build into ``staging`` by ``engine``: French at the root, the others in their folder."""
     for lang in LANGUAGES:
         language_config = _language_config(config, lang)
         if language_config is None:
             continue
         code, disk_full = publish.mkdocs_build(["build", "--strict", "--config-file", str(language_config),
                                          "--site-dir", str(staging / language_prefix(lang))],
-                                        {"SOURCE_DATE_EPOCH": epoch})
+                                        {"SOURCE_DATE_EPOCH": epoch}, publish.ENGINES[engine])
         if disk_full:
             raise click.ClickException("le disque est plein : la construction a échoué ; site/ n'a pas été modifié"
                                        " — libérez de la place (par exemple en supprimant .cache/), puis relancez")

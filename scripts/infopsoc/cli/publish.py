@@ -221,12 +221,19 @@ DISK_FULL = ("No space left on device", "[Errno 28]")
 #: ``python -m mkdocs``, whose lines are English.
 ENGINE = "infopsoc.plugin.engine"
 
+#: ``infopsoc build --engine NAME``: the module each engine runs (same arguments, French lines).
+#: MkDocs is the default; the others are optional (``make build ENGINE=…`` installs them).
+ENGINES = {"mkdocs": ENGINE,
+           "properdocs": "infopsoc.engines.properdocs",
+           "zensical": "infopsoc.engines.zensical"}
+DEFAULT_ENGINE = "mkdocs"
+
 
 #: MkDocs' English line before a page's error; the error that follows names the source.
 _PAGE_ERROR = re.compile(r"^(ERROR\s+-\s+|erreur : )Error (?:reading|building) page '(.*)':(.*)$")
 
 
-def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]:
+def mkdocs_build(args: list[str], extra_env: dict[str, str], module: str = ENGINE) -> tuple[int, bool]:
     """Run MkDocs (through :data:`ENGINE`, which says its lines in French); its messages (both streams)
     are passed on to stderr as they come, but a Python traceback: that is kept in a file, named in a French message (a
     content mistake never shows staff a traceback). Returns (exit code, whether the disk was full)."""
@@ -235,7 +242,7 @@ def mkdocs_build(args: list[str], extra_env: dict[str, str]) -> tuple[int, bool]
     traceback: list[str] = []
     page = None
     in_traceback = False
-    with subprocess.Popen([sys.executable, "-m", ENGINE, *args], env=env, stdout=subprocess.PIPE,
+    with subprocess.Popen([sys.executable, "-m", module, *args], env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
                           preexec_fn=_die_with_parent) as process:
         assert process.stdout is not None

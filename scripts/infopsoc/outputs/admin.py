@@ -244,8 +244,10 @@ def field_description(site=None) -> dict[str, Any]:
 
 def stylesheets(site_dir: Path, extra_css: list[str]) -> list[str]:
     """The site's own stylesheets (Material's, then the project's), relative to /admin/."""
-    found = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/main.*.min.css"))
-    found += sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob("assets/stylesheets/palette.*.min.css"))
+    found = []
+    for folder in ("assets/stylesheets", "assets/stylesheets/classic"):  # Material's; Zensical's classic variant
+        found += sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob(f"{folder}/main.*.min.css"))
+        found += sorted(p.relative_to(site_dir).as_posix() for p in site_dir.glob(f"{folder}/palette.*.min.css"))
     return [f"../{path}" for path in found + list(extra_css)]
 
 

@@ -26,6 +26,7 @@ import os
 import re
 from pathlib import Path
 
+import markupsafe
 import yaml
 
 from infopsoc.pipeline.prepare import Prepared, PreparedPage
@@ -59,6 +60,9 @@ def staged_text(page: PreparedPage) -> str:
     """A page as the staging folder holds it (see the module's text)."""
     meta, body = split_front_matter(page.text)
     own = meta.get("infopsoc") if isinstance(meta.get("infopsoc"), dict) else {}
+    # --- security --- an engine's templates print the front matter's text as HTML (Material's, and
+    # Zensical's have no safe strings): each text value escaped once, here (as repairs.escaped_meta for MkDocs)
+    meta = {key: str(markupsafe.escape(value)) if isinstance(value, str) else value for key, value in meta.items()}
     meta["infopsoc"] = {**own, **({"kind": page.kind, "slug": page.slug} if page.kind else {}), **page.data}
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{head}---\n{page_marker(page.src_uri, meta)}\n{body}"

@@ -362,14 +362,19 @@ def serve_latency(tree: Path, slug: str, synthetic: list[str], number: int) -> d
             time.sleep(2)
         return {"first_page": first, "save_to_page": results}
     finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+        _stop_server(proc, log)
 
+
+
+def _stop_server(proc: subprocess.Popen, log) -> None:
+    """Stop a preview started in its own process group (Ctrl+C, then a kill after 20 s), and close its log."""
+    os.killpg(proc.pid, signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    log.close()
 
 # --- preview: save -> the browser shows it (issue 32) ---------------------------------------------
 
@@ -445,13 +450,7 @@ def preview_latency(tree: Path, slug: str, saves: int = 3) -> dict:
         return {"first_page": first, "save_to_visible": results, "engine_build": builds}
     finally:
         source.write_text(original, encoding="utf-8")
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        log.close()
+        _stop_server(proc, log)
 
 
 def preview_rows(figures: dict[str, dict]) -> list[dict]:

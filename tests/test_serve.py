@@ -272,7 +272,7 @@ def test_a_busy_port_is_a_french_sentence(running_preview):
 
 
 def test_the_error_page_escapes_what_it_shows():
-    from infopsoc.plugin.engine import error_page
+    from infopsoc.pipeline.terminal import error_page
 
     page = error_page('bulletins/<script>alert(1)</script>.md:3: « </pre><img src=x onerror=alert(1)> »').decode()
     assert "<script>alert" not in page and "<img" not in page

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import html
 import logging
 import re
 import shutil
@@ -38,7 +37,9 @@ from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
 from infopsoc.outputs.admin import ADMIN_DIR
-from infopsoc.plugin.watcher import SaveObserver, start_watching
+from infopsoc.pipeline import terminal
+from infopsoc.pipeline.terminal import busy_port_message, error_page
+from infopsoc.pipeline.watcher import SaveObserver, start_watching
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -68,63 +69,13 @@ ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
      "construction arrêtée : {0} avertissement(s) ci-dessus bloquent la publication"),
 ]
 
-LEVEL_LABELS = {logging.WARNING: "avertissement : ", logging.ERROR: "erreur : ", logging.CRITICAL: "erreur : "}
-
-
-def french_line(message: str) -> str | None:
-    """One of MkDocs' lines as staff should read it: translated, kept (already French or unknown), or None."""
-    for pattern, french in ENGINE_LINES:
-        match = pattern.match(message)
-        if match:
-            return None if french is None else french.format(*match.groups())
-    return message
-
-
-class FrenchFormatter(logging.Formatter):
-    """MkDocs' lines translated, with a French label for warnings and errors (none for information)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        message = getattr(record, "french", None) or record.getMessage()
-        label = LEVEL_LABELS.get(record.levelno, "")
-        if label and message.lower().startswith(label.strip(" :")):
-            label = ""
-        return label + message
-
-
-class FrenchFilter(logging.Filter):
-    """Drops MkDocs' lines that say nothing to staff; keeps the translation of the others."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        french = french_line(record.getMessage())
-        if french is None:
-            return False
-        record.french = french
-        return True
+#: MkDocs' lines as staff should read them (pipeline/terminal.py)
+french_line = terminal.translator(ENGINE_LINES)
 
 
 def french_logging(level: int = logging.INFO) -> logging.Handler:
-    """Send MkDocs' log to stderr in French (MkDocs' own command would print it in English)."""
-    logger = logging.getLogger(ENGINE_LOGGER)
-    logger.setLevel(level)
-    logger.propagate = False
-    for handler in list(logger.handlers):
-        logger.removeHandler(handler)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(FrenchFormatter())
-    handler.addFilter(FrenchFilter())
-    logger.addHandler(handler)
-    return handler
-
-
-class _ErrorCatcher(logging.Handler):
-    """The error lines of one build (MkDocs logs a failed build's message before it aborts)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    """Send the engine's log to stderr in French (MkDocs' own command would print it in English)."""
+    return terminal.french_logging(ENGINE_LOGGER, french_line, level)
 
 
 # --- build ----------------------------------------------------------------------------------------
@@ -151,36 +102,6 @@ def run_build(config_file: str, site_dir: str | None, strict: bool) -> int:
 
 # --- the preview ----------------------------------------------------------------------------------
 
-#: What the error page says around the problems (the problems themselves are check's text)
-ERROR_PAGE = """<!doctype html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Aperçu : une erreur à corriger</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
-       line-height: 1.5; color: #1a1a1a; }}
-h1 {{ font-size: 1.5rem; color: #a4000f; }}
-pre {{ white-space: pre-wrap; overflow-wrap: anywhere; background: #fff4f4; border-left: 4px solid #a4000f;
-      padding: 1rem; font-size: 0.95rem; }}
-.wait {{ color: #444; }}
-</style>
-</head>
-<body>
-<main>
-<h1>L'aperçu ne peut pas être mis à jour</h1>
-<p>Le site n'a pas pu être construit. Voici ce qu'il faut corriger (fichier, ligne, problème — quoi faire) :</p>
-<pre id="infopsoc-build-error">{problems}</pre>
-<p>Corrigez le fichier indiqué et enregistrez-le : <strong>cette page se recharge d'elle-même</strong>
-dès que le site est de nouveau construit. La même liste s'obtient avec <code>make check</code>.</p>
-<p class="wait">L'éditeur de contenu reste ouvert à son adresse habituelle (admin/).</p>
-</main>
-</body>
-</html>
-"""
-
-
 def error_text(messages: list[str], exc: BaseException | None) -> str:
     """What went wrong, for the error page: the build's error lines, else the exception itself."""
     lines = [m for m in messages if not m.startswith("Aborted with")]
@@ -192,10 +113,6 @@ def error_text(messages: list[str], exc: BaseException | None) -> str:
         return french_line(str(exc)) or str(exc)
     return ("erreur inattendue pendant la construction de l'aperçu — relancez make serve ; si elle revient, "
             "signalez-la avec ce texte :\n" + "".join(traceback.format_exception_only(type(exc), exc)).strip())
-
-
-def error_page(problems: str) -> bytes:
-    return ERROR_PAGE.format(problems=html.escape(problems)).encode("utf-8")
 
 
 #: the request being answered, per thread (the server answers each request in its own thread)
@@ -264,12 +181,6 @@ class PreviewServer(LiveReloadServer):
         self._build_loop()
 
 
-def busy_port_message(host: str, port: int) -> str:
-    return (f"le port {port} est déjà utilisé sur {host} : un autre aperçu (make serve, make edit) tourne sans doute "
-            f"déjà — ouvrez-le dans le navigateur, ou arrêtez-le (Ctrl+C dans son terminal), ou choisissez un autre "
-            f"port : infopsoc serve --dev-addr {host}:{port + 1}")
-
-
 def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
     """``mkdocs serve --livereload``, in French, with the error page (see the module's docstring)."""
     log = logging.getLogger(ENGINE_LOGGER)
@@ -293,7 +204,7 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         if config is None:
             config = get_config()
         config.site_url = serve_url
-        catcher = _ErrorCatcher()
+        catcher = terminal.ErrorCatcher()
         logging.getLogger(ENGINE_LOGGER).addHandler(catcher)
         try:
             build(config, serve_url=serve_url, dirty=dirty)

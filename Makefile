@@ -120,7 +120,7 @@ lock:
 	$(LOCK_VENV)/bin/uv pip compile --quiet $(if $(UPGRADE),--upgrade) tools/lock/audit.in $(LOCK_FLAGS) -o tools/lock/audit.txt
 
 clean:
-	rm -rf site .site-build-* .site-old $(LOCK_VENV)
+	rm -rf site .site-build-* .site-old .site-removed-* $(LOCK_VENV)
 
 # Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
 bench: $(STAMP) $(BENCH_STAMP)

@@ -845,7 +845,17 @@ def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True) -> list[d
     label = "" if pdf else ", without PDFs"
     if args.before is not None:
         step(f"  avec la version de {args.before}")
-        before = cli_builds(tree, slug_of(args.bulletins // 2), {"PYTHONPATH": str(args.before / "scripts"), **env})
+        # the other version's theme too, when DIR holds one (the theme reads what its plugin gives it)
+        theme = args.before / "theme"
+        if theme.is_dir():
+            (tree / "theme").rename(tree / ".theme-now")
+            shutil.copytree(theme, tree / "theme")
+        try:
+            before = cli_builds(tree, slug_of(args.bulletins // 2), {"PYTHONPATH": str(args.before / "scripts"), **env})
+        finally:
+            if theme.is_dir():
+                shutil.rmtree(tree / "theme")
+                (tree / ".theme-now").rename(tree / "theme")
         rows += cli_rows(before, bare_s, f" [before: {args.before.name}]{label}")
     found = cli_builds(tree, slug_of(args.bulletins // 2), env)
     return rows + cli_rows(found, bare_s, label)
@@ -949,7 +959,7 @@ def main() -> None:
                         help="run one part alone (search, preview, cli, zensical: their rows only)")
     parser.add_argument("--before", type=Path, default=None, metavar="DIR",
                         help="also measure the cli rows with the package found in DIR/scripts (another version, "
-                             "e.g. `git archive main scripts | tar -x -C DIR`), in the same run")
+                             "and its theme/ if DIR holds one, e.g. `git archive main scripts theme | tar -x -C DIR`), in the same run")
     parser.add_argument("--weasy-step", type=int, default=3,
                         help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
     parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)

@@ -52,8 +52,13 @@ if STEP and sys.orig_argv[1:3] == ["-m", "infopsoc.plugin.engine"]:
         import infopsoc.outputs.pdf.jobs as jobs
         jobs.render_pdfs = _crash("WeasyPrint")
     elif STEP == "pdf-disk-full":
-        import infopsoc.outputs.pdf.jobs as jobs
-        jobs._place = _disk_full(jobs._place, 0)  # a PDF put in the site (linked or copied)
+        import infopsoc.pipeline.writer as writer
+        real_write = writer.SiteWriter.write
+        def write(self, rel, content):  # a PDF put in the site (linked or copied) by the one writer
+            if rel.endswith(".pdf"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_write(self, rel, content)
+        writer.SiteWriter.write = write
     elif STEP == "feeds-bug":
         import infopsoc.outputs.feeds as feeds
         feeds.build_feeds = _crash("build_feeds")

@@ -98,3 +98,17 @@ def test_a_render_past_the_worker_memory_stops_with_a_message(tmp_path):
     assert "Traceback" not in output
     assert ("info-psoc-01 : bulletins/info-psoc-01.md : PDF non fait, sa mise en page a dépassé la mémoire "
             "permise (200 Mo)") in result.stderr, output[-3000:]
+
+
+def test_a_worker_that_dies_names_its_bulletin_s_file():
+    """The system may stop the worker outright (its memory) rather than raise MemoryError in it: the
+    message names the bulletin's file all the same."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    died: Future = Future()
+    died.set_exception(BrokenProcessPool("A child process terminated abruptly"))
+    outcomes = list(jobs._results({died: ("info-psoc-01", "fr", "bulletins/info-psoc-01.md")}))
+    assert [o.path for o in outcomes] == [None]
+    assert outcomes[0].warnings[0].startswith("bulletins/info-psoc-01.md : PDF non fait, sa mise en page a dépassé "
+                                              "la mémoire permise"), outcomes[0].warnings

@@ -195,3 +195,10 @@ def test_the_previous_site_is_removed_in_the_background_and_nothing_is_left(proj
 
 def _beside(tree: Tree) -> list[str]:
     return sorted(p.name for p in tree.root.iterdir() if p.name.startswith(".site-"))
+
+
+def test_the_site_s_pdfs_are_links_to_the_cache_not_copies(project):
+    build(project, pdf=True)
+    cached = {p.stat().st_ino for p in (project.root / ".cache/pdf").rglob("*.pdf")}
+    published = sorted((project.root / "site/pdf").glob("*.pdf"))
+    assert published and all(p.stat().st_ino in cached for p in published), published

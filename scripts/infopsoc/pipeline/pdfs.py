@@ -19,6 +19,7 @@ from infopsoc.content.model import Site
 from infopsoc.outputs import pdf
 from infopsoc.outputs.base import Needs
 from infopsoc.pipeline.prepare import PipelineError
+from infopsoc.pipeline.writer import Linked
 from infopsoc.render.pdf_link import with_link, with_link_placeholder
 
 
@@ -103,7 +104,8 @@ class PdfStep:
                 raise PipelineError("Des PDF ont des problèmes (bulletin : problème) :\n" + "\n".join(lines))
             for line in lines:
                 self.log.warning("PDF :" + line)
-        files: dict[str, bytes | Path] = {found.path: found.cached for found in self.pdfs.values()}
+        # --- performance --- hard links to the cache, which replaces a file by a new one and never rewrites it
+        files: dict[str, bytes | Path] = {found.path: Linked(found.cached) for found in self.pdfs.values()}
         for slug, (path, url) in sorted(self._late_pages.items()):
             page = (Path(site_dir) / path).read_text(encoding="utf-8")
             files[path] = self._with_link(page, slug, url).encode("utf-8")

@@ -15,7 +15,6 @@ from infopsoc.outputs.pdf.jobs import (
                                        PrintJob,
                                        RenderReport,
                                        make_pdfs,
-                                       publish,
                                        render_pdfs,
                                        shutdown,
                                        terminal_progress,
@@ -24,5 +23,5 @@ from infopsoc.outputs.pdf.jobs import (
 from infopsoc.outputs.pdf.weasy import PdfEngineMissing, lay_out, render, site_fetcher
 
 __all__ = ["Cache", "EarlyPdfs", "PDF_VARIANT", "PdfEngineMissing", "PdfFile", "PrintDocument", "PrintJob", "RenderReport",
-           "Rendered", "Section", "lay_out", "make_pdfs", "print_html", "publish", "render", "render_pdfs",
+           "Rendered", "Section", "lay_out", "make_pdfs", "print_html", "render", "render_pdfs",
            "shutdown", "site_fetcher", "terminal_progress", "warm_up"]

@@ -3,18 +3,15 @@
 ``render_pdfs`` renders the documents that are not in the cache, in parallel on worker processes
 (which build the print documents and write the cache themselves, longest bulletin first, each
 decoding the fonts once); ``EarlyPdfs`` starts a bulletin's PDF as soon as its page is converted;
-``make_pdfs`` gathers them for a build, and ``publish`` copies them to ``pdf/<slug>.pdf``.
+``make_pdfs`` gathers them for a build (the pipeline's writer puts them at ``pdf/<slug>.pdf``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
 import os
-import shutil
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -181,8 +178,8 @@ def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: st
     elif todo:
         pool = _get_pool(workers)
         try:
-            futures = {pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)): (item.slug, item.lang)
-                       for item in todo}
+            futures = {pool.submit(_make, item, source_of(item), site_url, files, str(cache.folder)):
+                       (item.slug, item.lang, source_of(item)) for item in todo}
         except BrokenProcessPool:
             shutdown()  # not kept for the next build
             raise
@@ -198,8 +195,8 @@ def render_pdfs(documents: Iterable["PrintDocument | PrintJob"], *, site_url: st
     return report
 
 
-def _results(futures: dict[Future, tuple[str, str]]) -> Iterator["_Outcome"]:
-    """The workers' outcomes as they finish (``futures``: each one's bulletin slug and language); on
+def _results(futures: dict[Future, tuple[str, str, "str | None"]]) -> Iterator["_Outcome"]:
+    """The workers' outcomes as they finish (``futures``: each one's bulletin slug, language and source file); on
     a failure the others are cancelled. A worker that died (the system stopped it: memory) fails
     the PDFs it had with a French message instead, and its pool is not kept for the next build."""
     broken = False
@@ -209,8 +206,8 @@ def _results(futures: dict[Future, tuple[str, str]]) -> Iterator["_Outcome"]:
                 yield future.result()
             except BrokenProcessPool:
                 broken = True
-                slug, lang = futures[future]
-                yield _Outcome(slug, lang, None, True, [out_of_memory(slug)])
+                slug, lang, source = futures[future]
+                yield _Outcome(slug, lang, None, True, [out_of_memory(slug, source)])
     except Exception as error:
         for future in futures:
             future.cancel()
@@ -276,6 +273,7 @@ class EarlyPdfs:
         self.cache = Cache(cache_dir)
         self.hits: dict[str, Path] = {}
         self.running: dict[str, Future] = {}
+        self.sources: dict[str, str] = {}  # each running PDF's source file, for a message if its worker dies
 
     def start(self, bulletin: Bulletin, rendered: str, files: dict[str, str]) -> None:
         hit, job = _lookup(self.cache, bulletin, rendered, self.site_url, self.author, self.lang, files)
@@ -285,12 +283,14 @@ class EarlyPdfs:
         try:
             self.running[bulletin.slug] = _get_pool(os.cpu_count() or 1).submit(
                 _make, job, job.source, self.site_url, files, str(self.cache.folder))
+            self.sources[bulletin.slug] = job.source
         except BrokenProcessPool:
             shutdown()  # make_pdfs renders it, in a new pool
 
     def finish(self, report: RenderReport) -> RenderReport:
         """Wait for the PDFs still running and add them to ``report`` (that of :func:`make_pdfs`)."""
-        futures, self.running = {future: (slug, self.lang) for slug, future in self.running.items()}, {}
+        futures = {future: (slug, self.lang, self.sources.get(slug)) for slug, future in self.running.items()}
+        self.running = {}
         for outcome in _results(futures):
             _add_outcome(report, outcome)
         return _sorted(report)
@@ -343,30 +343,3 @@ def make_pdfs(site: Site, rendered: dict[str, str], *, lang: str, author: str, f
     if early is not None and wait:
         return early.finish(report)
     return _sorted(report)
-
-
-def publish(pdfs: dict[str, PdfFile], site_dir: Path) -> list[Path]:
-    """Put the PDFs in their place in the site: each a hard link to its file in the cache (nothing
-    is copied; the cache replaces a file by a new one, never rewrites it, so the link keeps the
-    bytes it was made with), a copy where a link cannot be made (another file system)."""
-    written = []
-    for slug in sorted(pdfs):
-        pdf = pdfs[slug]
-        target = Path(site_dir) / pdf.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _place(Path(pdf.cached), target)
-        written.append(target)
-    return written
-
-
-def _place(cached: Path, target: Path) -> None:
-    """``target`` as a new file with the bytes of ``cached`` (a file already at ``target`` is
-    replaced, never written through: it may be a link to another site's file)."""
-    with contextlib.suppress(FileNotFoundError):
-        target.unlink()
-    try:
-        os.link(cached, target)
-    except OSError as error:
-        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
-            raise
-        shutil.copyfile(cached, target)

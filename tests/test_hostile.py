@@ -376,24 +376,27 @@ def _alive(pid: int) -> bool:
 def test_killing_infopsoc_stops_mkdocs_too(built, how):
     import time
 
-    site = tree_snapshot(built.root / "site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
-    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=built.root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    children: list[int] = []
-    while not children and time.monotonic() < deadline:
-        children = [c for c in _children(process.pid) if b"mkdocs" in _cmdline(c)]
-        time.sleep(0.05)
-    assert children, "mkdocs never started"
-    # MkDocs is building its first language: a small site is built whole in about two seconds, so the
-    # signal goes at once (after 0.5 s it could come once the build had ended, and the build succeed)
-    time.sleep(0.1)
-    process.send_signal(how)
-    _out, err = process.communicate(timeout=60)
-    deadline = time.monotonic() + 20
-    while any(_alive(c) for c in children) and time.monotonic() < deadline:
-        time.sleep(0.1)
+    for _attempt in range(3):
+        site = tree_snapshot(built.root / "site")
+        process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=built.root,
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        children: list[int] = []
+        while not children and time.monotonic() < deadline:
+            children = [c for c in _children(process.pid) if b"infopsoc.plugin.engine" in _cmdline(c)]
+            time.sleep(0.05)
+        assert children, "mkdocs never started"
+        time.sleep(0.1)  # MkDocs is building its first language
+        process.send_signal(how)
+        out, err = process.communicate(timeout=60)
+        deadline = time.monotonic() + 20
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        # a small site with warm caches can be built whole before the signal lands: that run says
+        # nothing of an interruption, and is tried again
+        if not (how != signal.SIGKILL and process.returncode == 0 and "Site construit" in out):
+            break
     assert not any(_alive(c) for c in children), "mkdocs still running"
     assert "Traceback" not in err, err[-3000:]
     if how != signal.SIGKILL:

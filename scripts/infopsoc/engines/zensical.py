@@ -48,7 +48,7 @@ from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import DEFAULT_LANGUAGE
 from infopsoc.engines import zensical_markdown
-from infopsoc.pipeline import PipelineError, cache_root, docs_files, write_staging
+from infopsoc.pipeline import PipelineError, cache_root, docs_files, terminal, write_staging
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.pdfs import pdf_wanted
 from infopsoc.pipeline.staging import split_front_matter, staged_text
@@ -286,6 +286,8 @@ ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
     (re.compile(r"^Warning: (.*)$"), "avertissement : Zensical : {0}"),
     (re.compile(r"^Error: (.*)$"), "erreur : Zensical : {0}"),
 ]
+#: Zensical's lines as staff should read them (the same translator as MkDocs' front: pipeline/terminal.py)
+french_line = terminal.translator(ENGINE_LINES)
 _COLOUR = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -311,15 +313,12 @@ def french_lines(text: str, locate=None) -> list[str]:
             number = str(int(excerpt.group(2)) - shift[1]).rjust(len(excerpt.group(2)))
             lines.append(f"{excerpt.group(1)}{number}{excerpt.group(3)}")
             continue
-        for pattern, french in ENGINE_LINES:
-            match = pattern.match(line.strip())
-            if match:
-                if french is not None:
-                    lines.append(french.format(*match.groups()))
-                break
-        else:
-            if line.strip():
-                lines.append(line)
+        stripped = line.strip()
+        french = french_line(stripped)
+        if french is not None and french is not stripped:  # translated
+            lines.append(french)
+        elif french is not None and stripped:  # not one of Zensical's known lines: kept as written
+            lines.append(line)
     return lines
 
 

@@ -124,6 +124,7 @@ clean:
 
 # Performance at 300 bulletins against bare Material and WeasyPrint (not a test; ~10 min).
 bench: $(STAMP) $(BENCH_STAMP)
+	tools/system/install.sh --check bench || tools/system/install.sh bench
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/search_quality.py
 

@@ -20,6 +20,9 @@ events), then measures, in one run, each figure against its reference:
                                         vs  Material's search (lunr) on the same pages
 9. (engines) the Zensical build of the same archive, every page converted and unchanged
    (`--only zensical` runs it alone)    vs  MkDocs' same builds, and the bare Material build
+10. `infopsoc build` with nothing changed (and after one edit)
+                                        vs  Hugo's full build of the same Markdown (Debian's `hugo`,
+   installed by `make bench`; `--only cli --bulletins 1000` measures both references at 1000)
 
 Prints a table and writes it as JSON to bench-results.json (git-ignored).
 Usage: python scripts/bench.py [--bulletins 300] [--repeat 2] [--keep] [--out bench-results.json]
@@ -201,7 +204,77 @@ def generate(root: Path, n_bulletins: int, n_terms: int, n_events: int) -> dict:
         title = re.search(r"^title:\s*\"(.+)\"$", head, re.M).group(1)
         timeline += [f"## {title}", "", body.strip(), ""]
     (docs / "chronologie" / "index.md").write_text("\n".join(timeline), encoding="utf-8")
-    return {"ours": ours, "bare": bare, "terms": len(real_fr) + len(synthetic), "synthetic_terms": synthetic}
+    hugo = hugo_tree(bare, root / "hugo", n_bulletins)
+    return {"ours": ours, "bare": bare, "hugo": hugo, "terms": len(real_fr) + len(synthetic),
+            "synthetic_terms": synthetic}
+
+
+# --- Hugo --- (the issue's anchor: Hugo's full build of the same Markdown, Debian's `hugo`,
+# installed by `make bench`: tools/system/install.sh bench)
+
+#: a small theme of Hugo's own templates: every page in a layout with the site's menu, its table of
+#: contents and its text; each section lists its pages; Hugo's RSS and sitemap as it makes them
+HUGO_LAYOUTS = {
+    "_default/baseof.html": (
+        '<!doctype html>\n<html lang="{{ site.LanguageCode }}">\n<head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>{{ .Title }} · {{ site.Title }}</title>\n"
+        '<link rel="stylesheet" href="{{ "assets/stylesheets/infopsoc.css" | relURL }}">\n'
+        '{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}">'
+        "{{ end }}\n</head>\n<body>\n<header><a href=\"{{ \"/\" | relURL }}\">{{ site.Title }}</a>\n<nav><ul>"
+        '{{ range site.Menus.main }}<li><a href="{{ .URL | relURL }}">{{ .Name }}</a></li>{{ end }}</ul></nav></header>\n'
+        "<main>{{ block \"main\" . }}{{ end }}</main>\n<footer>{{ site.Title }}</footer>\n</body>\n</html>\n"),
+    "_default/single.html": (
+        '{{ define "main" }}<aside>{{ .TableOfContents }}</aside>\n<article>{{ .Content }}</article>\n'
+        '{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}\n'
+        '{{ with .NextInSection }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}\n'),
+    "_default/list.html": (
+        '{{ define "main" }}<article>{{ .Content }}</article>\n<ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">'
+        '{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}</ul>{{ end }}\n'),
+}
+
+
+def hugo_tree(bare: Path, hugo: Path, n_bulletins: int) -> Path:
+    """The bare tree's Markdown as a Hugo site: each file with a front matter (its first heading as its
+    title; a bulletin's date), ``index.md`` as a section's ``_index.md``, the site's assets as static files."""
+    docs, content = bare / "docs", hugo / "content"
+    dates = {f"{slug_of(n)}.md": _bulletin_meta(n)["date"] + "-01" for n in range(1, n_bulletins + 1)}
+    for source in sorted(docs.rglob("*.md")):
+        rel = source.relative_to(docs)
+        target = content / rel.with_name("_index.md" if rel.name == "index.md" else rel.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        heading = re.search(r"^# (.+)$", text, re.MULTILINE)
+        title = heading.group(1).strip() if heading else rel.stem
+        head = [f"title: {json.dumps(title, ensure_ascii=False)}"]
+        if rel.name in dates and rel.parent.name == "bulletins":
+            head.append(f"date: {dates[rel.name]}")
+        target.write_text("---\n" + "\n".join(head) + "\n---\n\n" + text, encoding="utf-8")
+    shutil.copytree(bare / "theme" / "assets", hugo / "static" / "assets")
+    for name, text in HUGO_LAYOUTS.items():
+        (hugo / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (hugo / "layouts" / name).write_text(text, encoding="utf-8")
+    menu = "".join(f'[[menus.main]]\nname = "{name}"\nurl = "/{path}/"\nweight = {i}\n\n'
+                   for i, (name, path) in enumerate([("Bulletins", "bulletins"), ("Glossaire", "glossaire"),
+                                                     ("Chronologie", "chronologie")]))
+    (hugo / "hugo.toml").write_text(
+        f'baseURL = "{_site_url(bare)}"\nlanguageCode = "fr"\ntitle = "Info-PSOC"\ndisableKinds = ["taxonomy", "term"]\n'
+        '[markup.goldmark.renderer]\nunsafe = true\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n\n'
+        + menu, encoding="utf-8")
+    return hugo
+
+
+def hugo_build(tree: Path, site: Path, repeat: int = 2) -> dict | None:
+    """Hugo's full build of ``tree`` into a new ``site`` (the best of ``repeat``), or None without Hugo."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    runs = []
+    for attempt in range(repeat):
+        target = site.with_name(f"{site.name}-{attempt}")
+        runs.append(run([hugo, "--quiet", "--source", str(tree), "--destination", str(target)], cwd=tree))
+        pages = sum(1 for _ in target.rglob("index.html"))
+    return {"seconds": min(r["seconds"] for r in runs), "pages": pages}
 
 
 # --- measuring ---------------------------------------------------------------------------------
@@ -502,16 +575,31 @@ def cli_builds(tree: Path, slug: str, env: dict | None = None) -> dict:
             "edited_pdf": pdf_counts(edited["output"])}
 
 
-def cli_rows(found: dict, bare_s: float, label: str = "") -> list[dict]:
+def cli_rows(found: dict, bare_s: float, label: str = "", hugo: dict | None = None) -> list[dict]:
+    """The rows of :func:`cli_builds` against the bare Material build and, when measured, Hugo's full build
+    (``hugo``: :func:`hugo_build`; goal for a rebuild with nothing changed: ≤ 3×)."""
     rows = []
     for name, text, goal in (("unchanged", "nothing changed", 0.6), ("edited", "one bulletin edited", 0.6)):
         ratio = found[name] / bare_s
         extra = " (noticed: nothing rebuilt)" if name == "unchanged" and found["unchanged_skipped"] else ""
         extra += f", PDF {found['edited_pdf']}" if name == "edited" and found["edited_pdf"] else ""
         rows.append({"figure": f"infopsoc build{label} (both languages, swapped in), {text}",
-                     "value": f"{found[name]:.1f} s{extra}", "reference": f"bare Material {bare_s:.1f} s (French only)",
+                     "value": f"{found[name]:.2f} s{extra}", "reference": f"bare Material {bare_s:.2f} s (French only)",
                      "ratio": f"{ratio:.2f}×", "goal": f"≤ {goal}×", "met": ratio <= goal})
+        if hugo is not None:
+            to_hugo = found[name] / hugo["seconds"]
+            rows.append({"figure": f"infopsoc build{label}, {text}, against Hugo",
+                         "value": f"{found[name]:.2f} s",
+                         "reference": f"Hugo's full build {hugo['seconds']:.2f} s ({hugo['pages']} pages, same Markdown)",
+                         "ratio": f"{to_hugo:.2f}×", "goal": "≤ 3×" if name == "unchanged" else "(no goal)",
+                         "met": to_hugo <= 3 if name == "unchanged" else None})
     return rows
+
+
+def hugo_row_missing() -> dict:
+    return {"figure": "Hugo's full build (reference)", "value": "not measured",
+            "reference": "no `hugo` on this machine: tools/system/install.sh bench (make bench does it)",
+            "ratio": "", "goal": "≤ 3×", "met": None}
 
 
 # Lighthouse comes from its own npm project (tools/bench: `npm ci` run by `make bench`), so that
@@ -838,7 +926,7 @@ def search_only(args) -> None:
         _leave(args, root)
 
 
-def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True) -> list[dict]:
+def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True, hugo: dict | None = None) -> list[dict]:
     """The cli rows, and with ``--before`` the same measured with the other version first (PDFs
     from the cache; without PDFs when ``pdf`` is false: then the rows say so)."""
     rows, env = [], ({} if pdf else {"INFOPSOC_PDF": "0"})
@@ -856,9 +944,9 @@ def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True) -> list[d
             if theme.is_dir():
                 shutil.rmtree(tree / "theme")
                 (tree / ".theme-now").rename(tree / "theme")
-        rows += cli_rows(before, bare_s, f" [before: {args.before.name}]{label}")
+        rows += cli_rows(before, bare_s, f" [before: {args.before.name}]{label}", hugo)
     found = cli_builds(tree, slug_of(args.bulletins // 2), env)
-    return rows + cli_rows(found, bare_s, label)
+    return rows + cli_rows(found, bare_s, label, hugo) + ([] if hugo else [hugo_row_missing()])
 
 
 def part_only(args) -> None:
@@ -874,7 +962,9 @@ def part_only(args) -> None:
         else:
             step("construction Material nue (référence, deux fois)")
             bare_s = min(mkdocs_build(tree["bare"], root / "site-bare")["seconds"] for _ in range(2))
-            rows = _cli_part(args, tree["ours"], bare_s, step, pdf=False)
+            step("construction Hugo complète (référence, deux fois)")
+            hugo = hugo_build(tree["hugo"], root / "site-hugo")
+            rows = _cli_part(args, tree["ours"], bare_s, step, pdf=False, hugo=hugo)
         results = {"bulletins": args.bulletins, "rows": rows, "total_s": time.perf_counter() - began}
         _publish(args, results)
     finally:
@@ -986,6 +1076,8 @@ def main() -> None:
         step("construction Material nue (référence)")
         bare_runs = [mkdocs_build(bare, root / "site-bare") for _ in range(args.repeat)]
         bare_s = min(r["seconds"] for r in bare_runs)
+        step("construction Hugo complète (référence)")
+        hugo = hugo_build(tree["hugo"], root / "site-hugo", args.repeat)
 
         pdfs = None
         if "pdf" not in skip:
@@ -1020,7 +1112,7 @@ def main() -> None:
         if "cli" not in skip:
             step("infopsoc build : rien de changé, puis un bulletin modifié (les deux langues)")
             shutil.copy(REPO / "mkdocs.en.yml", ours / "mkdocs.en.yml")
-            more_rows += _cli_part(args, ours, bare_s, step, pdf="pdf" not in skip)
+            more_rows += _cli_part(args, ours, bare_s, step, pdf="pdf" not in skip, hugo=hugo)
         if "preview" not in skip:
             more_rows += preview_rows(preview_part(root, ours, args.bulletins, step))
 
@@ -1092,7 +1184,7 @@ def main() -> None:
         results = {
             "cores": os.cpu_count(), "bulletins": args.bulletins, "terms": tree["terms"], "events": args.events,
             "repeat": args.repeat, "rows": rows,
-            "raw": {"bare_build_s": [r["seconds"] for r in bare_runs], "cold_build_s": cold["seconds"],
+            "raw": {"bare_build_s": [r["seconds"] for r in bare_runs], "hugo": hugo, "cold_build_s": cold["seconds"],
                     "cold_build_pdf": pdf_counts(cold["output"]),
                     "cached_build_s": [r["seconds"] for r in cached_runs], "cached_build_pdf": cached_counts,
                     "rebuild_s": rebuild["seconds"], "rebuild_pdf": rebuild_counts,

@@ -2,7 +2,8 @@
 # Install the system packages of tools/system/packages.txt that this machine lacks (Debian or Ubuntu).
 #   tools/system/install.sh          what `make build` and `make test` need
 #   tools/system/install.sh build    what `make build` alone needs
-#   tools/system/install.sh --check [build|test]
+#   tools/system/install.sh bench    what `make bench` needs (all of the above, and its references: Hugo)
+#   tools/system/install.sh --check [build|test|bench]
 #                                    install nothing: name what is missing, exit 1 if anything is
 # Run as root, or with sudo available. Prints the packages it installs; installs nothing already present.
 set -euo pipefail
@@ -10,7 +11,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 check=""
 if [ "${1:-}" = --check ]; then check=1; shift; fi
 scope="${1:-test}"
-case "$scope" in build|test) ;; *) echo "usage : $0 [--check] [build|test]" >&2; exit 2 ;; esac
+case "$scope" in build|test|bench) ;; *) echo "usage : $0 [--check] [build|test|bench]" >&2; exit 2 ;; esac
 
 present() {  # present KIND:WHAT
   local kind="${1%%:*}" what="${1#*:}"
@@ -26,6 +27,7 @@ missing=()
 while read -r package probe needed _; do
   case "$package" in ''|'#'*) continue ;; esac
   [ "$scope" = build ] && [ "$needed" = test ] && continue
+  [ "$needed" = bench ] && [ "$scope" != bench ] && continue
   present "$probe" || missing+=("$package")
 done < "$here/packages.txt"
 

@@ -200,6 +200,16 @@ def test_a_missing_system_package_is_named_with_the_command_to_run(tmp_path):
     assert build_only.returncode == 1 and "paquet-absent" not in build_only.stderr and "autre-absent" in build_only.stderr
 
 
+def test_the_benchmark_s_packages_are_asked_only_by_make_bench(tmp_path):
+    """Hugo (the benchmark's reference) is never a condition of `make build` or `make test`."""
+    script = _system_copy(tmp_path, "bash  cmd:bash  build\nhugo-absent  cmd:infopsoc-no-such-hugo  bench\n")
+    for scope in ("build", "test"):
+        assert subprocess.run(["bash", str(script), "--check", scope], capture_output=True).returncode == 0
+    bench = subprocess.run(["bash", str(script), "--check", "bench"], capture_output=True, text=True)
+    assert bench.returncode == 1 and "hugo-absent" in bench.stderr and "install.sh bench" in bench.stderr
+    assert "install.sh bench" in (REPO / "Makefile").read_text(encoding="utf-8")
+
+
 def test_the_tests_start_only_when_the_system_packages_are_there(tmp_path):
     """pytest stops before any test, with the French sentence, when a package of the list is missing."""
     project = tmp_path / "project"

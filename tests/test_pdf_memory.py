@@ -22,12 +22,36 @@ PEAK_BOUND_KB = 350 * 1024
 
 
 def wide_table(rows: int, columns: int) -> str:
-    """A table that the source check lets through (under its 1 000 rows) but that holds more
-    elements than a PDF may lay out."""
+    """A table under the check's 1 000 rows that holds more elements than a PDF may lay out."""
     head = "| " + " | ".join(f"Colonne {c}" for c in range(columns)) + " |"
     rule = "|" + "---|" * columns
     lines = [head, rule] + ["| " + " | ".join(f"{r}-{c}" for c in range(columns)) + " |" for r in range(rows)]
     return "\n".join(lines) + "\n"
+
+
+def emphasised(paragraphs: int, words: int) -> str:
+    """Paragraphs of emphasised words: more elements than a PDF may lay out, that the source check does
+    not count (it counts paragraphs, not inline marks): the build's own bound is the last word."""
+    return "\n\n".join(" ".join(f"*mot-{p}-{w}*" for w in range(words)) for p in range(paragraphs)) + "\n"
+
+
+def test_check_counts_the_elements_the_pdf_would_refuse(tmp_path):
+    """A wide table under the 1 000 rows (900 × 12: ~11 700 elements) is refused by `check` at the line
+    where it passes the PDF's bound, with what to do, before any build."""
+    tree = Tree(tmp_path / "project")
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Grand tableau", "2017-11",
+                                                          body="Le tableau :\n\n" + wide_table(900, 12)))
+    result = run_infopsoc(tree.root, "check")
+    assert result.returncode == 1, result.stdout
+    found = re.search(r"bulletins/info-psoc-01\.md:(\d+): ce bulletin est trop long pour son PDF : plus de "
+                      rf"{weasy.MAX_ELEMENTS} éléments", result.stdout)
+    assert found, result.stdout
+    assert 600 < int(found.group(1)) < 700  # the row where it passes 8 000: 8 000 / 13 ≈ row 615
+    assert "découpez-le" in result.stdout and "content/documents/" in result.stdout
+    # a long list under the bound, the real bulletin's kind of table: accepted
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Liste", "2017-11", body=wide_table(300, 4)
+                                                          + "\n" + "\n".join(f"- point {i}" for i in range(2000))))
+    assert run_infopsoc(tree.root, "check").returncode == 0
 
 
 def _worker_peaks() -> list[int]:
@@ -39,11 +63,11 @@ def _worker_peaks() -> list[int]:
     return peaks
 
 
-def test_a_table_too_large_for_the_pdf_is_never_laid_out(tmp_path, caplog):
+def test_a_bulletin_too_large_for_the_pdf_is_never_laid_out(tmp_path, caplog):
     tree = Tree(tmp_path / "project")
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Petit", "2017-10", body="Un texte court."))
-    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Grand tableau", "2017-11",
-                                                          body="Le tableau :\n\n" + wide_table(900, 12)))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Grand texte", "2017-11",
+                                                          body="Le texte :\n\n" + emphasised(250, 40)))
     jobs.shutdown()  # a pool of this test only: its workers' peaks are this build's
     try:
         with caplog.at_level(logging.WARNING):
@@ -64,8 +88,8 @@ def test_a_table_too_large_for_the_pdf_is_never_laid_out(tmp_path, caplog):
 
 def test_the_real_command_fails_with_the_message_and_no_traceback(tmp_path):
     tree = Tree(tmp_path / "project")
-    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Grand tableau", "2017-11",
-                                                          body="Le tableau :\n\n" + wide_table(900, 12)))
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Grand texte", "2017-11",
+                                                          body="Le texte :\n\n" + emphasised(250, 40)))
     result = run_infopsoc(tree.root, "build", pdf=True)
     output = result.stdout + result.stderr
     assert result.returncode != 0

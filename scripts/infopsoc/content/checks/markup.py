@@ -150,34 +150,57 @@ def nesting_problems(rel: str, masked: str, first_line: int = 1) -> list[Problem
     return []
 
 
-# --- tables in a bulletin's PDF ---
+# --- what a bulletin's PDF can lay out ---
 #: Rows of tables a bulletin may hold: WeasyPrint lays a table out whole, about 80 kB a row
 #: (20 000 rows took 1.6 GB in the PDF worker); 1 000 rows stay under 100 MB.
 MAX_TABLE_ROWS = 1000
+#: Elements a bulletin's print document may hold (outputs/pdf/weasy.py does not lay out one past it;
+#: WeasyPrint keeps ~40 kB an element): a bulletin with 1 000 table rows of two columns holds about
+#: 4 500; past 8 000 the worker would take over 400 MB. ``check`` counts them in the source.
+MAX_PRINT_ELEMENTS = 8_000
+#: What to do with a bulletin too large for its PDF (``check``'s message and the build's)
+TOO_LARGE_WHAT_TO_DO = ("découpez-le (en plusieurs numéros), ou enregistrez les longues listes et les grands "
+                        "tableaux comme document (CSV, tableur) dans content/documents/ et faites un lien vers lui")
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _ROW = re.compile(r"<tr\b", re.I)
+_START_TAG = re.compile(r"<[A-Za-z]")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_HEADING = re.compile(r"^#{1,6}\s")
 
 
 def table_problems(rel: str, masked: str, first_line: int = 1) -> list[Problem]:
-    """A bulletin whose tables hold more than :data:`MAX_TABLE_ROWS` rows (Markdown and HTML alike),
-    reported at the line where the count passes it."""
-    rows = 0
-    in_table = False
+    """A bulletin too large for its PDF, reported at the line where it passes a bound: more than
+    :data:`MAX_TABLE_ROWS` rows of tables (Markdown and HTML alike), or more than
+    :data:`MAX_PRINT_ELEMENTS` elements as its print document will count them (a table's rows and
+    cells, list items, paragraphs, headings, raw HTML's tags; inline marks such as emphasis are not
+    counted here, so the build's own count, which does, stays the last word)."""
+    rows = elements = 0
+    in_table, previous_blank = False, True
     for index, line in enumerate(masked.split("\n")):
+        blank = not line.strip()
         if _SEPARATOR.match(line) and "-" in line and "|" in line:
             in_table = True
-            continue
-        if in_table and "|" in line:
+        elif in_table and "|" in line:
             rows += 1
+            elements += 1 + max(1, line.strip().strip("|").count("|") + 1)
         else:
             in_table = False
+            if _HEADING.match(line) or _LIST_ITEM.match(line) or (previous_blank and not blank):
+                elements += 1
+        previous_blank = blank
         rows += len(_ROW.findall(line))
+        elements += len(_START_TAG.findall(line))
         if rows > MAX_TABLE_ROWS:
             return [Problem(rel, first_line + index,
                             f"les tableaux de ce bulletin ont plus de {MAX_TABLE_ROWS} lignes : son PDF ne peut pas "
                             "les mettre en page (la mémoire manquerait)",
                             "découpez le tableau, ou enregistrez-le comme document (CSV, tableur) dans "
                             "content/documents/ et faites un lien vers lui")]
+        if elements > MAX_PRINT_ELEMENTS:
+            return [Problem(rel, first_line + index,
+                            f"ce bulletin est trop long pour son PDF : plus de {MAX_PRINT_ELEMENTS} éléments "
+                            "(paragraphes, éléments de liste, lignes et cases de tableau) — la mémoire manquerait "
+                            "pour le mettre en page", TOO_LARGE_WHAT_TO_DO)]
     return []
 
 

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from infopsoc.content.checks.markup import MAX_PRINT_ELEMENTS, TOO_LARGE_WHAT_TO_DO
 from infopsoc.content.checks.printable import coverage, printable, stylesheet_fonts
 from infopsoc.outputs.pdf.cache import Rendered, file_hash
 from infopsoc.outputs.pdf.document import PDF_VARIANT, STYLESHEET, PrintDocument
@@ -239,13 +240,13 @@ def with_printable_text(html: str, covered: frozenset[int] | None) -> str:
 # WeasyPrint lays a document out whole, and keeps a box for each of its elements in memory: about
 # 40 kB an element measured (a list of 4 000 items: 267 MB in the worker; a table of 20 000 rows:
 # 1.6 GB). Two bounds, whatever the source looks like (``check`` refuses a bulletin's tables past
-# 1 000 rows, content/checks/markup.py, but a list, paragraphs or raw HTML make as many elements):
-# a print document past MAX_ELEMENTS is not sent to WeasyPrint, and a worker process may not hold
+# 1 000 rows and a source that counts more than MAX_ELEMENTS, content/checks/markup.py, but inline
+# marks it does not count, emphasis or links, make elements too): a print document past MAX_ELEMENTS is not sent to WeasyPrint, and a worker process may not hold
 # more than WORKER_MEMORY_MB (a render past it stops with MemoryError instead of taking the machine's).
 
-#: Elements a print document may hold: a bulletin with 1 000 table rows (the check's limit) holds
-#: about 4 500; past 8 000 the worker would take over 400 MB.
-MAX_ELEMENTS = 8_000
+#: Elements a print document may hold (``check`` counts them in the source first: one bound, two places
+#: that apply it)
+MAX_ELEMENTS = MAX_PRINT_ELEMENTS
 #: The data (Python's objects, WeasyPrint's boxes) a PDF worker process may hold, in MB; a machine
 #: with less memory to spare sets ``INFOPSOC_PDF_MEMORY_MB``.
 WORKER_MEMORY_MB = 1024
@@ -257,8 +258,7 @@ def worker_memory_mb() -> int:
 
 _START_TAG = re.compile(r"<[A-Za-z]")
 
-_WHAT_TO_DO = ("découpez-le (en plusieurs numéros), ou enregistrez les longues listes et les grands tableaux comme "
-               "document (CSV, tableur) dans content/documents/ et faites un lien vers lui")
+_WHAT_TO_DO = TOO_LARGE_WHAT_TO_DO
 
 
 def elements(document: PrintDocument) -> int:

@@ -393,3 +393,19 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def fresh_page(browser):
+    """A new page in a context of its own (no cookies, storage or service worker shared with another
+    test's), as a reader arriving; ``options`` are the context's (``viewport``…). Closed after the test."""
+    contexts = []
+
+    def _new(**options):
+        context = browser.new_context(service_workers="block", **options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()

@@ -44,13 +44,9 @@ def server(site):
 
 
 @pytest.fixture
-def open_page(browser, server):
-    contexts = []
-
+def open_page(fresh_page, server):
     def _open(path: str):
-        context = browser.new_context(service_workers="block")
-        contexts.append(context)
-        page = context.new_page()
+        page = fresh_page()
         errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -61,9 +57,7 @@ def open_page(browser, server):
         page.goto(f"{server.origin}/{path}", wait_until="load")
         return page, errors
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 def test_every_page_has_the_policy_before_any_script(real_site):

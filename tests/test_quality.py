@@ -88,21 +88,15 @@ def server(built_site):
 
 
 @pytest.fixture
-def open_page(browser, request):
-    """Open a URL in a fresh context (no shared cookies or storage); each request watched."""
-    contexts = []
-
+def open_page(fresh_page):
+    """Open a URL in a fresh context (conftest.fresh_page); each request watched."""
     def _open(url: str, origin: str, width: int = 1280):
-        context = browser.new_context(viewport={"width": width, "height": 900}, service_workers="block")
-        contexts.append(context)
-        page = context.new_page()
+        page = fresh_page(viewport={"width": width, "height": 900})
         watch = RequestWatch(page, origin, SITE_URL)
         page.goto(url, wait_until="load")
         return page, watch
 
-    yield _open
-    for context in contexts:
-        context.close()
+    return _open
 
 
 def _site_url() -> str:

@@ -559,7 +559,10 @@ def test_uploads_are_the_types_the_site_publishes(editor, tmp_path):
     expect(chooser).to_have_attribute("accept", ",".join(sorted(MEDIA_TYPES)))
     before = git(project.root, "rev-parse", "main")
     chooser.set_input_files(str(svg))
-    expect(page.get_by_text(re.compile("« page.html » : l'éditeur n'accepte que les images et les documents"))).to_be_visible()
+    refused = page.get_by_text(re.compile("« page.html » : l'éditeur n'accepte que les images et les documents"))
+    expect(refused).to_be_visible()
+    assert refused.first.inner_text().startswith("Fichier non enregistré : « page.html »")  # Decap's own words too
+    assert "Failed" not in page.inner_text("body")
     assert git(project.root, "rev-parse", "main") == before
     assert not (project.root / "content/images/page.html").exists()
     chooser.set_input_files(str(png))

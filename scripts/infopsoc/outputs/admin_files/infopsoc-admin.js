@@ -558,14 +558,30 @@ if (typeof module === "object" && module.exports) module.exports = InfoPsocFront
   // The upload's file chooser offers only the accepted types (the backend refuses the others too).
   var deployLabel = (CMS.getLocale("fr").editor.editorToolbar || {}).deployPreviewPendingButtonLabel;
   var accepted = (FIELDS.media_types || []).join(",");
-  new MutationObserver(function () {
+  // Decap writes one message of its own in English, before the reason it was given (already French,
+  // e.g. mediaError above): « Failed to persist media: Error: … ». Said in French where it shows.
+  var ENGLISH_PREFIX = /^Failed to persist media: (?:Error: )?/;
+  function frenchToasts(node) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      if (ENGLISH_PREFIX.test(node.nodeValue)) node.nodeValue = node.nodeValue.replace(ENGLISH_PREFIX, "Fichier non enregistré : ");
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    var walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (var text = walker.nextNode(); text; text = walker.nextNode()) frenchToasts(text);
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (record) {
+      if (record.type === "characterData") frenchToasts(record.target);
+      else Array.prototype.forEach.call(record.addedNodes, frenchToasts);
+    });
     Array.prototype.forEach.call(document.querySelectorAll("button"), function (button) {
       if (button.textContent.trim() === deployLabel && button.style.display !== "none") button.style.display = "none";
     });
     Array.prototype.forEach.call(document.querySelectorAll("input[type=file]"), function (input) {
       if (input.getAttribute("accept") !== accepted) input.setAttribute("accept", accepted);
     });
-  }).observe(document.body, {childList: true, subtree: true});
+  }).observe(document.body, {childList: true, subtree: true, characterData: true});
 
   CMS.init();
 })();

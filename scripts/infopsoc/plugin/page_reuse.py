@@ -145,7 +145,9 @@ def site_key(config) -> str:
     environment = sorted((k, v) for k, v in os.environ.items()
                          if (k.startswith("INFOPSOC_") and k not in (PREVIOUS_ENV, RECORDS_ENV))
                          or k == "SOURCE_DATE_EPOCH")
-    return global_key(memo.code_version(), *versions, theme.name or "", _plain(sorted(dict(theme).items())),
+    mask = os.umask(0o022)  # the new files' permissions (a reused file keeps its own)
+    os.umask(mask)
+    return global_key(memo.code_version(), *versions, oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),
                       _plain([str(d) for d in theme.dirs]), _contents(folders + [Path(m.__file__) for m in (config.hooks or {}).values()]),
                       _plain(settings), _plain(plugins),
                       extensions_signature(config.markdown_extensions, config.mdx_configs), _plain(environment))

@@ -206,7 +206,7 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
-@click.option("--force", is_flag=True, help="Tout reconstruire, même si rien n'a changé depuis la dernière construction.")
+@click.option("--force", is_flag=True, help="Tout reconstruire (aucune page reprise du site précédent), même si rien n'a changé depuis la dernière construction.")
 @click.option("--engine", default=publish.DEFAULT_ENGINE,
               metavar="MOTEUR", help="Le moteur qui produit les pages : mkdocs (par défaut), properdocs ou "
                                      "zensical (à installer avec make build ENGINE=…).")
@@ -219,7 +219,9 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
     temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
     site précédent intact. Si rien n'a changé depuis la dernière construction
     (textes, thème, configuration, code, paquets installés), site/ est laissé
-    tel quel et la commande le dit ; --force reconstruit quand même.
+    tel quel et la commande le dit ; sinon, les pages que la modification ne
+    touche pas sont reprises telles quelles du site précédent. Les deux
+    langues sont construites en même temps. --force reconstruit tout.
 
     \b
     Exemples :

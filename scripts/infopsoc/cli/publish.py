@@ -188,7 +188,10 @@ def remove(path: Path) -> bool:
         with contextlib.suppress(OSError):
             parent = os.path.dirname(name)
             os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
-            os.chmod(name, os.stat(name, follow_symlinks=False).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            # a file's own mode is left alone: removing it needs only its folder's, and the file may be
+            # a page of the new site too (a hard link: pipeline/reuse.py)
+            if stat.S_ISDIR(os.lstat(name).st_mode):
+                os.chmod(name, os.lstat(name).st_mode | stat.S_IWUSR | stat.S_IXUSR)
             function(name)
 
     if path.is_dir() and not path.is_symlink():

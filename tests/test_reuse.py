@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bulletin_text, fixture_project, run_infopsoc, term_text
+from conftest import FIXTURE_PROJECT as FIXTURE, bulletin_text, fixture_project, run_infopsoc, term_text
 from infopsoc.pipeline.writer import Linked, SiteWriter
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1508328000"}
@@ -151,6 +151,11 @@ def test_a_rebuild_never_changes_the_previous_site_even_when_it_fails(tmp_path):
     assert hashes(root / "site") == before  # site/ as it was, file for file (same inodes)
     assert hashes(kept) == before
     assert not [p for p in tmp_path.joinpath("project").iterdir() if p.name.startswith(".site-")]
+    # the failed build's records are never read: the next build, fixed, is a full build's bytes
+    shutil.copy(FIXTURE / "bulletins/info-psoc-02.en.md", root / "bulletins/info-psoc-02.en.md")
+    _rendered, reused = rebuild(root)
+    assert reused > 0
+    assert_same_as_full_build(root, tmp_path, "after-failure")
 
 
 def test_the_writer_never_writes_through_a_hard_link(tmp_path):

@@ -27,7 +27,6 @@ from infopsoc.content.site import Settings, load_site
 from infopsoc.core.dates import dating_day
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.urls import language_prefix
-from infopsoc.pipeline import reuse
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -261,7 +260,7 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
             finally:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
-            reuse.commit(records)
+            _commit_records(records)
             _remember(root, target, inputs)
             # the new site is in place: the previous one is removed in the background (a previous
             # site that cannot be removed is only reported)
@@ -274,6 +273,18 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
         click.echo("construction interrompue ; site/ n'a pas été modifié", err=True)
         sys.exit(130)
     click.echo(f"Site construit dans {target}")
+
+
+def _commit_records(records: list[Path]) -> None:
+    """The new site is in place: its pages' records for the next build (pipeline/reuse.py)."""
+    from infopsoc.pipeline import reuse
+
+    try:
+        reuse.commit(records)
+    except OSError:  # a record that cannot be put in place: the next build renders every page
+        reuse.discard(records)
+        for path in records:
+            path.unlink(missing_ok=True)
 
 
 def _remember(root: Path, target: Path, inputs: str) -> None:
@@ -304,6 +315,8 @@ def _build_languages(config: Path, staging: Path, epoch: str, engine: str = publ
     into their folder. Each build reuses the unchanged pages of ``reuse_from`` (the site it replaces:
     pipeline/reuse.py) and leaves its records for the next one; returns their files, for
     :func:`reuse.commit` once the site is in place."""
+    from infopsoc.pipeline import reuse  # (not on the path of a build that finds nothing changed)
+
     target = target or staging
     records_dir = config.parent / uptodate.RECORDS
     runs, folders, records = [], {}, []

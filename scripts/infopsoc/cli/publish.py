@@ -120,9 +120,15 @@ def leftovers(target: Path) -> list[Path]:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Called under the lock: no other build of this folder is running."""
+    """Called under the lock: no other build of this folder is running. A previous site being removed
+    (:func:`discard`) may still be under way in the background: it is left to a remover in the
+    background too (waiting for it here made a build that finds nothing changed wait seconds)."""
+    removing = f".{target.name}-removed-"
     for path in leftovers(target):
-        remove(path)
+        if path.name.startswith(removing):
+            _remove_in_background(path)
+        else:
+            remove(path)
 
 
 def staging_folder(target: Path) -> Path:
@@ -165,9 +171,17 @@ def discard(old: Path, target: Path) -> bool:
     trash = target.with_name(f".{target.name}-removed-{os.getpid()}-{time.monotonic_ns()}")
     try:
         old.rename(trash)
+    except OSError:
+        return remove(old)
+    return _remove_in_background(trash)
+
+
+def _remove_in_background(trash: Path) -> bool:
+    """Remove ``trash`` by a child process of its own, not waited for (see :func:`discard`)."""
+    try:
         pid = os.fork()
     except OSError:
-        return remove(trash if trash.exists() else old)
+        return remove(trash)
     if pid == 0:  # the child: its own session (a Ctrl+C of the terminal does not cut it), no stream or
         try:      # lock of the command kept open (whoever reads its output, or waits for the lock, is done)
             os.setsid()

@@ -14,11 +14,16 @@ import hashlib
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_PROJECT as FIXTURE, bulletin_text, fixture_project, run_infopsoc, term_text
+from conftest import FIXTURE_PROJECT as FIXTURE, alive, bulletin_text, children, cmdline, fixture_project, run_infopsoc, \
+    term_text
 from infopsoc.pipeline.writer import Linked, SiteWriter
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1508328000"}
@@ -186,3 +191,31 @@ def test_both_languages_are_built_at_once_their_messages_whole_french_first(tmp_
     assert f"Pages : {counts['fr']} mises en page" in blocks[0] and f"Pages : {counts['en']} mises en page" in blocks[1]
     for block in blocks[:2]:
         assert block.count("mises en page") == 1 and block.count("pages indexées") == 1, result.stderr
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_the_build_stops_both_languages_engines(tmp_path, how):
+    root = fixture_project(tmp_path / "project").root
+    rebuild(root)
+    before = hashes(root / "site")
+    EDITS[0][1](root)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", **EPOCH)
+    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    engines: list[int] = []
+    deadline = time.monotonic() + 60
+    while len(engines) < 2 and time.monotonic() < deadline:  # both at once: French and English
+        engines = [c for c in children(process.pid) if b"infopsoc.plugin.engine" in cmdline(c)]
+        time.sleep(0.02)
+    assert len(engines) == 2, "the two languages' engines never ran at once"
+    process.send_signal(how)
+    _out, err = process.communicate(timeout=60)
+    deadline = time.monotonic() + 20
+    while any(alive(c) for c in engines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(c) for c in engines), "an engine still running"
+    assert process.returncode == 130, err[-3000:]
+    assert "construction interrompue ; site/ n'a pas été modifié" in err
+    assert "Traceback" not in err
+    assert hashes(root / "site") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".site-")]

@@ -163,6 +163,23 @@ def test_a_rebuild_never_changes_the_previous_site_even_when_it_fails(tmp_path):
     assert_same_as_full_build(root, tmp_path, "after-failure")
 
 
+def test_a_file_reached_through_a_link_out_of_the_previous_site_is_not_reused(tmp_path):
+    root = fixture_project(tmp_path / "project").root
+    rebuild(root)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (root / "site" / "glossaire").rename(outside / "glossaire")  # the same files, now out of the site
+    (root / "site" / "glossaire").symlink_to(outside / "glossaire")
+    inodes = {p.stat().st_ino for p in outside.rglob("*") if p.is_file()}
+    EDITS[0][1](root)
+    result = run_infopsoc(root, "build", env=EPOCH)
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = root / "site"
+    assert not (site / "glossaire").is_symlink()
+    assert not [p for p in site.rglob("*") if p.is_file() and p.stat().st_ino in inodes]
+    assert_same_as_full_build(root, tmp_path, "link-out")
+
+
 def test_the_writer_never_writes_through_a_hard_link(tmp_path):
     previous, site = tmp_path / "previous", tmp_path / "site"
     previous.mkdir()

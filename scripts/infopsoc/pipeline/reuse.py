@@ -74,6 +74,7 @@ class Reuse:
         self.keys: dict[str, str] = {}  # path in the site -> this build's key
         self.linked: dict[str, Linked] = {}  # the pages taken from the previous site
         self._old: dict[str, list] = {}
+        self._previous_real = Path(os.path.realpath(self.previous)) if self.previous is not None else None
         if self.previous is not None and self.records is not None and self.previous.is_dir():
             with contextlib.suppress(OSError, ValueError, TypeError):
                 data = json.loads(self.records.read_text(encoding="utf-8"))
@@ -97,6 +98,8 @@ class Reuse:
         except OSError:
             return None
         if not stat.S_ISREG(found.st_mode) or [found.st_size, found.st_mtime_ns, found.st_ino] != old[1:]:
+            return None
+        if not Path(os.path.realpath(path)).is_relative_to(self._previous_real):  # a folder made a link out
             return None
         self.linked[dest] = Linked(path)
         return self.linked[dest]

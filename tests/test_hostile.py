@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Tree, bulletin_text, populate, run_infopsoc, tree_snapshot
+from conftest import Tree, alive as _alive, bulletin_text, children as _children, cmdline as _cmdline, populate, \
+    run_infopsoc, tree_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -342,34 +343,6 @@ def test_builds_of_two_folders_side_by_side_do_not_wait_for_each_other(built, tm
         assert result.returncode == 0, result.stderr[-2000:]
         assert "une autre construction est en cours" not in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b"]  # nothing else left beside them
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    """A process's command line; empty once it has ended (infopsoc's short git calls come and go)."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])

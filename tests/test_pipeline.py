@@ -204,6 +204,7 @@ def test_no_code_of_the_adapter_or_of_the_outputs_writes_into_the_site():
     package = Path(__file__).resolve().parents[1] / "scripts/infopsoc"
     calls = ("write_text(", "write_bytes(", "copyfile(", "copytree(", "os.replace(", ".unlink(", "rmtree(", "open(")
     checked = [package / "plugin/events.py", package / "plugin/render_cache.py", package / "plugin/config.py",
+               package / "plugin/page_reuse.py",
                *(package / "outputs" / name for name in ("admin.py", "feeds.py", "export.py", "publishable.py",
                                                            "base.py", "pdf/document.py"))]
     found = [f"{path.name}: {call}" for path in checked for call in calls if call in path.read_text(encoding="utf-8")]

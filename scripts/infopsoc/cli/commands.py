@@ -205,7 +205,7 @@ def check(config: Path, strict: bool, translations: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=None, metavar="DOSSIER",
               help="Dossier de sortie (par défaut : site/).")
-@click.option("--force", is_flag=True, help="Tout reconstruire, même si rien n'a changé depuis la dernière construction.")
+@click.option("--force", is_flag=True, help="Tout reconstruire (aucune page reprise du site précédent), même si rien n'a changé depuis la dernière construction.")
 @click.option("--engine", default=publish.DEFAULT_ENGINE,
               metavar="MOTEUR", help="Le moteur qui produit les pages : mkdocs (par défaut), properdocs ou "
                                      "zensical (à installer avec make build ENGINE=…).")
@@ -218,7 +218,9 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
     temporaire et ne remplace site/ que si tout a réussi : une erreur laisse le
     site précédent intact. Si rien n'a changé depuis la dernière construction
     (textes, thème, configuration, code, paquets installés), site/ est laissé
-    tel quel et la commande le dit ; --force reconstruit quand même.
+    tel quel et la commande le dit ; sinon, les pages que la modification ne
+    touche pas sont reprises telles quelles du site précédent. Les deux
+    langues sont construites en même temps. --force reconstruit tout.
 
     \b
     Exemples :
@@ -251,11 +253,14 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
             uptodate.forget(root, target)
             staging = publish.staging_folder(target)
             try:
-                _build_languages(config, staging, epoch, engine)
+                # --- performance --- the pages that did not change are taken from the site replaced
+                records = _build_languages(config, staging, epoch, engine, target=target,
+                                           reuse_from=None if force or not target.is_dir() else target)
                 old = publish.swap(staging, target)
             finally:
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
+            _commit_records(records)
             _remember(root, target, inputs)
             # the new site is in place: the previous one is removed in the background (a previous
             # site that cannot be removed is only reported)
@@ -268,6 +273,18 @@ def build(config: Path, site_dir: Path | None, engine: str, force: bool) -> None
         click.echo("construction interrompue ; site/ n'a pas été modifié", err=True)
         sys.exit(130)
     click.echo(f"Site construit dans {target}")
+
+
+def _commit_records(records: list[Path]) -> None:
+    """The new site is in place: its pages' records for the next build (pipeline/reuse.py)."""
+    from infopsoc.pipeline import reuse
+
+    try:
+        reuse.commit(records)
+    except OSError:  # a record that cannot be put in place: the next build renders every page
+        reuse.discard(records)
+        for path in records:
+            path.unlink(missing_ok=True)
 
 
 def _remember(root: Path, target: Path, inputs: str) -> None:
@@ -291,21 +308,52 @@ def _engine_installed(engine: str) -> None:
                                    "qui l'installe (requirements-engines.lock), ou choisissez --engine mkdocs")
 
 
-def _build_languages(config: Path, staging: Path, epoch: str, engine: str = publish.DEFAULT_ENGINE) -> None:
-    """Every language's build into ``staging`` by ``engine``: French at the root, the others in their folder."""
-    for lang in LANGUAGES:
-        language_config = _language_config(config, lang)
-        if language_config is None:
-            continue
-        code, disk_full = publish.mkdocs_build(["build", "--strict", "--config-file", str(language_config),
-                                         "--site-dir", str(staging / language_prefix(lang))],
-                                        {"SOURCE_DATE_EPOCH": epoch}, publish.ENGINES[engine])
-        if disk_full:
+def _build_languages(config: Path, staging: Path, epoch: str, engine: str = publish.DEFAULT_ENGINE, *,
+                     target: Path | None = None, reuse_from: Path | None = None) -> list[Path]:
+    """Every language's build into ``staging`` by ``engine``, all at once (one engine process each):
+    French at the root, the others built beside it (a build empties its folder first), then moved
+    into their folder. Each build reuses the unchanged pages of ``reuse_from`` (the site it replaces:
+    pipeline/reuse.py) and leaves its records for the next one; returns their files, for
+    :func:`reuse.commit` once the site is in place."""
+    from infopsoc.pipeline import reuse  # (not on the path of a build that finds nothing changed)
+
+    target = target or staging
+    records_dir = config.parent / uptodate.RECORDS
+    runs, folders, records = [], {}, []
+    try:
+        for lang in LANGUAGES:
+            language_config = _language_config(config, lang)
+            if language_config is None:
+                continue
+            folders[lang] = staging if lang == DEFAULT_LANGUAGE else publish.staging_folder(target)
+            records.append(reuse.records_file(records_dir, target, lang))
+            previous = reuse_from / language_prefix(lang) if reuse_from is not None else None
+            env = {"SOURCE_DATE_EPOCH": epoch, reuse.RECORDS_ENV: str(records[-1]),
+                   reuse.PREVIOUS_ENV: str(previous) if previous is not None and previous.is_dir() else ""}
+            runs.append((["build", "--strict", "--config-file", str(language_config), "--site-dir", str(folders[lang])],
+                         env))
+        reuse.discard(records)
+        results = publish.run_engines(runs, publish.ENGINES[engine])
+        if any(disk_full for _code, disk_full in results):
             raise click.ClickException("le disque est plein : la construction a échoué ; site/ n'a pas été modifié"
                                        " — libérez de la place (par exemple en supprimant .cache/), puis relancez")
-        if code != 0:
+        if any(code != 0 for code, _disk_full in results):
             raise click.ClickException("la construction a échoué (voir les messages ci-dessus) ; site/ n'a pas été modifié"
                                        " — corrigez les erreurs signalées (make check les liste toutes), puis relancez")
+        for lang, folder in folders.items():
+            if folder != staging:  # into its place in the French site
+                place = staging / language_prefix(lang)
+                if place.exists():
+                    publish.remove(place)
+                folder.rename(place)
+        return records
+    except BaseException:
+        reuse.discard(records)
+        raise
+    finally:
+        for folder in folders.values():
+            if folder != staging and folder.exists():
+                publish.remove(folder)
 
 
 @main.command(context_settings=CONTEXT)

@@ -21,6 +21,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -119,9 +120,15 @@ def leftovers(target: Path) -> list[Path]:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Called under the lock: no other build of this folder is running."""
+    """Called under the lock: no other build of this folder is running. A previous site being removed
+    (:func:`discard`) may still be under way in the background: it is left to a remover in the
+    background too (waiting for it here made a build that finds nothing changed wait seconds)."""
+    removing = f".{target.name}-removed-"
     for path in leftovers(target):
-        remove(path)
+        if path.name.startswith(removing):
+            _remove_in_background(path)
+        else:
+            remove(path)
 
 
 def staging_folder(target: Path) -> Path:
@@ -164,9 +171,17 @@ def discard(old: Path, target: Path) -> bool:
     trash = target.with_name(f".{target.name}-removed-{os.getpid()}-{time.monotonic_ns()}")
     try:
         old.rename(trash)
+    except OSError:
+        return remove(old)
+    return _remove_in_background(trash)
+
+
+def _remove_in_background(trash: Path) -> bool:
+    """Remove ``trash`` by a child process of its own, not waited for (see :func:`discard`)."""
+    try:
         pid = os.fork()
     except OSError:
-        return remove(trash if trash.exists() else old)
+        return remove(trash)
     if pid == 0:  # the child: its own session (a Ctrl+C of the terminal does not cut it), no stream or
         try:      # lock of the command kept open (whoever reads its output, or waits for the lock, is done)
             os.setsid()
@@ -187,7 +202,10 @@ def remove(path: Path) -> bool:
         with contextlib.suppress(OSError):
             parent = os.path.dirname(name)
             os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
-            os.chmod(name, os.stat(name, follow_symlinks=False).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+            # a file's own mode is left alone: removing it needs only its folder's, and the file may be
+            # a page of the new site too (a hard link: pipeline/reuse.py)
+            if stat.S_ISDIR(os.lstat(name).st_mode):
+                os.chmod(name, os.lstat(name).st_mode | stat.S_IWUSR | stat.S_IXUSR)
             function(name)
 
     if path.is_dir() and not path.is_symlink():
@@ -237,40 +255,109 @@ def mkdocs_build(args: list[str], extra_env: dict[str, str], module: str = ENGIN
     """Run MkDocs (through :data:`ENGINE`, which says its lines in French); its messages (both streams)
     are passed on to stderr as they come, but a Python traceback: that is kept in a file, named in a French message (a
     content mistake never shows staff a traceback). Returns (exit code, whether the disk was full)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
-    disk_full = False
-    traceback: list[str] = []
-    page = None
-    in_traceback = False
-    with subprocess.Popen([sys.executable, "-m", module, *args], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True,
-                          preexec_fn=_die_with_parent) as process:
-        assert process.stdout is not None
-        try:
-            for line in process.stdout:
-                disk_full = disk_full or any(mark in line for mark in DISK_FULL)
-                if line.startswith("Traceback (most recent call last):"):
-                    in_traceback = True
-                if in_traceback:
-                    traceback.append(line)
-                    # the traceback ends on the exception's own line (not indented, not a chaining line)
-                    if line.strip() and not line[0].isspace() and not line.startswith(
-                            ("Traceback", "During handling", "The above exception")):
-                        in_traceback = False
-                    continue
-                found = _PAGE_ERROR.match(line)
-                if found:
-                    page = found.group(2)
-                    detail = found.group(3).strip()
-                    line = f"erreur : page {page} :{' ' + detail if detail else ''}\n"
+    return run_engines([(args, extra_env)], module)[0]
+
+
+def run_engines(runs: list[tuple[list[str], dict[str, str]]], module: str = ENGINE) -> list[tuple[int, bool]]:
+    """Run several engines at once (``runs``: each one's arguments and environment; one per language),
+    their messages passed on as :func:`mkdocs_build` does, never interleaved: the first's as they come,
+    each next one's whole once the previous one has ended. When one fails, the ones after it are
+    stopped (their messages would repeat the same mistakes) and said nothing of. An interruption
+    (Ctrl+C, kill) stops them all. Returns each one's (exit code, whether the disk was full)."""
+    started: list[_EngineRun] = []
+    try:
+        for args, extra_env in runs:
+            started.append(_EngineRun(args, extra_env, module, live=not started))
+        results: list[tuple[int, bool]] = []
+        for index, run in enumerate(started):
+            code, disk_full = run.wait()
+            results.append((code, disk_full))
+            if code != 0:
+                for later in started[index + 1:]:
+                    later.stop()
+                    results.append((-1, False))
+                break
+            if index + 1 < len(started):
+                started[index + 1].go_live()
+        return results
+    except BaseException:  # --- reliability --- interrupted (Ctrl+C, kill): every engine goes with it
+        for run in started:
+            run.stop()
+        raise
+
+
+class _EngineRun:
+    """One engine's process, its lines read by a thread: written to stderr when ``live``, kept until then."""
+
+    def __init__(self, args: list[str], extra_env: dict[str, str], module: str, live: bool):
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **extra_env)
+        self.disk_full, self.page, self._live = False, None, live
+        self.traceback: list[str] = []
+        self._kept: list[str] = []
+        self._lock = threading.Lock()
+        self.process = subprocess.Popen([sys.executable, "-m", module, *args], env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, errors="replace",
+                                        start_new_session=True, preexec_fn=_die_with_parent)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _say(self, line: str) -> None:
+        with self._lock:
+            if self._live:
                 sys.stderr.write(line)
-        except BaseException:  # --- reliability --- interrupted (Ctrl+C, kill): MkDocs goes with it
-            _stop(process)
-            raise
-    sys.stderr.flush()
-    if traceback and not disk_full:
-        sys.stderr.write(_internal_error(traceback, page) + "\n")
-    return process.returncode, disk_full and process.returncode != 0
+            else:
+                self._kept.append(line)
+
+    def go_live(self) -> None:
+        with self._lock:
+            sys.stderr.writelines(self._kept)
+            self._kept.clear()
+            self._live = True
+
+    def _read(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the stream closed under it: the engine was stopped
+            self._read_lines()
+
+    def _read_lines(self) -> None:
+        in_traceback = False
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.disk_full = self.disk_full or any(mark in line for mark in DISK_FULL)
+            if line.startswith("Traceback (most recent call last):"):
+                in_traceback = True
+            if in_traceback:
+                self.traceback.append(line)
+                # the traceback ends on the exception's own line (not indented, not a chaining line)
+                if line.strip() and not line[0].isspace() and not line.startswith(
+                        ("Traceback", "During handling", "The above exception")):
+                    in_traceback = False
+                continue
+            found = _PAGE_ERROR.match(line)
+            if found:
+                self.page = found.group(2)
+                detail = found.group(3).strip()
+                line = f"erreur : page {self.page} :{' ' + detail if detail else ''}\n"
+            self._say(line)
+
+    def wait(self) -> tuple[int, bool]:
+        """Wait for the engine to end (interruptible), then its last messages; (exit code, disk full)."""
+        while self._reader.is_alive():
+            self._reader.join(0.2)
+        while True:
+            try:
+                code = self.process.wait(0.2)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        self.process.stdout.close()
+        self.go_live()
+        sys.stderr.flush()
+        if self.traceback and not self.disk_full:
+            sys.stderr.write(_internal_error(self.traceback, self.page) + "\n")
+        return code, self.disk_full and code != 0
+
+    def stop(self) -> None:
+        _stop(self.process)  # its reader ends with its output
 
 
 def _internal_error(traceback: list[str], page: str | None) -> str:

@@ -218,21 +218,25 @@ class Build:
                      pdfs=self.pdf, enclosure=self.pdf.enclosure, fragments=fragments, pages_done=pages_done,
                      inline_scripts=self.inline_scripts, linked=Linked, bulletins=bulletins)
 
-    def finish(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True) -> SiteWriter:
-        """Every output of ``registry.OUTPUTS`` on the written site, through the one writer."""
+    def finish(self, site_dir: Path, *, directory_urls: bool = True, pages_done: bool = True,
+               reused: Mapping[str, Linked] | None = None) -> SiteWriter:
+        """Every output of ``registry.OUTPUTS`` on the written site, through the one writer; first the
+        pages the engine did not render, taken from the previous site (``reused``: pipeline/reuse.py)."""
         needs = self.needs(site_dir, directory_urls=directory_urls, pages_done=pages_done)
-        writer = finish(needs, registry.OUTPUTS)
+        writer = finish(needs, registry.OUTPUTS, first=reused or {})
         for line in needs.messages:
             self.log.info(line)
         memo.save(memo_file(self.caches, self.lang))
         return writer
 
 
-def finish(needs: Needs, outputs: list) -> SiteWriter:
-    """Run ``outputs`` (in order) and write their files with one :class:`SiteWriter`; a future's files
-    are written when it is done, the others meanwhile. On a failure, the futures are waited for
-    (nothing is left writing) and the failure goes on."""
+def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = None) -> SiteWriter:
+    """Run ``outputs`` (in order) and write their files with one :class:`SiteWriter`, after ``first``
+    (pages the engine left to the writer); a future's files are written when it is done, the others
+    meanwhile. On a failure, the futures are waited for (nothing is left writing) and the failure goes on."""
     writer = SiteWriter(needs.site_dir)
+    if first:
+        writer.write_all(first)
     pending: list[tuple[object, Future]] = []
     try:
         for output in outputs:

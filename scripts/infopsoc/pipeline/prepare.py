@@ -91,7 +91,8 @@ def load(settings: Settings, lang: str, *, extensions: list, extension_configs: 
     others = [e for e in extensions if not isinstance(e, GlossaryExtension)]
     usage = TermUsage(lang, {})
     if not report.errors:
-        usage = term_usage(site, lang, others, extension_configs, caches / "glossary-usage.json")
+        # one file per language (both languages build at once; one shared file was each one's miss)
+        usage = term_usage(site, lang, others, extension_configs, caches / f"glossary-usage-{lang}.json")
     glossary = GlossaryExtension(site.glossary.terms(lang))
     return Loaded(settings, site, lang, usage, glossary, with_typography([*others, glossary], lang), caches), report
 

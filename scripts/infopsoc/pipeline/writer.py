@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 class Linked(type(Path())):
-    """A file of the build's cache given as a hard link rather than a copy: for files that are never
-    changed in place (the search index kept in ``.cache/search/``, written once and renamed into place).
+    """A file given as a hard link rather than a copy: for files that are never changed in place (the
+    search index kept in ``.cache/search/``, written once and renamed into place; the PDFs of the cache;
+    a page of the previous site that did not change, pipeline/reuse.py). The writer never writes
+    through one: a file that exists is replaced by a new one renamed over it.
     Where a link cannot be made (another file system), it is copied."""
 
 
@@ -47,14 +49,25 @@ class SiteWriter:
             raise OutsideSite(f"chemin hors du site : {rel!r}")
         target = self.root / rel
         folder = target.parent
-        if folder not in self._inside:
-            if not folder.resolve().is_relative_to(self.root):  # a link on the way
-                raise OutsideSite(f"chemin hors du site : {rel!r}")
-            with self._lock:
-                self._inside.add(folder)
+        if not self._in_site(folder):  # a link on the way
+            raise OutsideSite(f"chemin hors du site : {rel!r}")
         if target.is_symlink():
             raise OutsideSite(f"lien symbolique dans le site : {rel!r}")
         return target
+
+    def _in_site(self, folder: Path) -> bool:
+        """Whether ``folder`` (the site's root joined with a relative path) is in the site: a folder in a
+        folder of the site is in it too unless it is a link (one look at each folder, rather than
+        resolving every page's whole path); a link is followed."""
+        if folder in self._inside:
+            return True
+        parent = folder.parent
+        under_known = parent != folder and parent.is_relative_to(self.root) and self._in_site(parent)
+        if (under_known and not folder.is_symlink()) or folder.resolve().is_relative_to(self.root):
+            with self._lock:
+                self._inside.add(folder)
+            return True
+        return False
 
     def read_text(self, rel: str) -> str:
         return self.path(rel).read_text(encoding="utf-8")

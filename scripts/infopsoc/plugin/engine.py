@@ -297,5 +297,25 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def exit_build(code: int) -> None:
+    """End a build's process without the interpreter freeing each of its objects one by one (~0.5 s
+    after a 300-bulletin build, on the path of ``infopsoc build``): what its exit runs (the atexit
+    functions: logging's flush, the workers' ends) is run, the streams flushed, then the process ends.
+    A thread still running (none should be), or a profiler or tracer (cProfile writes its figures after
+    the exit): the ordinary exit."""
+    if threading.active_count() > 1 or sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    result = main()
+    if sys.argv[1:2] == ["build"]:  # --- performance ---
+        exit_build(result)
+    sys.exit(result)

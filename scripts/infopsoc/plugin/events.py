@@ -19,7 +19,7 @@ from infopsoc.pipeline.dirty import ChangeTracker, page_fingerprints, structure
 from infopsoc.pipeline.pdfs import pdf_wanted
 from infopsoc.pipeline.prepare import engine_settings, site_data
 from infopsoc.pipeline.repairs import theme_inline_scripts
-from infopsoc.plugin import render_cache
+from infopsoc.plugin import page_reuse, render_cache
 from infopsoc.plugin.config import InfoPsocConfig
 
 log = logging.getLogger("mkdocs.plugins.infopsoc")
@@ -42,6 +42,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     tracker = ChangeTracker()  # each command's own, from on_startup
     build: Build | None = None
     render_cache: render_cache.RenderCache | None = None
+    reuse = None  # the previous site's pages taken (pipeline/reuse.py), when `infopsoc build` asks
     # what tests and the benchmark read of the last build
     site = property(lambda self: self.build.site if self.build else None)
     rendered = property(lambda self: self.build.rendered if self.build else {})
@@ -50,6 +51,9 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.is_serve, self.dirty = command == "serve", dirty and command == "serve"  # the preview redoes changed pages
         self.tracker = ChangeTracker()
+        self.reuse = page_reuse.from_environment() if command == "build" else None  # --- performance ---
+        if self.reuse is not None:
+            page_reuse.install(self.reuse)
         if self.dirty:
             logging.getLogger("mkdocs.commands.build").addFilter(_exact_dirty_builds)
 
@@ -107,6 +111,7 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
             self.build.failed()
 
     def on_shutdown(self) -> None:
+        page_reuse.uninstall()
         logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
 
     def on_page_read_source(self, *, page, config) -> str | None:
@@ -149,9 +154,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     @_french
     def on_post_build(self, *, config) -> None:
-        self.build.finish(Path(config.site_dir), directory_urls=config.use_directory_urls)
+        reused = self.reuse.linked if self.reuse is not None else {}
+        self.build.finish(Path(config.site_dir), directory_urls=config.use_directory_urls, reused=reused)
         log.info(f"Pages : {self.render_cache.converted} converties, "
                  f"{self.render_cache.reused} reprises de la construction précédente")
+        if self.reuse is not None:
+            self.reuse.save(Path(config.site_dir))
+            log.info(f"Pages : {self.reuse.rendered} mises en page, {len(reused)} reprises telles quelles du site précédent")
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

@@ -26,6 +26,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Iterable
@@ -34,12 +35,13 @@ from urllib.parse import urlsplit
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
-from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 
 from infopsoc.outputs.admin import ADMIN_DIR
-from infopsoc.pipeline import terminal
+from infopsoc.pipeline import quick, terminal
 from infopsoc.pipeline.terminal import busy_port_message, error_page
 from infopsoc.pipeline.watcher import SaveObserver, start_watching
+from infopsoc.plugin.preview import LastBuild, install_whole_writes
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -131,11 +133,71 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.build_error: str | None = None
-        self.observer = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
+        self.observer = self.saves = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
+        self._polls_waiting = self._polls_arrived = 0  # the browsers' live-reload requests (show_now)
+
+    # --- performance --- (issue 32) a save shown at once: MkDocs' loop, but the wait after a save
+    # ends as soon as every written file is closed again, and a builder may show the browsers its
+    # first page before the whole rebuild is done (:meth:`show_now`)
+
+    #: the quiet wanted after the last change, once every written file is closed again
+    SETTLE = 0.01
+
+    def _build_loop(self) -> None:
+        while True:
+            with self._rebuild_cond:
+                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown,
+                                                      timeout=self.shutdown_delay):
+                    pass  # woken now and then: Ctrl+C is received
+                if self._shutdown:
+                    break
+                logging.getLogger("mkdocs.livereload").info("Detected file changes")
+                while self._rebuild_cond.wait(timeout=self.SETTLE if self.saves.settled() else self.build_delay):
+                    pass  # changes keep coming
+                self._wanted_epoch = _timestamp()
+                self._want_rebuild = False
+            try:
+                self.builder()
+            except Exception:  # noqa: BLE001 (as MkDocs' loop: the server lives on)
+                traceback.print_exc()
+                continue
+            with self._epoch_cond:
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
+    #: how long the rest of a rebuild may wait for the browsers to load the page shown first
+    RELOAD_WAIT = 2.0
+
+    def show_now(self) -> None:
+        """The browsers reload now (a page is ready; the rest of the rebuild waits): requests are answered
+        again, and this returns when every browser that was waiting has loaded its page again (its next
+        poll arrived), or after :attr:`RELOAD_WAIT` — a rebuild running meanwhile would slow the page's
+        load several times over (one process: the server's threads wait for the build's)."""
+        with self._epoch_cond:
+            waiting, arrived = self._polls_waiting, self._polls_arrived
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+            if waiting:
+                self._epoch_cond.wait_for(lambda: self._polls_arrived - arrived >= waiting, timeout=self.RELOAD_WAIT)
+
+    def tell_again(self) -> None:
+        """After :meth:`show_now`, the browsers reload once more when the rebuild is done."""
+        with self._epoch_cond:
+            self._wanted_epoch = max(_timestamp(), self._visible_epoch + 1)
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
         error = self.build_error
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if path.startswith("/livereload/"):  # a page open in a browser, loaded, waits for the next change
+            with self._epoch_cond:
+                self._polls_waiting += 1
+                self._polls_arrived += 1
+                self._epoch_cond.notify_all()
+            try:
+                return super()._serve_request(environ, start_response)
+            finally:
+                with self._epoch_cond:
+                    self._polls_waiting -= 1
         if error is not None and self._is_page(path):
             with self._epoch_cond:
                 epoch = self._visible_epoch
@@ -199,16 +261,40 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
     server: PreviewServer | None = None
+    last = LastBuild()  # --- performance --- the last build's objects, for the next save's page
+
+    def show_saved_page() -> bool:
+        """The saved page made again and shown at once, when the save allows it (pipeline/quick.py)."""
+        saves = server.saves.take()
+        saved = saves.one_file()
+        if saved is None or server.build_error is not None:
+            return False
+        try:
+            shown = last.render(saved)
+        except Exception:  # noqa: BLE001 (the whole rebuild that follows says what is wrong)
+            shown = None
+        if shown is None:
+            return False
+        server.show_now()
+        elapsed = f"{time.monotonic() - saves.first:.2f}".replace(".", ",")
+        log.info(f"page {shown} montrée {elapsed} s après l'enregistrement ; le reste du site suit")
+        return True
 
     def builder(config=None) -> None:
+        nonlocal last
+        shown = server is not None and show_saved_page()
+        before = quick.pages_state(Path(site_dir)) if shown else None
         if config is None:
             config = get_config()
         config.site_url = serve_url
+        last = LastBuild()
+        config.plugins["infopsoc-preview"] = last  # keeps this build's objects (plugin/preview.py)
         catcher = terminal.ErrorCatcher()
         logging.getLogger(ENGINE_LOGGER).addHandler(catcher)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
         except Exception as exc:  # noqa: BLE001 (any failure is shown in the browser, the server lives on)
+            last.done = False
             if server is not None:
                 server.build_error = error_text(catcher.messages, exc)
             if not catcher.messages:
@@ -222,6 +308,9 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
                 server.build_error = None
         finally:
             logging.getLogger(ENGINE_LOGGER).removeHandler(catcher)
+        # the browsers reload again only when the rebuild changed a page, or failed
+        if shown and (server.build_error is not None or quick.pages_state(Path(site_dir)) != before):
+            server.tell_again()
 
     server = PreviewServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
     try:
@@ -243,6 +332,7 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = not_found
+    install_whole_writes()  # --- performance --- a page read while the rebuild runs is never half written
     config.plugins.on_startup(command="serve", dirty=dirty)
     try:
         builder(config)  # the first build: a mistake shows in the browser too, the preview starts anyway

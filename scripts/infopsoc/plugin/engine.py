@@ -135,6 +135,7 @@ class PreviewServer(LiveReloadServer):
         self.build_error: str | None = None
         self.observer = self.saves = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
         self._polls_waiting = self._polls_arrived = 0  # the browsers' live-reload requests (show_now)
+        self.RequestHandlerClass = _RequestLines.under(self.RequestHandlerClass)
 
     # --- performance --- (issue 32) a save shown at once: MkDocs' loop, but the wait after a save
     # ends as soon as every written file is closed again, and a builder may show the browsers its
@@ -241,6 +242,21 @@ class PreviewServer(LiveReloadServer):
         logging.getLogger("mkdocs.livereload").info(f"Serving on {self.url}")
         self.serve_thread.start()
         self._build_loop()
+
+
+class _RequestLines:
+    """MkDocs logs a request answered other than 200 (a missing favicon, the error page) as a warning,
+    and a strict build that runs meanwhile counts it as its own: the rebuild that follows a fix, or
+    the rest of a rebuild while the browser loads the page shown first, was refused for « 1
+    avertissement » nobody could see. Said at INFO here: the terminal shows them as before."""
+
+    @staticmethod
+    def under(handler_class):
+        class Handler(handler_class):
+            def log_request(self, code="-", size="-"):
+                level = logging.DEBUG if str(code) == "200" else logging.INFO
+                logging.getLogger("mkdocs.livereload").log(level, f'"{self.requestline}" code {code}')
+        return Handler
 
 
 def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:

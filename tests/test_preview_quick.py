@@ -150,11 +150,34 @@ def test_a_new_file_and_a_file_with_a_mistake_are_left_to_the_whole_rebuild(prev
     assert preview.page("bulletins/info-psoc-01/index.html") == before  # nothing written meanwhile
 
 
-def test_the_last_build_s_objects_serve_once(preview):
+def test_saves_made_quickly_one_after_the_other_from_the_same_build(preview):
     _edit(preview.tree, "bulletins/info-psoc-01.md", "\n## ", "\nUne fois.\n\n## ")
     assert preview.quick("bulletins/info-psoc-01.md") is not None
     _edit(preview.tree, "bulletins/info-psoc-01.md", "Une fois.", "Deux fois.")
-    assert preview.quick("bulletins/info-psoc-01.md") is None  # until the whole rebuild has run
+    assert preview.quick("bulletins/info-psoc-01.md") is not None
+    _edit(preview.tree, "content/membres.md", "\n<!--", "\nEt une page.\n\n<!--")
+    assert preview.quick("content/membres.md") is not None
+    fresh = preview.fresh("fresh")
+    for page in ("bulletins/info-psoc-01/index.html", "membres/index.html"):
+        assert preview.page(page) == preview.page(page, fresh), page
+
+
+def test_a_rebuild_given_up_for_a_newer_save_leaves_whole_pages_and_the_next_one_redoes_them(preview):
+    from mkdocs.commands.build import build
+
+    from infopsoc.plugin.preview import LastBuild, Superseded
+
+    _edit(preview.tree, "bulletins/info-psoc-01.md", "\n## ", "\nAvant l'interruption.\n\n## ")
+    assert preview.quick("bulletins/info-psoc-01.md") is not None
+    config = preview._config(preview.site)
+    config.plugins["infopsoc-preview"] = LastBuild(superseded=lambda: True)
+    with pytest.raises(Superseded):
+        build(config, serve_url=URL, dirty=True)
+    assert preview.quick("bulletins/info-psoc-01.md") is not None  # the last whole build's objects still serve
+    preview.build()  # the rebuild after it
+    fresh = preview.fresh("fresh")
+    for page in ("bulletins/info-psoc-01/index.html", "bulletins/index.html", "index.html"):
+        assert preview.page(page) == preview.page(page, fresh), page
 
 
 # --- `infopsoc serve` for real: a save, the page served, the error page ---------------------------
@@ -191,7 +214,7 @@ def test_a_save_in_a_running_preview_serves_the_page_of_a_fresh_build(tmp_path, 
         _edit(tree, "bulletins/info-psoc-01.md", "\n## ", "\nAjouté pendant l'aperçu.\n\n## ")
         first = _wait(lambda: (lambda s: s[1] if "Ajouté pendant" in s[1] else None)(_served(url)),
                       "the saved text never appeared", running.output)
-        _wait(lambda: "page bulletins/info-psoc-01.md montrée" in running.output(), "no quick page", running.output)
+        _wait(lambda: "page bulletins/info-psoc-01.md à jour" in running.output(), "no quick page", running.output)
         _wait(lambda: running.output().count("construction terminée") >= 2, "the rebuild never ended", running.output)
         last = _served(url)[1]
         # a mistake: the error page, at once, on the saved page; fixed: the page again

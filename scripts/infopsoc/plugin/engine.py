@@ -41,7 +41,7 @@ from infopsoc.outputs.admin import ADMIN_DIR
 from infopsoc.pipeline import quick, terminal
 from infopsoc.pipeline.terminal import busy_port_message, error_page
 from infopsoc.pipeline.watcher import SaveObserver, start_watching
-from infopsoc.plugin.preview import LastBuild, install_whole_writes
+from infopsoc.plugin.preview import LastBuild, Superseded, install_whole_writes
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -66,6 +66,7 @@ ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
     (re.compile(r"^Shutting down\.\.\.$"), "Arrêt de l'aperçu."),
     (re.compile(r"^A 'dirty' build is being performed"), None),
     (re.compile(r"^An error happened during the rebuild"), None),  # the error page says it
+    (re.compile(r"^Error (?:building|reading) page '.*': " + re.escape(Superseded.MESSAGE) + "$"), None),
     (re.compile(r"^The following pages are being built only for the preview"), None),
     (re.compile(r"^Aborted with (\d+) warnings? in strict mode!$"),
      "construction arrêtée : {0} avertissement(s) ci-dessus bloquent la publication"),
@@ -181,6 +182,11 @@ class PreviewServer(LiveReloadServer):
             if waiting:
                 self._epoch_cond.wait_for(lambda: self._polls_arrived - arrived >= waiting, timeout=self.RELOAD_WAIT)
 
+    def wants_rebuild(self) -> bool:
+        """A change was seen since the rebuild running started."""
+        with self._rebuild_cond:
+            return self._want_rebuild
+
     def tell_again(self) -> None:
         """After :meth:`show_now`, the browsers reload once more when the rebuild is done."""
         with self._epoch_cond:
@@ -208,10 +214,17 @@ class PreviewServer(LiveReloadServer):
                                                          ("Cache-Control", "no-store")])
             return [content]
         _request.kept = self._in_kept(path)
+        if self._IMMUTABLE.search(path):  # --- performance --- a reload does not fetch the theme's bundles again
+            def start_response(status, headers, exc_info=None, _start=start_response):
+                cached = [("Cache-Control", "max-age=31536000, immutable")] if status.startswith("200") else []
+                return _start(status, headers + cached, exc_info) if exc_info else _start(status, headers + cached)
         try:
             return super()._serve_request(environ, start_response)
         finally:
             _request.kept = False
+
+    #: the theme's files named by their content (``bundle.a5f9d56c.min.js``): what they hold never changes
+    _IMMUTABLE = re.compile(r"/assets/[^?#]*\.[0-9a-f]{8}\.min\.(?:js|css)$")
 
     def _inject_js_into_html(self, content, epoch):
         return content if getattr(_request, "kept", False) else super()._inject_js_into_html(content, epoch)
@@ -277,40 +290,49 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
     server: PreviewServer | None = None
-    last = LastBuild()  # --- performance --- the last build's objects, for the next save's page
+    kept: LastBuild | None = None  # --- performance --- the last whole build's objects, for the saves after it
 
     def show_saved_page() -> bool:
-        """The saved page made again and shown at once, when the save allows it (pipeline/quick.py)."""
+        """The saved page made again and shown at once, when the save allows it (pipeline/quick.py);
+        otherwise the last build's objects are no longer used (the whole rebuild must be done first)."""
+        nonlocal kept
         saves = server.saves.take()
         saved = saves.one_file()
-        if saved is None or server.build_error is not None:
-            return False
-        try:
-            shown = last.render(saved)
-        except Exception:  # noqa: BLE001 (the whole rebuild that follows says what is wrong)
-            shown = None
+        shown = None
+        started = time.monotonic()
+        if saved is not None and kept is not None and server.build_error is None:
+            try:
+                shown = kept.render(saved)
+            except Exception:  # noqa: BLE001 (the whole rebuild that follows says what is wrong)
+                shown = None
         if shown is None:
+            kept = None
             return False
+        ready = time.monotonic()
+        log.info(f"page {shown} à jour {_seconds(ready - saves.first)} s après l'enregistrement (faite en "
+                 f"{_seconds(ready - started)} s) ; le reste du site suit")
         server.show_now()
-        elapsed = f"{time.monotonic() - saves.first:.2f}".replace(".", ",")
-        log.info(f"page {shown} montrée {elapsed} s après l'enregistrement ; le reste du site suit")
         return True
 
     def builder(config=None) -> None:
-        nonlocal last
+        nonlocal kept
         shown = server is not None and show_saved_page()
         before = quick.pages_state(Path(site_dir)) if shown else None
         if config is None:
             config = get_config()
         config.site_url = serve_url
-        last = LastBuild()
-        config.plugins["infopsoc-preview"] = last  # keeps this build's objects (plugin/preview.py)
+        # keeps this build's objects (plugin/preview.py); after a page shown first, a newer save stops it
+        current = LastBuild(superseded=(lambda: server.wants_rebuild()) if shown else None)
+        config.plugins["infopsoc-preview"] = current
         catcher = terminal.ErrorCatcher()
         logging.getLogger(ENGINE_LOGGER).addHandler(catcher)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
+        except Superseded:
+            log.info(Superseded.MESSAGE)  # the saved page is shown next; the rebuild after it redoes every page
+            return
         except Exception as exc:  # noqa: BLE001 (any failure is shown in the browser, the server lives on)
-            last.done = False
+            kept = None
             if server is not None:
                 server.build_error = error_text(catcher.messages, exc)
             if not catcher.messages:
@@ -318,6 +340,7 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
             log.error("l'aperçu montre ce message dans le navigateur ; il se recharge de lui-même une fois "
                       "le fichier corrigé et enregistré")
         else:
+            kept = current
             if server is not None:
                 if server.build_error is not None:
                     log.info("erreur corrigée : l'aperçu est de nouveau à jour")
@@ -371,6 +394,10 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _ignore_stops() -> None:

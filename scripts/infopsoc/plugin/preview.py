@@ -16,25 +16,52 @@ from mkdocs.structure.files import InclusionLevel
 from infopsoc.pipeline.quick import quick_page
 
 
-class LastBuild:
-    """Keeps what a build made (registered in its configuration's plugins by the preview, last):
-    :meth:`render` uses it for the next save, while nothing else has been built since."""
+class Superseded(Exception):
+    """A rebuild given up for a newer save (:class:`LastBuild` raises it between its steps)."""
+
+    MESSAGE = "reconstruction reprise pour un enregistrement plus récent"
 
     def __init__(self) -> None:
-        self.config = self.files = self.nav = self.env = None
-        self.done = False
+        super().__init__(self.MESSAGE)
 
-    def on_pre_build(self, *, config) -> None:
+
+class LastBuild:
+    """What one build made (registered last in its configuration's plugins by the preview): once the
+    build is done, :meth:`render` uses it for the saves that follow, until a save it cannot make.
+
+    ``superseded`` (when given) is asked between the build's steps: when it says a newer save waits, the
+    build stops (:class:`Superseded`) so that the save is shown at once; what it wrote is whole and right,
+    and the next build redoes every page (plugin/events.py forgets after a failure)."""
+
+    def __init__(self, superseded=None) -> None:
+        self.config = self.files = self.nav = self.env = self.build = self.render_cache = None
         self.done = False
+        self._superseded = superseded or (lambda: False)
+
+    def _go_on(self) -> None:
+        if self._superseded():
+            raise Superseded()
+
+    def on_files(self, files, *, config):
+        self._go_on()
+        return files
 
     def on_nav(self, nav, *, config, files):
+        self._go_on()
         self.nav = nav
         return nav
 
     @event_priority(-100)  # after every other plugin's (the infopsoc plugin completes the pages' data)
     def on_env(self, env, *, config, files):
+        self._go_on()
+        plugin = config.plugins.get("infopsoc")
         self.config, self.env, self.files = config, env, files
+        self.build, self.render_cache = getattr(plugin, "build", None), getattr(plugin, "render_cache", None)
         return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        self._go_on()
+        return context
 
     @event_priority(-100)
     def on_post_build(self, *, config) -> None:
@@ -44,19 +71,18 @@ class LastBuild:
         """The page ``saved`` is the source of, rendered and written again when :func:`quick_page`
         allows it and MkDocs says nothing about it (a warning: the whole build shows it); its path
         in the docs folder, or None (nothing written, or written but not to be shown yet)."""
-        if not self.done:
+        if not self.done or self.build is None or self.build.prepared is None or self.build.pdf.enabled:
             return None
-        plugin = self.config.plugins.get("infopsoc")
-        build = getattr(plugin, "build", None)
-        if build is None or build.prepared is None or build.pdf.enabled:
-            return None
-        page_data = quick_page(build.prepared, saved, self.config.mdx_configs)
+        page_data = quick_page(self.build.prepared, saved, self.config.mdx_configs)
         if page_data is None:
             return None
         file = self.files.get_file_from_path(page_data.src_uri)
         if file is None or file.page is None or not file.inclusion.is_in_serve():
             return None
-        build.prepared.pages[page_data.src_uri] = page_data  # what the plugin's events read
+        plugin = self.config.plugins.get("infopsoc")
+        own = plugin.build, plugin.render_cache  # a later build's, given up (Superseded)
+        plugin.build, plugin.render_cache = self.build, self.render_cache
+        self.build.prepared.pages[page_data.src_uri] = page_data  # what the plugin's events read
         if page_data.generated:
             file.content_string = page_data.text  # a generated page is read from its file (plugin/events.py)
         said = _Said()
@@ -72,7 +98,7 @@ class LastBuild:
             return None
         finally:
             logger.removeHandler(said)
-            self.done = False  # these objects are now partly this page's: used once
+            plugin.build, plugin.render_cache = own
         return None if said.anything else page_data.src_uri
 
 

@@ -51,6 +51,7 @@ class QuickPreview:
         self.last = LastBuild()
         config.plugins["infopsoc-preview"] = self.last
         build(config, serve_url=URL, dirty=True)
+        self.last.done = True
 
     def quick(self, rel: str) -> str | None:
         """The quick path for the saved file ``rel``: the page it wrote, or None."""

@@ -340,7 +340,7 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
             log.error("l'aperçu montre ce message dans le navigateur ; il se recharge de lui-même une fois "
                       "le fichier corrigé et enregistré")
         else:
-            kept = current
+            kept, current.done = current, True
             if server is not None:
                 if server.build_error is not None:
                     log.info("erreur corrigée : l'aperçu est de nouveau à jour")

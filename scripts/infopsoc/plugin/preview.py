@@ -26,8 +26,8 @@ class Superseded(Exception):
 
 
 class LastBuild:
-    """What one build made (registered last in its configuration's plugins by the preview): once the
-    build is done, :meth:`render` uses it for the saves that follow, until a save it cannot make.
+    """What one build made (registered in its configuration's plugins by the preview): once the build
+    is done (``done``, set by its caller), :meth:`render` uses it for the saves that follow, until a save it cannot make.
 
     ``superseded`` (when given) is asked between the build's steps: when it says a newer save waits, the
     build stops (:class:`Superseded`) so that the save is shown at once; what it wrote is whole and right,
@@ -42,6 +42,13 @@ class LastBuild:
         if self._superseded():
             raise Superseded()
 
+    # before the infopsoc plugin's long steps (loading the content, preparing the pages, the outputs)
+    @event_priority(100)
+    def on_config(self, config):
+        self._go_on()
+        return config
+
+    @event_priority(100)
     def on_files(self, files, *, config):
         self._go_on()
         return files
@@ -63,9 +70,9 @@ class LastBuild:
         self._go_on()
         return context
 
-    @event_priority(-100)
+    @event_priority(100)
     def on_post_build(self, *, config) -> None:
-        self.done = True
+        self._go_on()
 
     def render(self, saved: Path) -> str | None:
         """The page ``saved`` is the source of, rendered and written again when :func:`quick_page`

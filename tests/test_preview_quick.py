@@ -224,9 +224,19 @@ def test_a_save_in_a_running_preview_serves_the_page_of_a_fresh_build(tmp_path, 
         assert "bulletins/info-psoc-01.md" in error and "infopsoc-build-error" in error
         _edit(tree, "bulletins/info-psoc-01.md", "date: 2017-13", "date: 2017-05")
         _wait(lambda: _served(url)[0] == 200, "the error page never went away", running.output)
+        # a broken link: MkDocs' own (English) warning while the page is made quickly is not shown; check's is
+        _wait(lambda: running.output().count("construction terminée") >= 3, "the rebuild never ended", running.output)
+        _edit(tree, "bulletins/info-psoc-01.md", "Ajouté pendant", "Voir [la page perdue](perdue.md). Ajouté pendant")
+        error = _wait(lambda: (lambda s: s[1] if s[0] == 500 else None)(_served(url)), "no error page", running.output)
+        assert "perdue.md" in error
+        _edit(tree, "bulletins/info-psoc-01.md", "Voir [la page perdue](perdue.md). ", "")
+        _wait(lambda: _served(url)[0] == 200, "the error page never went away", running.output)
     finally:
         output = running.stop()
-    assert "Traceback" not in output, output
+    from test_serve import ENGLISH_LINES
+
+    for english in (*ENGLISH_LINES, "Doc file"):
+        assert english not in output, (english, output)
     # the page served first and the page served after the rebuild: both a fresh build's
     monkeypatch.setenv("INFOPSOC_PDF", "0")
     fresh = QuickPreview(tree)

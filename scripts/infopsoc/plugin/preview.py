@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from mkdocs import utils
@@ -94,6 +95,9 @@ class LastBuild:
             file.content_string = page_data.text  # a generated page is read from its file (plugin/events.py)
         said = _Said()
         logger = logging.getLogger("mkdocs")
+        others = list(logger.handlers)
+        for handler in others:  # what MkDocs says of this page is the whole build's to say (in French)
+            handler.addFilter(said.not_mine)
         logger.addHandler(said)
         try:
             _populate_page(file.page, self.config, self.files)
@@ -105,19 +109,28 @@ class LastBuild:
             return None
         finally:
             logger.removeHandler(said)
+            for handler in others:
+                handler.removeFilter(said.not_mine)
             plugin.build, plugin.render_cache = own
         return None if said.anything else page_data.src_uri
 
 
 class _Said(logging.Handler):
-    """Whether the engine said anything at INFO or above (a broken link, a warning of the plugin)."""
+    """Whether the engine said anything at INFO or above while this thread renders (a broken link, a
+    warning of the plugin; not the server's lines about requests, from its own threads)."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.anything = False
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.anything = True
+        if record.thread == self.thread:
+            self.anything = True
+
+    def not_mine(self, record: logging.LogRecord) -> bool:
+        """A filter for the other handlers: this thread's records are not shown."""
+        return record.thread != self.thread
 
 
 def write_whole(content: bytes, output_path: str) -> None:

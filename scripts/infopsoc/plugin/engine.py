@@ -26,6 +26,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import Iterable
@@ -34,12 +35,13 @@ from urllib.parse import urlsplit
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
-from mkdocs.livereload import LiveReloadServer, _serve_url
+from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 
 from infopsoc.outputs.admin import ADMIN_DIR
-from infopsoc.pipeline import terminal
+from infopsoc.pipeline import quick, terminal
 from infopsoc.pipeline.terminal import busy_port_message, error_page
 from infopsoc.pipeline.watcher import SaveObserver, start_watching
+from infopsoc.plugin.preview import LastBuild, Superseded, install_whole_writes
 
 #: MkDocs' loggers (its own, the livereload server's, Material's and the plugins' are all below it)
 ENGINE_LOGGER = "mkdocs"
@@ -64,6 +66,7 @@ ENGINE_LINES: list[tuple[re.Pattern, str | None]] = [
     (re.compile(r"^Shutting down\.\.\.$"), "Arrêt de l'aperçu."),
     (re.compile(r"^A 'dirty' build is being performed"), None),
     (re.compile(r"^An error happened during the rebuild"), None),  # the error page says it
+    (re.compile(r"^Error (?:building|reading) page '.*': " + re.escape(Superseded.MESSAGE) + "$"), None),
     (re.compile(r"^The following pages are being built only for the preview"), None),
     (re.compile(r"^Aborted with (\d+) warnings? in strict mode!$"),
      "construction arrêtée : {0} avertissement(s) ci-dessus bloquent la publication"),
@@ -131,11 +134,77 @@ class PreviewServer(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.build_error: str | None = None
-        self.observer = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
+        self.observer = self.saves = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
+        self._polls_waiting = self._polls_arrived = 0  # the browsers' live-reload requests (show_now)
+        self.RequestHandlerClass = _RequestLines.under(self.RequestHandlerClass)
+
+    # --- performance --- (issue 32) a save shown at once: MkDocs' loop, but the wait after a save
+    # ends as soon as every written file is closed again, and a builder may show the browsers its
+    # first page before the whole rebuild is done (:meth:`show_now`)
+
+    #: the quiet wanted after the last change, once every written file is closed again
+    SETTLE = 0.01
+
+    def _build_loop(self) -> None:
+        while True:
+            with self._rebuild_cond:
+                while not self._rebuild_cond.wait_for(lambda: self._want_rebuild or self._shutdown,
+                                                      timeout=self.shutdown_delay):
+                    pass  # woken now and then: Ctrl+C is received
+                if self._shutdown:
+                    break
+                logging.getLogger("mkdocs.livereload").info("Detected file changes")
+                while self._rebuild_cond.wait(timeout=self.SETTLE if self.saves.settled() else self.build_delay):
+                    pass  # changes keep coming
+                self._wanted_epoch = _timestamp()
+                self._want_rebuild = False
+            try:
+                self.builder()
+            except Exception:  # noqa: BLE001 (as MkDocs' loop: the server lives on)
+                traceback.print_exc()
+                continue
+            with self._epoch_cond:
+                self._visible_epoch = self._wanted_epoch
+                self._epoch_cond.notify_all()
+
+    #: how long the rest of a rebuild may wait for the browsers to load the page shown first
+    RELOAD_WAIT = 2.0
+
+    def show_now(self) -> None:
+        """The browsers reload now (a page is ready; the rest of the rebuild waits): requests are answered
+        again, and this returns when every browser that was waiting has loaded its page again (its next
+        poll arrived), or after :attr:`RELOAD_WAIT` — a rebuild running meanwhile would slow the page's
+        load several times over (one process: the server's threads wait for the build's)."""
+        with self._epoch_cond:
+            waiting, arrived = self._polls_waiting, self._polls_arrived
+            self._visible_epoch = self._wanted_epoch
+            self._epoch_cond.notify_all()
+            if waiting:
+                self._epoch_cond.wait_for(lambda: self._polls_arrived - arrived >= waiting, timeout=self.RELOAD_WAIT)
+
+    def wants_rebuild(self) -> bool:
+        """A change was seen since the rebuild running started."""
+        with self._rebuild_cond:
+            return self._want_rebuild
+
+    def tell_again(self) -> None:
+        """After :meth:`show_now`, the browsers reload once more when the rebuild is done."""
+        with self._epoch_cond:
+            self._wanted_epoch = max(_timestamp(), self._visible_epoch + 1)
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
         error = self.build_error
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
+        if path.startswith("/livereload/"):  # a page open in a browser, loaded, waits for the next change
+            with self._epoch_cond:
+                self._polls_waiting += 1
+                self._polls_arrived += 1
+                self._epoch_cond.notify_all()
+            try:
+                return super()._serve_request(environ, start_response)
+            finally:
+                with self._epoch_cond:
+                    self._polls_waiting -= 1
         if error is not None and self._is_page(path):
             with self._epoch_cond:
                 epoch = self._visible_epoch
@@ -145,10 +214,17 @@ class PreviewServer(LiveReloadServer):
                                                          ("Cache-Control", "no-store")])
             return [content]
         _request.kept = self._in_kept(path)
+        if self._IMMUTABLE.search(path):  # --- performance --- a reload does not fetch the theme's bundles again
+            def start_response(status, headers, exc_info=None, _start=start_response):
+                cached = [("Cache-Control", "max-age=31536000, immutable")] if status.startswith("200") else []
+                return _start(status, headers + cached, exc_info) if exc_info else _start(status, headers + cached)
         try:
             return super()._serve_request(environ, start_response)
         finally:
             _request.kept = False
+
+    #: the theme's files named by their content (``bundle.a5f9d56c.min.js``): what they hold never changes
+    _IMMUTABLE = re.compile(r"/assets/[^?#]*\.[0-9a-f]{8}\.min\.(?:js|css)$")
 
     def _inject_js_into_html(self, content, epoch):
         return content if getattr(_request, "kept", False) else super()._inject_js_into_html(content, epoch)
@@ -181,6 +257,21 @@ class PreviewServer(LiveReloadServer):
         self._build_loop()
 
 
+class _RequestLines:
+    """MkDocs logs a request answered other than 200 (a missing favicon, the error page) as a warning,
+    and a strict build that runs meanwhile counts it as its own: the rebuild that follows a fix, or
+    the rest of a rebuild while the browser loads the page shown first, was refused for « 1
+    avertissement » nobody could see. Said at INFO here: the terminal shows them as before."""
+
+    @staticmethod
+    def under(handler_class):
+        class Handler(handler_class):
+            def log_request(self, code="-", size="-"):
+                level = logging.DEBUG if str(code) == "200" else logging.INFO
+                logging.getLogger("mkdocs.livereload").log(level, f'"{self.requestline}" code {code}')
+        return Handler
+
+
 def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
     """``mkdocs serve --livereload``, in French, with the error page (see the module's docstring)."""
     log = logging.getLogger(ENGINE_LOGGER)
@@ -199,16 +290,49 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
     mount_path = urlsplit(config.site_url or "/").path
     serve_url = _serve_url(host, port, mount_path)
     server: PreviewServer | None = None
+    kept: LastBuild | None = None  # --- performance --- the last whole build's objects, for the saves after it
+
+    def show_saved_page() -> bool:
+        """The saved page made again and shown at once, when the save allows it (pipeline/quick.py);
+        otherwise the last build's objects are no longer used (the whole rebuild must be done first)."""
+        nonlocal kept
+        saves = server.saves.take()
+        saved = saves.one_file()
+        shown = None
+        started = time.monotonic()
+        if saved is not None and kept is not None and server.build_error is None:
+            try:
+                shown = kept.render(saved)
+            except Exception:  # noqa: BLE001 (the whole rebuild that follows says what is wrong)
+                shown = None
+        if shown is None:
+            kept = None
+            return False
+        ready = time.monotonic()
+        log.info(f"page {shown} à jour {_seconds(ready - saves.first)} s après l'enregistrement (faite en "
+                 f"{_seconds(ready - started)} s) ; le reste du site suit")
+        server.show_now()
+        return True
 
     def builder(config=None) -> None:
+        nonlocal kept
+        shown = server is not None and show_saved_page()
+        before = quick.pages_state(Path(site_dir)) if shown else None
         if config is None:
             config = get_config()
         config.site_url = serve_url
+        # keeps this build's objects (plugin/preview.py); after a page shown first, a newer save stops it
+        current = LastBuild(superseded=(lambda: server.wants_rebuild()) if shown else None)
+        config.plugins["infopsoc-preview"] = current
         catcher = terminal.ErrorCatcher()
         logging.getLogger(ENGINE_LOGGER).addHandler(catcher)
         try:
             build(config, serve_url=serve_url, dirty=dirty)
+        except Superseded:
+            log.info(Superseded.MESSAGE)  # the saved page is shown next; the rebuild after it redoes every page
+            return
         except Exception as exc:  # noqa: BLE001 (any failure is shown in the browser, the server lives on)
+            kept = None
             if server is not None:
                 server.build_error = error_text(catcher.messages, exc)
             if not catcher.messages:
@@ -216,12 +340,16 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
             log.error("l'aperçu montre ce message dans le navigateur ; il se recharge de lui-même une fois "
                       "le fichier corrigé et enregistré")
         else:
+            kept, current.done = current, True
             if server is not None:
                 if server.build_error is not None:
                     log.info("erreur corrigée : l'aperçu est de nouveau à jour")
                 server.build_error = None
         finally:
             logging.getLogger(ENGINE_LOGGER).removeHandler(catcher)
+        # the browsers reload again only when the rebuild changed a page, or failed
+        if shown and (server.build_error is not None or quick.pages_state(Path(site_dir)) != before):
+            server.tell_again()
 
     server = PreviewServer(builder=builder, host=host, port=port, root=site_dir, mount_path=mount_path)
     try:
@@ -243,6 +371,7 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = not_found
+    install_whole_writes()  # --- performance --- a page read while the rebuild runs is never half written
     config.plugins.on_startup(command="serve", dirty=dirty)
     try:
         builder(config)  # the first build: a mistake shows in the browser too, the preview starts anyway
@@ -265,6 +394,10 @@ def run_serve(config_file: str, dev_addr: str | None, dirty: bool) -> int:
         config.plugins.on_shutdown()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _ignore_stops() -> None:

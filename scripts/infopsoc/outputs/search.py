@@ -67,6 +67,7 @@ import fcntl
 import functools
 import hashlib
 import json
+import marshal
 import math
 import os
 import re
@@ -631,7 +632,7 @@ def index_files(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = 
 
 
 #: each page's entry, by its article, address and glossary (kept between builds)
-_ENTRIES = memo.Memo("search-entries-v2", limit=20_000)
+_ENTRIES = memo.Memo("search-entries-v3", limit=20_000)
 
 
 class IndexJob:
@@ -659,7 +660,7 @@ class IndexJob:
             kept = store.find(self.key) if store is not None else None
             self.reused = kept is not None
             if kept is None:
-                made = build_index(self.records, lang, self.missing, other_bundles(lang))
+                made = build_index([_record(entry) for entry in self.records], lang, self.missing, other_bundles(lang))
                 files: dict[str, bytes | Path] = dict(made)
                 written = len(made)
                 if store is not None:
@@ -799,25 +800,34 @@ def _drop_old_layout(folder: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list[dict], str]:
+def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list["dict | bytes"], str]:
     """Each page's entry (``extract``), reused while its article, address and glossary are the same,
-    and the fingerprint of the whole set."""
+    and the fingerprint of the whole set. A kept entry is given as it is kept, ``marshal``'s bytes
+    (``_record`` reads it): a build that reuses the index never reads the entries, and the memo's
+    file holds one string per page instead of thousands of small objects (its load and save were
+    most of the memo's cost)."""
     glossaries = {code: site.glossary.terms(code) for code in LANGUAGES}
-    context = {code: fingerprint(memo.code_version(), lang, code,
+    context = {code: fingerprint(memo.code_version(), str(marshal.version), lang, code,
                                  *(f"{t.src_uri}\t{t.expansion}\t{chr(31).join(t.names)}" for t in terms))
                for code, terms in glossaries.items()}
-    records, keys = [], []
+    records: list[dict | bytes] = []
+    keys = []
     for document in documents(site_dir, site, lang):
         article = article_of(document.path.read_text(encoding="utf-8"))
         key = fingerprint(context[document.lang], document.url, article or "")
         record = _ENTRIES.find(key)
         if record is None:
             record = extract(article, document, site, lang, glossaries[document.lang]) if article else {}
-            _ENTRIES.put(key, record)
+            _ENTRIES.put(key, marshal.dumps(record) if record else b"")
         if record:
             records.append(record)
             keys.append(key)
     return records, fingerprint(memo.code_version(), lang, *keys)
+
+
+def _record(entry: "dict | bytes") -> dict:
+    """A page's entry, read from its kept bytes when it is kept (``_entries``)."""
+    return marshal.loads(entry) if isinstance(entry, bytes) else entry
 
 
 # --- what the search page and the header need --------------------------------------------

@@ -583,6 +583,12 @@ def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(t
         assert found == made[key] and all(path.is_file() for path in found.values())
     assert stranger.is_file()
     assert len([p for p in (tmp_path / "fr" / "files").iterdir() if p != stranger]) == 5
+    # a file no index names may be half-written (a build stopped before writing its index): replaced
+    import hashlib
+    digest = hashlib.blake2b(b"whole", digest_size=20).hexdigest()
+    (tmp_path / "fr" / "files" / digest).write_bytes(b"wh")
+    found, written = store.keep("d" * 32, {"meta.json": b"whole"})
+    assert written == 1 and found["meta.json"].read_bytes() == b"whole"
 
 
 # --- the script's pure part, with node's test runner; its word rules against the index's -----

@@ -729,45 +729,75 @@ class IndexStore:
 
     def keep(self, key: str, files: dict[str, bytes]) -> tuple[dict[str, Path], int]:
         """Keep ``files`` as the index of ``key``: {path in the bundle: its kept file}, and how many
-        files had to be written (the others were kept already, with the same bytes)."""
+        files had to be written (the others were kept already, with the same bytes).
+
+        A kept index is written after its files, so a file an index names is whole. A file no index
+        names (a build stopped before writing its index) may be half-written: it is replaced (written
+        beside and renamed, as a site may link to it); a file that is not there is written in place
+        (nobody links to it yet)."""
         digests = {name: hashlib.blake2b(data, digest_size=20).hexdigest() for name, data in files.items()}
         written = 0
         with self._locked():
             present = set(os.listdir(self.objects))
+            whole = self._named() & present
             for name, digest in digests.items():
-                if digest in present:
+                if digest in whole:
                     continue
-                scratch = self.objects / f".{digest}-{os.getpid()}.tmp"
-                with open(scratch, "wb") as stream:
-                    stream.write(files[name])
-                os.replace(scratch, self.objects / digest)
-                present.add(digest)
+                target = self.objects / digest
+                try:
+                    if digest in present:
+                        raise FileExistsError(target)
+                    with open(target, "xb") as stream:
+                        stream.write(files[name])
+                except FileExistsError:
+                    scratch = self.objects / f".{digest}-{os.getpid()}.tmp"
+                    with open(scratch, "wb") as stream:
+                        stream.write(files[name])
+                    os.replace(scratch, target)
+                except BaseException:
+                    target.unlink(missing_ok=True)  # half a file is never left under its name
+                    raise
+                whole.add(digest)
                 written += 1
             scratch = self.folder / f".index-{key}-{os.getpid()}.tmp"
             scratch.write_text(json.dumps(digests, sort_keys=True, separators=(",", ":")), encoding="utf-8")
             os.replace(scratch, self._index(key))
         return {name: self.objects / digest for name, digest in digests.items()}, written
 
+    def _indexes(self) -> list[tuple[float, Path]]:
+        """The kept indexes, newest first, with the time each was made or last used."""
+        found = []
+        for path in self.folder.glob("index-*.json"):
+            if _KEPT_INDEX.fullmatch(path.name):
+                try:
+                    found.append((path.stat().st_mtime, path))
+                except OSError:
+                    continue
+        return sorted(found, reverse=True)
+
+    def _named(self, indexes: Iterable[Path] | None = None) -> set[str]:
+        """The files the kept indexes (or ``indexes``) name."""
+        named: set[str] = set()
+        for path in (p for _, p in self._indexes()) if indexes is None else indexes:
+            try:
+                names = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+            named.update(names.values() if isinstance(names, dict) else ())
+        return named
+
     def collect(self) -> None:
         """Remove the indexes neither among the ``NEWEST`` nor used in the last ``RECENT`` seconds, and
         the files no kept index names; and what earlier versions of this module kept here."""
         try:
             with self._locked():
-                indexes = []
-                for path in self.folder.glob("index-*.json"):
-                    try:
-                        indexes.append((path.stat().st_mtime, path))
-                    except OSError:
-                        continue
-                indexes.sort(reverse=True)
-                now, named = time.time(), set()
-                indexes = [(mtime, path) for mtime, path in indexes if _KEPT_INDEX.fullmatch(path.name)]
-                for n, (mtime, path) in enumerate(indexes):
+                now, kept = time.time(), []
+                for n, (mtime, path) in enumerate(self._indexes()):
                     if n < self.NEWEST or now - mtime < self.RECENT:
-                        names = json.loads(path.read_bytes())
-                        named.update(names.values() if isinstance(names, dict) else ())
+                        kept.append(path)
                     else:
                         path.unlink(missing_ok=True)
+                named = self._named(kept)
                 for entry in os.scandir(self.objects):
                     if entry.name in named or not _KEPT_FILE.fullmatch(entry.name):
                         continue  # a file of a kept index, or not one this store makes

@@ -565,9 +565,9 @@ def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(t
     store = IndexStore(tmp_path / "fr")
     made = {}
     for n, key in enumerate(("a" * 32, "b" * 32, "c" * 32)):
-        made[key], written = store.keep(key, {"meta.json": f"meta {n}".encode(), "same.json": b"same",
-                                              f"only-{n}.json": f"only {n}".encode()})
-        assert written == (3 if n == 0 else 2)  # same.json is kept once
+        made[key], written = store.keep(key, {"meta.json": f"meta {n}".encode(), "sections/0.json": b"same",
+                                              f"mots/{n}.json": f"only {n}".encode()})
+        assert written == (3 if n == 0 else 2)  # sections/0.json is kept once
     assert len(list((tmp_path / "fr" / "files").iterdir())) == 7
     stranger = tmp_path / "fr" / "files" / "notes.txt"
     stranger.write_text("not the store's")

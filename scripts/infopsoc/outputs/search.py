@@ -720,8 +720,9 @@ class IndexStore:
             try:
                 names = json.loads(path.read_bytes())
                 present = set(os.listdir(self.objects))
-                if not isinstance(names, dict) or not all(isinstance(h, str) and h in present for h in names.values()):
-                    return None
+                if not isinstance(names, dict) or not all(isinstance(h, str) and h in present and _BUNDLE_FILE.fullmatch(n)
+                                                          for n, h in names.items()):
+                    return None  # a file gone, or an index not made here
                 os.utime(path)  # used now: kept by ``collect`` while a build may be linking its files
             except (OSError, ValueError):
                 return None
@@ -814,6 +815,7 @@ class IndexStore:
 
 #: the names ``IndexStore`` gives its files (a hash of their bytes) and its indexes (a fingerprint of
 #: their entries), and to them while they are written: it removes nothing else
+_BUNDLE_FILE = re.compile(r"meta\.json|(mots|sections)/\d+\.json|familles/w-_?[a-z0-9]{1,40}\.json")
 _KEPT_FILE = re.compile(r"[0-9a-f]{40}|\.[0-9a-f]{40}-\d+\.tmp")
 _KEPT_INDEX = re.compile(r"index-[0-9a-f]{32}\.json|\.index-[0-9a-f]{32}-\d+\.tmp")
 

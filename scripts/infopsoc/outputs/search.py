@@ -406,13 +406,17 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     average = (sum(lengths) / count) if count else 1.0
     rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
               for family, units in Counter(f for counts in unit_counts for f in counts).items()}
-    # per family, per form: each page's best section for it, as {page: (score, section's offset)}
-    best: dict[str, dict[str, dict[int, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    # per family, per form: each page's best section for it, as [page, score, section's offset…] (the
+    # sections are read in the pages' order: the page of a section is the list's last one, or a new one)
+    best: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     firsts, total = [], 0   # each page's first section
     for size in sizes:
         firsts.append(total)
         total += size
     starts = set(firsts)
+    # a family of almost every section still ranks them (its rarity is near 0)
+    rarity = {family: max(value, MIN_RARITY) for family, value in rarity.items()}
+    k1_plus = K1 + 1
     log, exp, step = math.log, math.exp, _STEP   # _quantized, inlined: this loop runs for every form of every section
     for unit, by_family in enumerate(unit_counts):
         page = owners[unit]
@@ -428,21 +432,18 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
         norm = K1 * (1 - B + B * lengths[unit] / (average or 1.0))
         for family, forms in by_family.items():
             weight = sum(forms.values())
-            score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
-            # a family of almost every section still ranks them (its rarity is near 0)
-            score *= max(rarity[family], MIN_RARITY)
-            scaled = 100 * score
+            score = weight * k1_plus / (weight + norm) + (bonus if family in in_title else 0.0)
+            scaled = 100 * (score * rarity[family])
             kept_family = best[family]
             for word, share in forms.items():
                 value = scaled * share / weight
                 value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
-                pages = kept_family[word]
-                kept = pages.get(page)
-                if kept is None or value > kept[0]:
-                    pages[page] = (value, offset)
-    postings = {family: {word: [n for page in sorted(pages) for n in (page, *pages[page])]
-                         for word, pages in forms.items()}
-                for family, forms in best.items()}
+                numbers = kept_family[word]
+                if not numbers or numbers[-3] != page:
+                    numbers += (page, value, offset)
+                elif value > numbers[-2]:
+                    numbers[-2:] = (value, offset)
+    postings = best
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
     inline = {}  # the families of a few sections: in the slices of the word list that name them

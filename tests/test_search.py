@@ -589,6 +589,11 @@ def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(t
     (tmp_path / "fr" / "files" / digest).write_bytes(b"wh")
     found, written = store.keep("d" * 32, {"meta.json": b"whole"})
     assert written == 1 and found["meta.json"].read_bytes() == b"whole"
+    # an index edited to name another path, or a file outside the store, is not taken
+    index = tmp_path / "fr" / f"index-{'d' * 32}.json"
+    for names in ({"../../index.html": digest}, {"meta.json": "../../../etc/passwd"}):
+        index.write_text(json.dumps(names))
+        assert store.find("d" * 32) is None
 
 
 # --- the script's pure part, with node's test runner; its word rules against the index's -----

@@ -771,7 +771,7 @@ def site_weight(site: Path) -> dict:
 
 SEARCH_QUERY = "financement"   # a word of every synthetic bulletin's vocabulary
 MINOR_QUERY = "du"             # a word every page is made of (« Section 1 du numéro 1 »), searched alone
-_INDEX_LINE = re.compile(r"Recherche : (\d+) pages indexées \((\d+) ko, ([\d.]+) s\)")
+_INDEX_LINE = re.compile(r"Recherche : (\d+) pages indexées \((\d+) ko, ([\d.,]+) s\)")
 
 
 def _gzip_size(data: bytes) -> int:
@@ -883,7 +883,7 @@ def search_rows(bulletins: int, figures: dict, builds: dict, bare_site: Path, li
                         ("edited", "rebuild after editing one bulletin")):
         found = _INDEX_LINE.findall(builds[name]["output"])
         reused = bool(re.search(r"Recherche : .*index de la construction précédente repris", builds[name]["output"]))
-        index = (f"index {float(found[-1][2]):.1f} s{' (reused)' if reused else ''}, {found[-1][1]} kB"
+        index = (f"index {float(found[-1][2].replace(',', '.')):.1f} s{' (reused)' if reused else ''}, {found[-1][1]} kB"
                  if found else "no index line")
         ratio = builds[name]["seconds"] / builds["bare"]
         goal = {"cached": 1.15, "edited": 1.2}.get(name)

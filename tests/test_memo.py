@@ -68,3 +68,32 @@ def test_entries_saved_for_a_module_not_imported_yet_wait_for_it(tmp_path):
     memo.load(tmp_path / "late.pickle")
     again = memo.Memo("test-late")
     assert again.get("k", lambda: "made again") == "v"
+
+
+def test_a_save_that_would_write_the_same_results_writes_nothing(tmp_path):
+    """A rebuild that made nothing new leaves the memo's file alone (issue 32: its save was a part of
+    every rebuild); a new result, or a file gone, is written."""
+    squares = memo.Memo("test-unchanged")
+    for n in (2, 3):
+        squares.get(n, lambda n=n: n * n)
+    path = tmp_path / "memo.pickle"
+    memo.save(path)
+    inode = path.stat().st_ino  # a save writes beside and renames: a new file is a new inode
+    memo.save(path)
+    assert path.stat().st_ino == inode
+    squares.get(4, lambda: 16)
+    memo.save(path)
+    assert path.stat().st_ino != inode
+    inode = path.stat().st_ino
+    # read back by another process, then saved with the same results: left alone
+    memo._LOADED.discard(str(path))
+    memo._IN_FILE.pop(str(path))
+    memo.load(path)
+    memo.save(path)
+    assert path.stat().st_ino == inode
+    path.unlink()
+    memo.save(path)
+    assert path.is_file()
+    with open(path, "rb") as stream:
+        version, saved = pickle.load(stream)
+    assert saved["test-unchanged"] == {2: 4, 3: 9, 4: 16}

@@ -3,6 +3,8 @@ plugin builds from, the one writer of the built site, and the registry of output
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import markdown
@@ -147,6 +149,43 @@ def test_the_writer_leaves_unchanged_bytes_alone(tmp_path):
     assert writer.write("a/b.txt", b"un") is False
     assert (tmp_path / "a/b.txt").stat().st_mtime_ns == before
     assert writer.write("a/b.txt", b"deux") is True and (tmp_path / "a/b.txt").read_bytes() == b"deux"
+
+
+def test_kept_files_are_linked_never_written_through_and_a_link_out_is_refused(tmp_path):
+    """Linked files (the search index's, thousands of them: ``SiteWriter._link``) are hard links to
+    the kept ones; the same file already there is left alone; a different one is replaced whole (the
+    previous site, linked to it, keeps its bytes); a symbolic link in the folder is refused."""
+    from infopsoc.pipeline.writer import Linked
+
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for name in ("a", "b", "c", "d"):
+        (kept / name).write_text(f"kept {name}")
+    site = tmp_path / "site"
+    files = {f"index/{n}/{name}.json": Linked(kept / name) for n in (1, 2) for name in ("a", "b", "c")}
+    writer = SiteWriter(site)
+    writer.write_all(files, folder="index")
+    assert len(writer.written) == 6 and all(os.path.samefile(site / rel, path) for rel, path in files.items())
+    again = SiteWriter(site)
+    again.write_all(files, folder="index")
+    assert again.written == [] and again.unchanged == 6
+    # a site whose file is another one (an older site linked to it keeps its bytes)
+    older = tmp_path / "older.json"
+    os.link(site / "index/1/b.json", older)
+    (site / "index/1/c.json").unlink()
+    (site / "index/1/c.json").write_text("autre chose")
+    changed = dict(files, **{"index/1/b.json": Linked(kept / "d")})
+    third = SiteWriter(site)
+    third.write_all(changed, folder="index")
+    assert sorted(third.written) == ["index/1/b.json", "index/1/c.json"]
+    assert (site / "index/1/b.json").read_text() == "kept d" and older.read_text() == "kept b"
+    assert os.path.samefile(site / "index/1/c.json", kept / "c")
+    (tmp_path / "elsewhere").mkdir()
+    (site / "index/2/b.json").unlink()  # not the first of its folder: the quick way meets it
+    (site / "index/2/b.json").symlink_to(tmp_path / "elsewhere" / "b.json")
+    with pytest.raises(OutsideSite):
+        SiteWriter(site).write_all(files, folder="index")
+    assert not (tmp_path / "elsewhere" / "b.json").exists()
 
 
 def test_an_output_folder_holds_exactly_its_files(tmp_path):

@@ -9,6 +9,7 @@ small project, the results accessible at 390 px, the index the same byte for byt
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -398,13 +399,12 @@ def test_a_word_costs_each_page_the_same_however_often_it_is_there():
     a word found 28 times in each of 1 000 bulletins), and the word list is cut into slices."""
     import gzip
 
-    from infopsoc.outputs.search import build_index
+    from infopsoc.outputs.search import build_index, section_entry
 
     def archive(times: int) -> dict[str, bytes]:
         return build_index([{"url": f"/bulletins/{n}/", "title": f"Numéro {n}", "kicker": "", "own_term": False,
-                             "units": [{"a": "", "h": f"Numéro {n}", "t": "texte",
-                                        "w": {"financement": float(times), "financements": 1.0, f"mot{n}": 1.0},
-                                        "g": {}}]}
+                             "units": [section_entry("", f"Numéro {n}", "texte", {"financement": float(times),
+                                                     "financements": 1.0, f"mot{n}": 1.0}, {}, "fr")]}
                             for n in range(1000)], "fr")
 
     once, often = archive(1), archive(40)
@@ -475,6 +475,127 @@ def test_a_rebuild_reuses_the_index_only_for_the_same_pages(tree: Tree):
     assert not reused and "/bulletins/info-psoc-02/" not in search_index_pages(removed / SEARCH_BUNDLE)
 
 
+def _from_scratch(tree: Tree) -> dict[str, bytes]:
+    """The index of the tree as it is, made with no cache at all (no kept index, no kept entries)."""
+    from infopsoc.core import memo
+
+    kept = tree.root / ".cache-kept"
+    (tree.root / ".cache").rename(kept)
+    saved = {name: dict(m.entries) for name, m in memo._MEMOS.items()}
+    try:
+        for m in memo._MEMOS.values():
+            m.entries.clear()
+        return _bundle(tree.build())
+    finally:
+        shutil.rmtree(tree.root / ".cache")
+        kept.rename(tree.root / ".cache")
+        for name, entries in saved.items():
+            memo._MEMOS[name].entries.update(entries)
+
+
+def test_after_each_edit_the_kept_index_writes_only_what_changed_and_is_the_one_made_from_scratch(tree: Tree, caplog):
+    """Issue 32: after an edit, the index is made from the kept entries and only its files whose
+    bytes changed are written into the cache (the others are the kept ones, linked into the site);
+    what the site gets is, file by file, the index a build without any cache makes. Edits: a
+    body, a title, a date, a new bulletin, a removed one, a glossary term."""
+    tree.write("glossary/msss.md", "---\nterm: MSSS\nexpansion: Ministère de la Santé et des Services sociaux\n---\n"
+                                   "Le ministère.\n")
+    for n in range(1, 7):
+        tree.write(f"bulletins/info-psoc-{n:02d}.md",
+                   bulletin_text(n, f"Numéro {n}", f"2018-{n:02d}-10",
+                                 body=f"## Financement\n\nLe MSSS et le financement {n}.\n\n## Suite\n\nLe mot{n} et la suite."))
+    store = tree.root / ".cache" / "search" / "fr"
+
+    def build() -> tuple[dict[str, bytes], str]:
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            site = tree.build()
+        lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Recherche :")]
+        assert len(lines) == 1, lines
+        bundle = _bundle(site)
+        # the site's files are the kept ones (hard links), never copies
+        inodes = {p.stat().st_ino for p in (store / "files").iterdir()}
+        assert all((site / SEARCH_BUNDLE / rel).stat().st_ino in inodes for rel in bundle)
+        return bundle, lines[0]
+
+    first, line = build()
+    assert "changés" not in line and "repris" not in line  # an empty cache: every file written
+    first_site = {rel: data for rel, data in first.items()}
+    edits = {
+        "body": lambda: tree.write("bulletins/info-psoc-03.md", bulletin_text(
+            3, "Numéro 3", "2018-03-10", body="## Financement\n\nLe MSSS et le financement 3, et un ajout.\n\n"
+                                              "## Suite\n\nLe mot3 et la suite.")),
+        "title": lambda: tree.write("bulletins/info-psoc-04.md", bulletin_text(
+            4, "Quatrième numéro", "2018-04-10", body="## Financement\n\nLe MSSS et le financement 4.\n\n"
+                                                      "## Suite\n\nLe mot4 et la suite.")),
+        "date": lambda: tree.write("bulletins/info-psoc-05.md", bulletin_text(
+            5, "Numéro 5", "2018-05-20", body="## Financement\n\nLe MSSS et le financement 5.\n\n"
+                                              "## Suite\n\nLe mot5 et la suite.")),
+        "new bulletin": lambda: tree.write("bulletins/info-psoc-07.md", bulletin_text(
+            7, "Numéro 7", "2018-07-10", body="## Financement\n\nLe MSSS, le financement 7 et la béryl.")),
+        "removed bulletin": lambda: (tree.root / "bulletins/info-psoc-02.md").unlink(),
+        "glossary term": lambda: tree.write("glossary/msss.md", "---\nterm: MSSS\nexpansion: Ministère de la "
+                                                               "Santé et des Services sociaux du Québec\n---\nLe ministère.\n"),
+    }
+    written = {}
+    for name, edit in edits.items():
+        edit()
+        incremental, line = build()
+        assert "repris" not in line, name
+        scratch = _from_scratch(tree)
+        assert sorted(incremental) == sorted(scratch), name
+        different = [rel for rel in scratch if incremental[rel] != scratch[rel]]
+        assert not different, (name, different)
+        changed = re.search(r"(\d+) fichiers sur (\d+) changés", line)
+        written[name] = changed and int(changed.group(1))
+    # a body edit writes a few files of the index, not all of them
+    assert written["body"] and written["body"] < len(first) / 2, written
+    # the first build's files were never written through (its site links to the same kept files)
+    assert first == first_site
+    # nothing changed: the kept index is taken whole
+    again, line = build()
+    assert "repris" in line and again == _from_scratch(tree)
+
+
+def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(tmp_path):
+    """``IndexStore.collect``: the newest indexes (and those used lately) and their files stay; the
+    files only older indexes named go, off the build's path; a file it did not make is left."""
+    from infopsoc.outputs.search import IndexStore
+
+    store = IndexStore(tmp_path / "fr")
+    made = {}
+    for n, key in enumerate(("a" * 32, "b" * 32, "c" * 32)):
+        made[key], written = store.keep(key, {"meta.json": f"meta {n}".encode(), "sections/0.json": b"same",
+                                              f"mots/{n}.json": f"only {n}".encode()})
+        assert written == (3 if n == 0 else 2)  # sections/0.json is kept once
+    assert len(list((tmp_path / "fr" / "files").iterdir())) == 7
+    stranger = tmp_path / "fr" / "files" / "notes.txt"
+    stranger.write_text("not the store's")
+    old = 1_000_000_000
+    for path in (tmp_path / "fr").glob("index-*.json"):
+        os.utime(path, (old, old))
+    os.utime(tmp_path / "fr" / f"index-{'c' * 32}.json", (old + 2, old + 2))
+    os.utime(tmp_path / "fr" / f"index-{'b' * 32}.json", (old + 1, old + 1))
+    store.collect()
+    assert store.find("a" * 32) is None
+    for key in ("b" * 32, "c" * 32):
+        found = store.find(key)
+        assert found == made[key] and all(path.is_file() for path in found.values())
+    assert stranger.is_file()
+    assert len([p for p in (tmp_path / "fr" / "files").iterdir() if p != stranger]) == 5
+    # a file no index names may be half-written (a build stopped before writing its index): replaced
+    import hashlib
+    digest = hashlib.blake2b(b"whole", digest_size=20).hexdigest()
+    (tmp_path / "fr" / "files" / digest).write_bytes(b"wh")
+    found, written = store.keep("d" * 32, {"meta.json": b"whole"})
+    assert written == 1 and found["meta.json"].read_bytes() == b"whole"
+    # an index edited to name another path, or a file outside the store, is not taken
+    index = tmp_path / "fr" / f"index-{'d' * 32}.json"
+    for names in ({"../../index.html": digest}, {"meta.json": "../../../etc/passwd"}):
+        index.write_text(json.dumps(names))
+        assert store.find("d" * 32) is None
+
+
 # --- the script's pure part, with node's test runner; its word rules against the index's -----
 
 def _node() -> str:
@@ -539,12 +660,12 @@ def test_a_slice_of_the_word_list_stays_small_whatever_the_words_share():
     letters). The word list is cut as deep as it takes."""
     import gzip
 
-    from infopsoc.outputs.search import SHARD_FORMS, build_index
+    from infopsoc.outputs.search import SHARD_FORMS, build_index, section_entry
 
     shared = [f"prefix{n:05d}" for n in range(10_000)]
     files = build_index([{"url": f"/p/{n}/", "title": "Page", "kicker": "", "own_term": False,
-                          "units": [{"a": "", "h": "Page", "t": " ".join(shared[n::10]),
-                                     "w": {word: 1.0 for word in shared[n::10]}, "g": {}}]}
+                          "units": [section_entry("", "Page", " ".join(shared[n::10]),
+                                                  {word: 1.0 for word in shared[n::10]}, {}, "fr")]}
                          for n in range(10)], "fr")
     slices = {name: json.loads(data) for name, data in files.items() if name.startswith("mots/")}
     forms = {form for data in slices.values() for form in data["w"]}

@@ -24,6 +24,9 @@ from typing import Any, Callable, Hashable
 _MEMOS: dict[str, "Memo"] = {}
 _LOADED: set[str] = set()
 _PENDING: dict[str, dict] = {}  # entries read for a memo whose module is not imported yet
+#: for each file read or written by this process, the keys it holds, by memo: a save that would write
+#: the same keys writes nothing (a result is a function of its key: the same keys, the same file)
+_IN_FILE: dict[str, dict[str, frozenset]] = {}
 
 
 class Memo:
@@ -98,6 +101,7 @@ def load(path: Path) -> None:
         return  # no cache, or an unreadable one: it only costs time
     if version != code_version() or not isinstance(saved, dict):
         return
+    _IN_FILE[str(path)] = {name: frozenset(entries) for name, entries in saved.items() if isinstance(entries, dict)}
     for name, entries in saved.items():
         if not isinstance(entries, dict):
             continue
@@ -109,15 +113,20 @@ def load(path: Path) -> None:
 
 
 def save(path: Path) -> None:
-    """Write the entries this process used to the file ``path``. A preview's rebuild skips the
-    pages that did not change: what their earlier builds used is kept for the next build."""
+    """Write the entries this process used to the file ``path``, unless it holds them already. A
+    preview's rebuild skips the pages that did not change: what their earlier builds used is kept
+    for the next build."""
     saved = {name: {key: memo.entries[key] for key in memo.used if key in memo.entries}
              for name, memo in _MEMOS.items() if memo.persist}
+    keys = {name: frozenset(entries) for name, entries in saved.items()}
+    if _IN_FILE.get(str(path)) == keys and path.is_file():
+        return  # the file holds these results already (a rebuild that made nothing new)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as stream:
             pickle.dump((code_version(), saved), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _IN_FILE[str(path)] = keys
     except (OSError, pickle.PicklingError):
         pass  # a cache that cannot be written only costs time

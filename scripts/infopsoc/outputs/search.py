@@ -52,16 +52,22 @@ first for its acronym.
 
 What it costs a build: a page's entry is kept between builds (``core.memo``) while its article,
 address and glossary are the same; the index is made again from the entries (a fraction of a
-second at 1 000 bulletins), or copied from the previous build's when no entry changed. The same
-pages give the same files, byte for byte. The search page's script is served without its
+second at 1 000 bulletins), or taken whole from the cache when no entry changed. The cache keeps
+each file once, by its bytes (``IndexStore``): after an edit, only the files whose bytes changed
+are written (scores are whole numbers: one page's edit changes a few dozen of ~5 000 files), the
+others are the kept ones, and the site links to them. The same pages give the same files, byte
+for byte. The search page's script is served without its
 comments (``compact``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import functools
 import hashlib
 import json
+import marshal
 import math
 import os
 import re
@@ -146,6 +152,8 @@ class IndexReport:
     bytes: int          # size of the index's files
     seconds: float      # the time the build spent on it (reading the pages, then waiting for the files)
     reused: bool = False  # the previous build's index, for the same pages (IndexJob)
+    files: int = 0      # files in the index
+    written: int = 0    # of which written by this build (the others kept, with the same bytes)
 
 # --- the pages ---------------------------------------------------------------------------
 
@@ -271,13 +279,27 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
                 for word in words(spelled):
                     weights[word] += TITLE_WEIGHT - 1.0
             added = Counter(words(" ".join(glossary_words(piece, expansions if n == 0 else (), terms))))
-            units.append({"a": anchor, "h": name, "t": piece,
-                          "w": {w: c for w, c in sorted(weights.items()) if len(w) <= MAX_WORD},
-                          "g": {w: c for w, c in sorted(added.items()) if len(w) <= MAX_WORD}})
+            units.append(section_entry(anchor, name, piece, weights, added, lang))
     record = {"url": document.url, "title": title, "kicker": kicker, "units": units, "own_term": own_term}
     if document.lang != lang:
         record["lang"] = document.lang
     return record
+
+
+def section_entry(anchor: str, heading: str, text: str, weights: dict[str, float], added: dict[str, float],
+                  lang: str) -> dict:
+    """A section of a page's entry: its anchor, heading and text, and its words as the index counts
+    them, by family (``"f"``: {family: {form: weight}}, a form the glossary added with
+    ``GLOSSARY_MARK`` before it, weighing ``SYNONYM_WEIGHT`` of a word of the text) and their total
+    (``"n"``). Words are put in their families here, once per page, rather than at every build."""
+    stem = _stemmer(lang)
+    families: dict[str, dict[str, float]] = defaultdict(dict)
+    for found, marker, factor in ((weights, "", 1.0), (added, GLOSSARY_MARK, SYNONYM_WEIGHT)):
+        for word, weight in sorted(found.items()):
+            if len(word) <= MAX_WORD:
+                families[folded(stem(word))][marker + word] = weight * factor
+    return {"a": anchor, "h": heading, "t": text, "f": dict(families),
+            "n": sum(w for forms in families.values() for w in forms.values())}
 
 
 def _walk(element, sections: list[list]) -> None:
@@ -368,36 +390,38 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     bundle to that language's bundle, whose ``missing`` pages this language's search shows.
     """
     records = sorted(records, key=lambda record: record["url"])
-    stem = _stemmer(lang)
     family_of: dict[str, str] = {}          # a form as written -> its family (the stem, folded)
     unit_counts: list[dict[str, dict[str, float]]] = []   # per section: family -> form -> weight
     lengths, owners, sizes = [], [], []
     for page, record in enumerate(records):
         sizes.append(len(record["units"]))
         for unit in record["units"]:
-            by_family: dict[str, dict[str, float]] = defaultdict(dict)
-            for key, marker, factor in (("w", "", 1.0), ("g", GLOSSARY_MARK, SYNONYM_WEIGHT)):
-                for word, weight in unit[key].items():
-                    family = family_of.get(word)
-                    if family is None:
-                        family = family_of[word] = folded(stem(word))
-                    by_family[family][marker + word] = weight * factor
-            unit_counts.append(by_family)
-            lengths.append(sum(w for forms in by_family.values() for w in forms.values()))
+            for family, forms in unit["f"].items():
+                for form in forms:
+                    family_of[form.removeprefix(GLOSSARY_MARK)] = family
+            unit_counts.append(unit["f"])
+            lengths.append(unit["n"])
             owners.append(page)
     count = len(unit_counts)
     average = (sum(lengths) / count) if count else 1.0
     rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
               for family, units in Counter(f for counts in unit_counts for f in counts).items()}
-    # per family, per form: each page's best section for it, as {page: (score, section's offset)}
-    best: dict[str, dict[str, dict[int, tuple[int, int]]]] = defaultdict(lambda: defaultdict(dict))
+    # per family, per form: each page's best section for it, as [page, score, section's offset…] (the
+    # sections are read in the pages' order: the page of a section is the list's last one, or a new one)
+    best: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     firsts, total = [], 0   # each page's first section
     for size in sizes:
         firsts.append(total)
         total += size
     starts = set(firsts)
+    # a family of almost every section still ranks them (its rarity is near 0)
+    rarity = {family: max(value, MIN_RARITY) for family, value in rarity.items()}
+    k1_plus = K1 + 1
+    log, exp, step = math.log, math.exp, _STEP   # _quantized, inlined: this loop runs for every form of every section
     for unit, by_family in enumerate(unit_counts):
-        record = records[owners[unit]]
+        page = owners[unit]
+        record = records[page]
+        offset = unit - firsts[page]
         in_title: set[str] = set()
         bonus = 0.0
         if unit in starts:
@@ -408,18 +432,18 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
         norm = K1 * (1 - B + B * lengths[unit] / (average or 1.0))
         for family, forms in by_family.items():
             weight = sum(forms.values())
-            score = weight * (K1 + 1) / (weight + norm) + (bonus if family in in_title else 0.0)
-            # a family of almost every section still ranks them (its rarity is near 0)
-            score *= max(rarity[family], MIN_RARITY)
-            page = owners[unit]
+            score = weight * k1_plus / (weight + norm) + (bonus if family in in_title else 0.0)
+            scaled = 100 * (score * rarity[family])
+            kept_family = best[family]
             for word, share in forms.items():
-                value = _quantized(100 * score * share / weight)
-                kept = best[family][word].get(page)
-                if kept is None or value > kept[0]:
-                    best[family][word][page] = (value, unit - firsts[page])
-    postings = {family: {word: [n for page in sorted(pages) for n in (page, *pages[page])]
-                         for word, pages in forms.items()}
-                for family, forms in best.items()}
+                value = scaled * share / weight
+                value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
+                numbers = kept_family[word]
+                if not numbers or numbers[-3] != page:
+                    numbers += (page, value, offset)
+                elif value > numbers[-2]:
+                    numbers[-2:] = (value, offset)
+    postings = best
     files: dict[str, bytes] = {}
     ids = _family_ids(postings)
     inline = {}  # the families of a few sections: in the slices of the word list that name them
@@ -510,8 +534,10 @@ def _quantized(score: float) -> int:
     order of pages barely changes, and a family's file compresses better."""
     if score <= 10:
         return max(1, round(score))
-    step = math.log(1.09)
-    return round(math.exp(round(math.log(score) / step) * step))
+    return round(math.exp(round(math.log(score) / _STEP) * _STEP))
+
+
+_STEP = math.log(1.09)
 
 
 def _shards(forms: list[str]) -> dict[str, list[str]]:
@@ -591,6 +617,8 @@ class SearchOutput:
             if future.exception() is None and job.report is not None:
                 found = job.report
                 again = " ; index de la construction précédente repris" if found.reused else ""
+                if not found.reused and found.written < found.files:
+                    again = f" ; {found.written} fichiers sur {found.files} changés"
                 seconds = f"{found.seconds:.1f}".replace(".", ",")  # French decimal comma, as the engine's lines
                 needs.messages.append(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, "
                                       f"{seconds} s){again}")
@@ -605,109 +633,234 @@ def index_files(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = 
 
 
 #: each page's entry, by its article, address and glossary (kept between builds)
-_ENTRIES = memo.Memo("search-entries-v1", limit=20_000)
+_ENTRIES = memo.Memo("search-entries-v3", limit=20_000)
 
 
 class IndexJob:
     """One language's index (see ``SearchOutput``). With a ``cache_dir`` (the build's ``.cache/search``),
-    the index is kept there, in a folder named by the fingerprint of its entries, and given back as
-    those files: the next build with the same entries reuses it whole."""
+    the index is kept there (``IndexStore``): the next build with the same entries reuses it whole, and
+    a build after an edit writes only the files whose bytes changed."""
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None,
                  kept: Callable[[Path], Path] = Path) -> None:
         self.started = time.perf_counter()
         self.kept = kept  # a kept file as the writer takes it (pipeline.writer.Linked: linked, not copied)
-        if cache_dir is not None:
-            _drop_old_layout(cache_dir / lang)
+        self.store = None if cache_dir is None else IndexStore(cache_dir / lang)
         self.records, key = _entries(site_dir, site, lang)
         self.missing = untranslated(site, lang)
-        key = fingerprint(key, json.dumps(self.missing, sort_keys=True), json.dumps(other_bundles(lang)))
-        # the kept index of these entries: a folder named by their fingerprint, put in place whole
-        saved = None if cache_dir is None else cache_dir / lang / f"bundle-{key}"
-        self.reused = saved is not None and (saved / "meta.json").is_file()
+        self.key = fingerprint(key, json.dumps(self.missing, sort_keys=True), json.dumps(other_bundles(lang)))
+        self.reused = False
         self.report: IndexReport | None = None
         self.future: Future = Future()
         self.future.set_running_or_notify_cancel()
-        threading.Thread(target=self._run, args=(lang, saved), daemon=True, name=f"search-index-{lang}").start()
+        threading.Thread(target=self._run, args=(lang,), daemon=True, name=f"search-index-{lang}").start()
 
-    def _run(self, lang: str, saved: Path | None) -> None:
+    def _run(self, lang: str) -> None:
         try:
-            if self.reused:
-                names = sorted(p.relative_to(saved).as_posix() for p in saved.rglob("*") if p.is_file())
-                files: dict[str, bytes | Path] = {name: self.kept(saved / name) for name in names}
-            else:
-                made = build_index(self.records, lang, self.missing, other_bundles(lang))
-                files = dict(made)
-                if saved is not None and _keep(saved, made):  # the site gets links to the kept files
-                    files = {name: self.kept(saved / name) for name in made}
+            store, written = self.store, None
+            kept = store.find(self.key) if store is not None else None
+            self.reused = kept is not None
+            if kept is None:
+                made = build_index([_record(entry) for entry in self.records], lang, self.missing, other_bundles(lang))
+                files: dict[str, bytes | Path] = dict(made)
+                written = len(made)
+                if store is not None:
+                    kept, written = store.keep(self.key, made)
+            if kept is not None:  # the site gets links to the kept files
+                files = {name: self.kept(path) for name, path in kept.items()}
             size = sum(c.stat().st_size if isinstance(c, Path) else len(c) for c in files.values())
-            self.report = IndexReport(len(self.records), size, time.perf_counter() - self.started, self.reused)
+            self.report = IndexReport(len(self.records), size, time.perf_counter() - self.started, self.reused,
+                                      len(files), written or 0)
             self.future.set_result({f"{SEARCH_BUNDLE}/{name}": content for name, content in files.items()})
         except BaseException as error:  # raised again where the result is asked for, in the build's thread
             self.future.set_exception(error)
+            return
+        if store is not None:
+            store.collect()  # after the result: what no kept index names any more, off the build's path
 
 
-def _write(folder: Path, files: dict[str, bytes]) -> None:
-    """Write the index's files into ``folder`` (a folder of the cache; its subfolders made once)."""
-    for sub in sorted({folder / rel.rpartition("/")[0] for rel in files}):
-        sub.mkdir(parents=True, exist_ok=True)
-    for rel, data in files.items():
-        with open(folder / rel, "wb") as stream:
-            stream.write(data)
+class IndexStore:
+    """The kept indexes of one language (``.cache/search/<lang>/``), each file stored once by its bytes.
+
+    ``files/<hash>``: a file of an index, named by the hash of its bytes, written beside and renamed
+    into place, never changed afterwards (the built sites link to them: ``pipeline.writer.Linked``);
+    ``index-<key>.json``: an index, named by the fingerprint of its entries, as ``{path in the bundle:
+    hash}``. An index made after an edit differs from the previous one by the few files the edit
+    changed (scores are whole numbers: most files keep their bytes): only those are written. What no
+    kept index names any more is removed after the build has its files (``collect``), never on its
+    way; the store removes only what it made (its own names in its own folder), under a lock shared
+    with the builds that write into it."""
+
+    #: the indexes kept: the newest ones, and every one used in the last ``RECENT`` seconds (a build
+    #: running at the same time may be linking its files)
+    NEWEST, RECENT = 2, 600.0
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.objects = folder / "files"
+
+    def _index(self, key: str) -> Path:
+        return self.folder / f"index-{key}.json"
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.objects.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / ".lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def find(self, key: str) -> dict[str, Path] | None:
+        """The kept index of ``key``, {path in the bundle: its kept file}, when it is there whole."""
+        path = self._index(key)
+        if not path.is_file():
+            return None
+        with self._locked():
+            try:
+                names = json.loads(path.read_bytes())
+                present = set(os.listdir(self.objects))
+                if not isinstance(names, dict) or not all(isinstance(h, str) and h in present and _BUNDLE_FILE.fullmatch(n)
+                                                          for n, h in names.items()):
+                    return None  # a file gone, or an index not made here
+                os.utime(path)  # used now: kept by ``collect`` while a build may be linking its files
+            except (OSError, ValueError):
+                return None
+        return {name: self.objects / digest for name, digest in names.items()}
+
+    def keep(self, key: str, files: dict[str, bytes]) -> tuple[dict[str, Path], int]:
+        """Keep ``files`` as the index of ``key``: {path in the bundle: its kept file}, and how many
+        files had to be written (the others were kept already, with the same bytes).
+
+        A kept index is written after its files, so a file an index names is whole. A file no index
+        names (a build stopped before writing its index) may be half-written: it is replaced (written
+        beside and renamed, as a site may link to it); a file that is not there is written in place
+        (nobody links to it yet)."""
+        digests = {name: hashlib.blake2b(data, digest_size=20).hexdigest() for name, data in files.items()}
+        written = 0
+        with self._locked():
+            present = set(os.listdir(self.objects))
+            whole = self._named() & present
+            for name, digest in digests.items():
+                if digest in whole:
+                    continue
+                target = self.objects / digest
+                try:
+                    if digest in present:
+                        raise FileExistsError(target)
+                    with open(target, "xb") as stream:
+                        stream.write(files[name])
+                except FileExistsError:
+                    scratch = self.objects / f".{digest}-{os.getpid()}.tmp"
+                    with open(scratch, "wb") as stream:
+                        stream.write(files[name])
+                    os.replace(scratch, target)
+                except BaseException:
+                    target.unlink(missing_ok=True)  # half a file is never left under its name
+                    raise
+                whole.add(digest)
+                written += 1
+            scratch = self.folder / f".index-{key}-{os.getpid()}.tmp"
+            scratch.write_text(json.dumps(digests, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+            os.replace(scratch, self._index(key))
+        return {name: self.objects / digest for name, digest in digests.items()}, written
+
+    def _indexes(self) -> list[tuple[float, Path]]:
+        """The kept indexes, newest first, with the time each was made or last used."""
+        found = []
+        for path in self.folder.glob("index-*.json"):
+            if _KEPT_INDEX.fullmatch(path.name):
+                try:
+                    found.append((path.stat().st_mtime, path))
+                except OSError:
+                    continue
+        return sorted(found, reverse=True)
+
+    def _named(self, indexes: Iterable[Path] | None = None) -> set[str]:
+        """The files the kept indexes (or ``indexes``) name."""
+        named: set[str] = set()
+        for path in (p for _, p in self._indexes()) if indexes is None else indexes:
+            try:
+                names = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                continue
+            named.update(names.values() if isinstance(names, dict) else ())
+        return named
+
+    def collect(self) -> None:
+        """Remove the indexes neither among the ``NEWEST`` nor used in the last ``RECENT`` seconds, and
+        the files no kept index names; and what earlier versions of this module kept here."""
+        try:
+            with self._locked():
+                now, kept = time.time(), []
+                for n, (mtime, path) in enumerate(self._indexes()):
+                    if n < self.NEWEST or now - mtime < self.RECENT:
+                        kept.append(path)
+                    else:
+                        path.unlink(missing_ok=True)
+                named = self._named(kept)
+                for entry in os.scandir(self.objects):
+                    if entry.name in named or not _KEPT_FILE.fullmatch(entry.name):
+                        continue  # a file of a kept index, or not one this store makes
+                    if entry.name.startswith(".") and now - entry.stat().st_mtime < 3600:
+                        continue  # being written, or left by a build stopped less than an hour ago
+                    os.unlink(entry.path)
+                for path in self.folder.glob(".index-*.tmp"):
+                    if _KEPT_INDEX.fullmatch(path.name) and now - path.stat().st_mtime > 3600:
+                        path.unlink(missing_ok=True)
+            _drop_old_layout(self.folder)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be tidied only costs room
 
 
-def _keep(saved: Path, files: dict[str, bytes]) -> bool:
-    """Keep the index as ``saved`` for the next builds; whether it is there. It is made beside ``saved``
-    and renamed into place, so that a build reusing it, even at the same time, only ever sees it whole
-    (its files are never changed in place: the site may link to them); then the kept indexes of other
-    entries are removed."""
-    scratch = saved.with_name(f".{saved.name}-{os.getpid()}-{threading.get_ident()}")
-    _write(scratch, files)
-    try:
-        scratch.rename(saved)
-    except OSError:  # another build has just kept the same index: theirs stays
-        shutil.rmtree(scratch, ignore_errors=True)
-    for other in saved.parent.glob("bundle-*"):
-        if other != saved:
-            shutil.rmtree(other, ignore_errors=True)
-    return (saved / "meta.json").is_file()
+#: the names ``IndexStore`` gives its files (a hash of their bytes) and its indexes (a fingerprint of
+#: their entries), and to them while they are written: it removes nothing else
+_BUNDLE_FILE = re.compile(r"meta\.json|(mots|sections)/\d+\.json|familles/w-_?[a-z0-9]{1,40}\.json")
+_KEPT_FILE = re.compile(r"[0-9a-f]{40}|\.[0-9a-f]{40}-\d+\.tmp")
+_KEPT_INDEX = re.compile(r"index-[0-9a-f]{32}\.json|\.index-[0-9a-f]{32}-\d+\.tmp")
 
 
 def _drop_old_layout(folder: Path) -> None:
-    """Remove what earlier versions of this module kept in ``folder`` (page copies, one index and its
-    manifest), and the half-made copies of builds stopped over an hour ago."""
+    """Remove what earlier versions of this module kept in ``folder`` (page copies, whole copies of
+    an index and their half-made ones, a manifest)."""
     for name in ("pages", "bundle"):
         if (folder / name).is_dir():
             shutil.rmtree(folder / name, ignore_errors=True)
     (folder / "manifest.json").unlink(missing_ok=True)
-    for scratch in folder.glob(".bundle-*"):
-        try:
-            stale = time.time() - scratch.stat().st_mtime > 3600
-        except OSError:  # removed meanwhile by the build that made it
-            continue
-        if stale:
-            shutil.rmtree(scratch, ignore_errors=True)
+    for old in [*folder.glob("bundle-*"), *folder.glob(".bundle-*")]:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
 
 
-def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list[dict], str]:
+def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list["dict | bytes"], str]:
     """Each page's entry (``extract``), reused while its article, address and glossary are the same,
-    and the fingerprint of the whole set."""
+    and the fingerprint of the whole set. A kept entry is given as it is kept, ``marshal``'s bytes
+    (``_record`` reads it): a build that reuses the index never reads the entries, and the memo's
+    file holds one string per page instead of thousands of small objects (its load and save were
+    most of the memo's cost)."""
     glossaries = {code: site.glossary.terms(code) for code in LANGUAGES}
-    context = {code: fingerprint(memo.code_version(), lang, code,
+    context = {code: fingerprint(memo.code_version(), str(marshal.version), lang, code,
                                  *(f"{t.src_uri}\t{t.expansion}\t{chr(31).join(t.names)}" for t in terms))
                for code, terms in glossaries.items()}
-    records, keys = [], []
+    records: list[dict | bytes] = []
+    keys = []
     for document in documents(site_dir, site, lang):
         article = article_of(document.path.read_text(encoding="utf-8"))
         key = fingerprint(context[document.lang], document.url, article or "")
         record = _ENTRIES.find(key)
         if record is None:
             record = extract(article, document, site, lang, glossaries[document.lang]) if article else {}
-            _ENTRIES.put(key, record)
+            _ENTRIES.put(key, marshal.dumps(record) if record else b"")
         if record:
             records.append(record)
             keys.append(key)
     return records, fingerprint(memo.code_version(), lang, *keys)
+
+
+def _record(entry: "dict | bytes") -> dict:
+    """A page's entry, read from its kept bytes when it is kept (``_entries``)."""
+    return marshal.loads(entry) if isinstance(entry, bytes) else entry
 
 
 # --- what the search page and the header need --------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,6 +42,7 @@ class SiteWriter:
         self._lock = threading.Lock()
         self._inside: set[Path] = {self.root}  # folders known to be in the site (resolved once each)
         self._made: set[Path] = set()  # folders made or seen by this writer
+        self._linked_in: set[str] = set()  # folders ``write`` put a linked file in (``_link`` links beside it)
 
     def path(self, rel: str) -> Path:
         """The file at ``rel`` (a path from the site's root), refused when it would be outside the site."""
@@ -116,7 +118,44 @@ class SiteWriter:
                 raise OutsideSite(f"{outside[0]!r} n'est pas dans {folder!r}")
             self._remove_others(folder, {rel.removeprefix(prefix) for rel in files})
         for rel in sorted(files):
-            self.write(rel, files[rel])
+            content = files[rel]
+            if isinstance(content, Linked) and self._link(rel, content):
+                continue
+            self.write(rel, content)
+            if isinstance(content, Linked):
+                with self._lock:
+                    self._linked_in.add(rel.rpartition("/")[0])
+
+    def _link(self, rel: str, content: Linked) -> bool:
+        """``write`` for a kept file in a folder a file was put in already, in one or two system calls
+        (a search index is thousands of them, and ``write`` spent more on paths than on links): True
+        when it is there (linked now, or that file already); False leaves it to ``write``."""
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or ".." in parts or "\\" in rel or "" in parts:
+            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        if rel.rpartition("/")[0] not in self._linked_in:
+            return False  # the first file of a folder: ``write`` checks the folder and makes it
+        target = os.path.join(self.root, rel)
+        try:
+            found = os.lstat(target)
+        except FileNotFoundError:
+            try:
+                os.link(content, target)
+            except OSError:
+                return False
+            with self._lock:
+                self.written.append(rel)
+            return True
+        except OSError:
+            return False
+        try:
+            same = stat.S_ISREG(found.st_mode) and os.path.samestat(found, os.stat(content))
+        except OSError:
+            return False
+        if same:
+            with self._lock:
+                self.unchanged += 1
+        return same
 
     def _remove_others(self, folder: str, kept: set[str]) -> None:
         base = self.path(folder)

@@ -407,6 +407,7 @@ class TermUsage:
     def __init__(self, lang: str, used: dict[str, list[str]]):
         self.lang = lang
         self._used = used
+        self._using: dict | None = None  # --- performance --- term slug -> bulletins, made once per site
 
     def terms_of(self, bulletin_slug: str) -> list[str]:
         """The slugs of the terms a bulletin uses, in the order it first uses them."""
@@ -414,7 +415,16 @@ class TermUsage:
 
     def bulletins_using(self, site, term: Term) -> list:
         """The published bulletins that use a term, newest first."""
-        return [b for b in site.bulletins_in(self.lang) if term.slug in self._used.get(b.slug, ())]
+        bulletins = site.bulletins_in(self.lang)
+        # the same bulletins (the same objects, held here: their ids cannot be reused) give the same index
+        if (self._using is None or len(self._using[0]) != len(bulletins)
+                or any(a is not b for a, b in zip(self._using[0], bulletins))):
+            using: dict[str, list] = {}
+            for b in bulletins:
+                for slug in dict.fromkeys(self._used.get(b.slug, ())):
+                    using.setdefault(slug, []).append(b)
+            self._using = (bulletins, using)
+        return list(self._using[1].get(term.slug, ()))
 
 
 def term_usage(site, lang: str, extensions: list, extension_configs: dict,

@@ -118,7 +118,7 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
 
 
 # --- performance ---
-_REMEMBERED = Memo("pages", persist=False)  # quicker to make again than to read
+_REMEMBERED = Memo("pages")  # kept between builds: an unchanged page is not rendered again
 
 
 def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:

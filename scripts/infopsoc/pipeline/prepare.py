@@ -207,8 +207,8 @@ def prepare(loaded: Loaded, docs: Mapping[str, Path | None]) -> Prepared:
                                            True, kind, slug, page.src_uri in INDEX_PAGES, page.fragments)
     for uri, page in pages.items():
         found = alternates(site, uri, page_url(uri), lang)
-        data = {"alternates": [dataclasses.asdict(a) for a in found],
-                "hreflang": [dataclasses.asdict(a) for a in hreflang_links(found)]}
+        # (an Alternate holds plain values: its fields as a dict, as dataclasses.asdict gives them, without its deep copy)
+        data = {"alternates": [dict(vars(a)) for a in found], "hreflang": [dict(vars(a)) for a in hreflang_links(found)]}
         pages[uri] = dataclasses.replace(page, data=data)
     return Prepared(loaded, pages, static, served, dropped, refused, site_data(site, lang), report)
 

@@ -27,7 +27,7 @@ import markupsafe
 from infopsoc.content.bulletins import Bulletin
 from infopsoc.content.model import Site
 from infopsoc.content.timeline import by_decade
-from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
@@ -158,7 +158,7 @@ _REMEMBERED = Memo("pages")  # kept between builds: an unchanged page is not ren
 def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:
     """A generated page made from the same inputs (``key``: every value it shows) is made once
     (see memo.py). Pages are never changed."""
-    return _REMEMBERED.get(key, make)
+    return _REMEMBERED.get((key, versions("jinja2", "markupsafe")), make)
 
 
 def _timeline(site: Site, lang: str) -> str:

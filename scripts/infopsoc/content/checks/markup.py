@@ -27,7 +27,7 @@ from infopsoc.content.checks.links import mask
 from infopsoc.content.checks.raw_html import ATTRIBUTES, attribute_problem, check_raw_html
 from infopsoc.content.model import Site
 from infopsoc.content.sources import character_problems
-from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.i18n import LANGUAGES
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
@@ -77,7 +77,7 @@ def check_markup(site: Site) -> list[Problem]:
         # --- performance --- a text's problems depend on it alone (and this code): an unchanged text
         # gives back its problems, kept between builds (memo.py)
         key = (source.rel, fingerprint(source.text), source.first_line, source.front_matter, source.raw_html,
-               source.printed)
+               source.printed, versions("markdown"))
         problems += _CHECKED.get(key, lambda: tuple(source_problems(source)))
     return problems
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from infopsoc.content.model import Site
-from infopsoc.core.fingerprints import fingerprint
+from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
 
@@ -52,7 +52,7 @@ def _cmap(path: str, stamp: tuple[int, int]) -> frozenset[int]:
     raw = Path(path).read_bytes()
     # --- performance --- a font's map, kept between builds by the font's bytes (memo.py): reading it is
     # most of this check's time
-    return _FONTS.get(hashlib.blake2b(raw, digest_size=16).digest(), lambda: _read_cmap(raw))
+    return _FONTS.get((hashlib.blake2b(raw, digest_size=16).digest(), versions("fonttools")), lambda: _read_cmap(raw))
 
 
 def _read_cmap(raw: bytes) -> frozenset[int]:
@@ -138,7 +138,7 @@ def check_printable(site: Site) -> list[Problem]:
     fonts = _coverage_key(covered)
     for b in site.bulletins:
         # --- performance --- a text's warnings depend on it and the fonts alone: kept between builds
-        problems += _CHECKED.get((b.source.rel, fingerprint(b.source.text), fonts, unicodedata.unidata_version),
+        problems += _CHECKED.get((b.source.rel, fingerprint(b.source.text), fonts, versions()),
                                  lambda: tuple(_text_problems(b.source.rel, b.source.text, covered)))
     return problems
 

@@ -124,6 +124,7 @@ class Glossary:
         self._terms: dict[str, dict[str, Term]] = {}
         self._names: dict[str, dict[str, Term]] = {}
         self._folded: dict[str, dict[str, Term]] = {}
+        self._sorted: dict[str, tuple[Term, ...]] = {}  # --- performance --- terms(lang), asked by every page
         for term in sorted(terms, key=lambda t: t.source.rel):
             self._terms.setdefault(term.lang, {}).setdefault(term.slug, term)
             for name in term.names:
@@ -139,8 +140,11 @@ class Glossary:
                      for lang, terms in sorted(self._terms.items()) for slug, t in sorted(terms.items()))
 
     def terms(self, lang: str = DEFAULT_LANGUAGE) -> list[Term]:
-        """The terms of one language, A–Z."""
-        return sorted(self._terms.get(lang, {}).values(), key=lambda t: t.sort_key)
+        """The terms of one language, A–Z (a new list: the caller may change it)."""
+        found = self._sorted.get(lang)
+        if found is None:
+            found = self._sorted[lang] = tuple(sorted(self._terms.get(lang, {}).values(), key=lambda t: t.sort_key))
+        return list(found)
 
     def get(self, slug: str, lang: str = DEFAULT_LANGUAGE) -> Term | None:
         return self._terms.get(lang, {}).get(slug)

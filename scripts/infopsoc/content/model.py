@@ -127,3 +127,10 @@ class Site:
         if key not in self._published:
             self._published[key] = published(self.bulletins, lang, drafts=self.settings.drafts)
         return list(self._published[key])
+
+    def has_bulletin(self, slug: str, lang: str) -> bool:
+        """Whether ``bulletins_in(lang)`` holds the bulletin ``slug`` (asked by every bulletin's page)."""
+        key = ("slugs", lang, self.settings.drafts, id(self.bulletins), len(self.bulletins))
+        if key not in self._published:
+            self._published[key] = frozenset(b.slug for b in self.bulletins_in(lang))
+        return slug in self._published[key]

@@ -6,8 +6,10 @@ stored under the fingerprint of its inputs: an old cache costs time, never a wro
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,3 +43,18 @@ def files_fingerprint(paths: Iterable[Path]) -> str:
                 continue
             entries.append(f"{p}:{stat.st_size}:{stat.st_mtime_ns}")
     return fingerprint(*entries)
+
+
+@functools.cache
+def versions(*distributions: str) -> str:
+    """Python's version and these installed distributions' (``markdown``, ``jinja2``), as text: for the key of
+    a result kept between builds that their code makes (memo.py's files are kept under our code's version only)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = [sys.version]
+    for name in distributions:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} absent")
+    return fingerprint(*found)

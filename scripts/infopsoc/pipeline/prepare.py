@@ -194,6 +194,7 @@ def prepare(loaded: Loaded, docs: Mapping[str, Path | None]) -> Prepared:
             text, problems = expand_directives(text, target, rel, site, lang)
             report.extend(problems)
         pages[target] = PreparedPage(target, text, rel, False, path=path)
+    sources = _item_sources(site, lang)
     # --- glossary --- (its pages come after the collections' own)
     for page in generate_pages(site, lang, loaded.usage) + glossary_pages(site, lang, loaded.usage):
         existing = pages.get(page.src_uri)
@@ -203,12 +204,12 @@ def prepare(loaded: Loaded, docs: Mapping[str, Path | None]) -> Prepared:
                                "renommez ou déplacez la page écrite à la main"))
             continue
         kind, slug = generated_kind(page.src_uri)
-        pages[page.src_uri] = PreparedPage(page.src_uri, page.content, _generated_source(site, kind, slug, page.src_uri, lang),
+        pages[page.src_uri] = PreparedPage(page.src_uri, page.content, _generated_source(site, kind, slug, page.src_uri, sources),
                                            True, kind, slug, page.src_uri in INDEX_PAGES, page.fragments)
     for uri, page in pages.items():
         found = alternates(site, uri, page_url(uri), lang)
-        data = {"alternates": [dataclasses.asdict(a) for a in found],
-                "hreflang": [dataclasses.asdict(a) for a in hreflang_links(found)]}
+        # (an Alternate holds plain values: its fields as a dict, as dataclasses.asdict gives them, without its deep copy)
+        data = {"alternates": [dict(vars(a)) for a in found], "hreflang": [dict(vars(a)) for a in hreflang_links(found)]}
         pages[uri] = dataclasses.replace(page, data=data)
     return Prepared(loaded, pages, static, served, dropped, refused, site_data(site, lang), report)
 
@@ -240,12 +241,21 @@ def _html_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
-def _generated_source(site: Site, kind: str | None, slug: str | None, src_uri: str, lang: str) -> str:
+def _item_sources(site: Site, lang: str) -> dict[tuple[str, str], str]:
+    """(kind, slug) -> the file of the collection's item in ``lang`` (the first one, as listed)."""
+    found: dict[tuple[str, str], str] = {}
+    for kind, items in (("bulletin", site.bulletins), ("glossary-term", site.glossary.terms(lang))):
+        for item in items:
+            if item.lang == lang:
+                found.setdefault((kind, item.slug), item.source.rel)
+    return found
+
+
+def _generated_source(site: Site, kind: str | None, slug: str | None, src_uri: str,
+                      sources: Mapping[tuple[str, str], str]) -> str:
     """The source a generated page is made from, as staff see it: its collection's file or folder."""
-    items = {"bulletin": site.bulletins, "glossary-term": site.glossary.terms(lang)}.get(kind or "", [])
-    for item in items:
-        if getattr(item, "slug", None) == slug and getattr(item, "lang", lang) == lang:
-            return item.source.rel
+    if (kind, slug) in sources:
+        return sources[(kind, slug)]
     settings = site.settings
     folder = {"timeline": settings.timeline_dir, "glossary": settings.glossary_dir,
               "archive": settings.bulletins_dir}.get(kind or "")

@@ -123,12 +123,15 @@ class TermMatcher:
                 spellings |= {first.group(0), first.group(0).lower(), first.group(0).upper()}
         # the words that may start a name, in any case (the index then compares in lower case)
         self._scan = re.compile(rf"(?<!\w)(?:{_trie(spellings)})(?!\w)", re.IGNORECASE) if spellings else None
-        self._starts: dict[str, tuple[re.Pattern, list[Term]]] = {}
+        # --- performance --- a word's expression is compiled when a text first holds the word (a build
+        # that converts one page compiles a few, not one per term)
+        self._starts: dict[str, list] = {}  # word -> [its expression (text, then compiled), its terms]
         for key, group in groups.items():
             cores = "|".join(f"({p.removeprefix(BEFORE).removesuffix(AFTER)})" for p, _t in group)
-            self._starts[key] = (re.compile(f"{BEFORE}(?:{cores}){AFTER}"), [t for _p, t in group])
+            self._starts[key] = [f"{BEFORE}(?:{cores}){AFTER}", [t for _p, t in group]]
         # names that do not start with a letter or digit (rare) are searched for everywhere
-        self._others = self._starts.pop("", None)
+        others = self._starts.pop("", None)
+        self._others = (re.compile(others[0]), others[1]) if others else None
 
     def find(self, text: str) -> Iterator[Match]:
         if not text or not (self._starts or self._others):
@@ -139,6 +142,8 @@ class TermMatcher:
         for word in self._scan.finditer(text) if self._scan is not None else ():
             found = starts.get(word.group(0).lower())
             if found is not None:
+                if isinstance(found[0], str):
+                    found[0] = re.compile(found[0])
                 m = found[0].match(text, word.start())
                 if m is not None:
                     candidates.append((m.start(), m, found[1]))
@@ -407,6 +412,7 @@ class TermUsage:
     def __init__(self, lang: str, used: dict[str, list[str]]):
         self.lang = lang
         self._used = used
+        self._using: dict | None = None  # --- performance --- term slug -> bulletins, made once per site
 
     def terms_of(self, bulletin_slug: str) -> list[str]:
         """The slugs of the terms a bulletin uses, in the order it first uses them."""
@@ -414,7 +420,16 @@ class TermUsage:
 
     def bulletins_using(self, site, term: Term) -> list:
         """The published bulletins that use a term, newest first."""
-        return [b for b in site.bulletins_in(self.lang) if term.slug in self._used.get(b.slug, ())]
+        bulletins = site.bulletins_in(self.lang)
+        # the same bulletins (the same objects, held here: their ids cannot be reused) give the same index
+        if (self._using is None or len(self._using[0]) != len(bulletins)
+                or any(a is not b for a, b in zip(self._using[0], bulletins))):
+            using: dict[str, list] = {}
+            for b in bulletins:
+                for slug in dict.fromkeys(self._used.get(b.slug, ())):
+                    using.setdefault(slug, []).append(b)
+            self._using = (bulletins, using)
+        return list(self._using[1].get(term.slug, ()))
 
 
 def term_usage(site, lang: str, extensions: list, extension_configs: dict,

@@ -13,18 +13,18 @@ from itertools import groupby
 
 from infopsoc.content.glossary import Term
 from infopsoc.content.model import Site
-from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.i18n import strings
 from infopsoc.core.typography import for_language
 from infopsoc.core.urls import GLOSSARY_INDEX_URI as INDEX_URI
 from infopsoc.render.glossary_markdown import TermUsage
-from infopsoc.render.pages import GeneratedPage, fragment_marker, href, relative, remembered, render
+from infopsoc.render.pages import GeneratedPage, fragment_marker, href, relative, remembered, render, text_key
 
 
 def glossary_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPage]:
     """The index and one page per term, for one language."""
     terms = site.glossary.terms(lang)
-    pages = [GeneratedPage(INDEX_URI, _index(terms, lang))]
+    index_key = ("glossary-index", lang, tuple((t.source.rel, t.slug, t.term, t.expansion) for t in terms))
+    pages = [remembered(index_key, lambda: GeneratedPage(INDEX_URI, _index(terms, lang)))]
     pages += [_remembered_term_page(site, term, lang, usage) for term in terms]
     return pages
 
@@ -46,7 +46,7 @@ def _index(terms: list[Term], lang: str) -> str:
 
 def _remembered_term_page(site: Site, term: Term, lang: str, usage: TermUsage) -> GeneratedPage:
     see_also = [site.glossary.resolve(name, lang) for name in term.see_also]
-    key = ("term", lang, term.source.rel, fingerprint(term.source.text),
+    key = ("term", lang, term.source.rel, text_key(term.source.text),
            tuple((t.slug, t.term, t.expansion) if t else None for t in see_also),
            tuple((b.slug, b.number, b.title, b.date.iso()) for b in usage.bulletins_using(site, term)))
     return remembered(key, lambda: _term_page(site, term, lang, usage))

@@ -48,7 +48,7 @@ def page_languages(site, src_uri: str) -> list[str]:
     head, _, name = src_uri.partition("/")
     slug = name[: -len(".md")] if name.endswith(".md") else ""
     if head == BULLETIN_DIR and slug:
-        return [lang for lang in LANGUAGES if any(b.slug == slug for b in site.bulletins_in(lang))]
+        return [lang for lang in LANGUAGES if site.has_bulletin(slug, lang)]
     if head == GLOSSARY_DIR and slug:
         return [lang for lang in LANGUAGES if site.glossary.get(slug, lang) is not None]
     docs = site.settings.root / site.settings.docs_dir

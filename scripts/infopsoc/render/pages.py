@@ -13,6 +13,7 @@ the rest of the page; the fragments' links are the pages' final addresses
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -25,8 +26,8 @@ import markupsafe
 
 from infopsoc.content.bulletins import Bulletin
 from infopsoc.content.model import Site
-from infopsoc.content.timeline import by_decade, citing
-from infopsoc.core.fingerprints import fingerprint
+from infopsoc.content.timeline import by_decade
+from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
@@ -96,8 +97,15 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
     bulletins = site.bulletins_in(lang)
     # --- bilingual --- (the archive also lists, marked, the bulletins not translated yet)
     untranslated = [b for b in site.bulletins_in(DEFAULT_LANGUAGE) if b.slug not in {x.slug for x in bulletins}]
-    pages = [GeneratedPage(ARCHIVE_URI, _archive(bulletins, lang, untranslated))]
+    # --- performance --- (kept between builds, see remembered: the key is every input the page shows)
+    archive_key = ("archive", lang, tuple(_item_key(b) for b in bulletins), tuple(_item_key(b) for b in untranslated))
+    pages = [remembered(archive_key,
+                        lambda: GeneratedPage(ARCHIVE_URI, _archive(bulletins, lang, untranslated)))]
     timeline = site.timeline_in(lang)
+    cited: dict[str, list] = {}  # bulletin slug -> the events that give it as a source, in date order
+    for event in timeline:
+        for slug in dict.fromkeys(event.bulletin_slugs()):
+            cited.setdefault(slug, []).append(event)
     # bulletins are newest first: the next issue is the one before in the list
     for i, bulletin in enumerate(bulletins):
         newer = bulletins[i - 1] if i > 0 else None
@@ -105,26 +113,52 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
         # --- glossary ---
         acronyms = site.glossary.acronym_box(bulletin.acronyms, usage.terms_of(bulletin.slug), lang)
         # --- timeline ---
-        events = citing(timeline, bulletin.slug)
+        events = cited.get(bulletin.slug, [])
         # --- performance --- (the preview regenerates every page after each save)
-        key = ("bulletin", lang, bulletin.source.rel, fingerprint(bulletin.source.text),
+        key = ("bulletin", lang, bulletin.source.rel, text_key(bulletin.source.text),
                *((b.slug, b.number) if b else None for b in (older, newer)),
                tuple(tuple((t.slug, t.term, t.expansion) for t in entry) for entry in acronyms),
-               tuple((e.source.rel, fingerprint(e.source.text)) for e in events))
+               tuple(_item_key(e) for e in events))
         pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
-    pages.append(GeneratedPage(TIMELINE_URI, _timeline(site, lang)))
+    pages.append(remembered(_timeline_key(site, lang, timeline), lambda: GeneratedPage(TIMELINE_URI, _timeline(site, lang))))
     return pages
+
+
+def _item_key(item) -> tuple[str, str]:
+    """A collection's item by what it is made from: its file and its text (every field comes from them)."""
+    return item.source.rel, text_key(item.source.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def text_key(text: str) -> str:
+    """A text's fingerprint (a text asked again is the same string: looked up, not hashed again)."""
+    return fingerprint(text)
+
+
+def _timeline_key(site: Site, lang: str, timeline: list) -> tuple:
+    """Every input the timeline page shows: its events, the bulletins they cite (labels, language),
+    the terms they name (their pages)."""
+    bulletins = {b.slug: b for b in site.bulletins_in(lang)}
+    french = {b.slug: b for b in site.bulletins_in(DEFAULT_LANGUAGE)}
+    cited = sorted({slug for e in timeline for slug in e.bulletin_slugs()})
+    names = sorted({name for e in timeline for name in e.terms})
+    terms = [site.glossary.resolve(name, lang) for name in names]
+    return ("timeline", lang, tuple(_item_key(e) for e in timeline),
+            tuple((slug, *((b.lang, b.number) if (b := bulletins.get(slug)) else ()),
+                   *(("other", b.lang, b.number) if (b := french.get(slug)) and slug not in bulletins else ()))
+                  for slug in cited),
+            tuple((name, t.slug if t is not None else None) for name, t in zip(names, terms)))
 
 
 
 # --- performance ---
-_REMEMBERED = Memo("pages", persist=False)  # quicker to make again than to read
+_REMEMBERED = Memo("pages")  # kept between builds: an unchanged page is not rendered again
 
 
 def remembered(key: tuple, make: Callable[[], GeneratedPage]) -> GeneratedPage:
     """A generated page made from the same inputs (``key``: every value it shows) is made once
     (see memo.py). Pages are never changed."""
-    return _REMEMBERED.get(key, make)
+    return _REMEMBERED.get((key, versions("jinja2", "markupsafe")), make)
 
 
 def _timeline(site: Site, lang: str) -> str:

@@ -27,7 +27,9 @@ from infopsoc.content.checks.links import mask
 from infopsoc.content.checks.raw_html import ATTRIBUTES, attribute_problem, check_raw_html
 from infopsoc.content.model import Site
 from infopsoc.content.sources import character_problems
+from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.i18n import LANGUAGES
+from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
 
 #: Levels of lists and quotes a text may nest (a real text has three or four).
@@ -72,16 +74,30 @@ def markdown_sources(site: Site) -> list[Source]:
 def check_markup(site: Site) -> list[Problem]:
     problems: list[Problem] = []
     for source in markdown_sources(site):
-        masked = mask(source.text, source.front_matter)
-        problems += attribute_list_problems(source.rel, masked, source.first_line)
-        problems += nesting_problems(source.rel, masked, source.first_line)
-        problems += local_image_problems(source.rel, masked, source.first_line)
-        if source.raw_html:
-            problems += check_raw_html(source.rel, masked, source.first_line)
-        if source.printed:
-            problems += table_problems(source.rel, masked, source.first_line)
-        if source.front_matter:  # a page of content/ (the collections' files: content.sources)
-            problems += character_problems(source.rel, source.text, first_line=source.first_line)
+        # --- performance --- a text's problems depend on it alone (and this code): an unchanged text
+        # gives back its problems, kept between builds (memo.py)
+        key = (source.rel, fingerprint(source.text), source.first_line, source.front_matter, source.raw_html,
+               source.printed, versions("markdown"))
+        problems += _CHECKED.get(key, lambda: tuple(source_problems(source)))
+    return problems
+
+
+_CHECKED = Memo("markup-checks")
+
+
+def source_problems(source: Source) -> list[Problem]:
+    """The problems of one text."""
+    problems: list[Problem] = []
+    masked = mask(source.text, source.front_matter)
+    problems += attribute_list_problems(source.rel, masked, source.first_line)
+    problems += nesting_problems(source.rel, masked, source.first_line)
+    problems += local_image_problems(source.rel, masked, source.first_line)
+    if source.raw_html:
+        problems += check_raw_html(source.rel, masked, source.first_line)
+    if source.printed:
+        problems += table_problems(source.rel, masked, source.first_line)
+    if source.front_matter:  # a page of content/ (the collections' files: content.sources)
+        problems += character_problems(source.rel, source.text, first_line=source.first_line)
     return problems
 
 

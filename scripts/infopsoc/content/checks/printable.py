@@ -13,6 +13,8 @@ One rule for both (:func:`is_unprintable`), one reading of the fonts (:func:`cov
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import posixpath
 import re
 import unicodedata
@@ -20,6 +22,8 @@ from pathlib import Path
 from typing import Iterable
 
 from infopsoc.content.model import Site
+from infopsoc.core.fingerprints import fingerprint, versions
+from infopsoc.core.memo import Memo
 from infopsoc.core.problems import Problem
 
 PRINT_STYLESHEET = "theme/assets/stylesheets/print-bulletin.css"
@@ -45,10 +49,20 @@ def stylesheet_fonts(stylesheet_path: str, stylesheet_text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=32)
 def _cmap(path: str, stamp: tuple[int, int]) -> frozenset[int]:
+    raw = Path(path).read_bytes()
+    # --- performance --- a font's map, kept between builds by the font's bytes (memo.py): reading it is
+    # most of this check's time
+    return _FONTS.get((hashlib.blake2b(raw, digest_size=16).digest(), versions("fonttools")), lambda: _read_cmap(raw))
+
+
+def _read_cmap(raw: bytes) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # a dependency of WeasyPrint, read here for its character maps
 
-    with TTFont(path, lazy=True) as font:
+    with TTFont(io.BytesIO(raw), lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
+
+
+_FONTS = Memo("print-fonts", limit=256)
 
 
 def coverage(font_files: Iterable[Path]) -> frozenset[int]:
@@ -120,19 +134,36 @@ def check_printable(site: Site) -> list[Problem]:
     covered = print_coverage(site.settings.root)
     if not covered:
         return []
-    problems = []
+    problems: list[Problem] = []
+    fonts = _coverage_key(covered)
     for b in site.bulletins:
-        for ch, lines in unprintable(b.source.text, covered):
-            name = unicodedata.name(ch, "").lower()
-            others = [str(n) for n in lines[1:]]
-            also = ""
-            if others:
-                shown = ", ".join(others[:_MORE_LINES]) + (" …" if len(others) > _MORE_LINES else "")
-                also = f" ; il revient à la ligne {shown}" if len(others) == 1 else f" ; il revient aux lignes {shown}"
-            problems.append(Problem(
-                b.source.rel, lines[0],
-                f"le caractère « {ch} » (U+{ord(ch):04X}{', ' + name if name else ''}) n'a pas de glyphe dans les polices du PDF{also}",
-                f"la page web et les fils l'affichent ; dans le PDF, le signe « {REPLACEMENT} » le remplace."
-                " Remplacez-le par un caractère courant si le PDF doit le montrer",
-                "warning"))
+        # --- performance --- a text's warnings depend on it and the fonts alone: kept between builds
+        problems += _CHECKED.get((b.source.rel, fingerprint(b.source.text), fonts, versions()),
+                                 lambda: tuple(_text_problems(b.source.rel, b.source.text, covered)))
+    return problems
+
+
+_CHECKED = Memo("printable-checks")
+
+
+@functools.lru_cache(maxsize=8)
+def _coverage_key(covered: frozenset[int]) -> str:
+    return fingerprint(",".join(map(str, sorted(covered))))
+
+
+def _text_problems(rel: str, text: str, covered: frozenset[int]) -> list[Problem]:
+    problems = []
+    for ch, lines in unprintable(text, covered):
+        name = unicodedata.name(ch, "").lower()
+        others = [str(n) for n in lines[1:]]
+        also = ""
+        if others:
+            shown = ", ".join(others[:_MORE_LINES]) + (" …" if len(others) > _MORE_LINES else "")
+            also = f" ; il revient à la ligne {shown}" if len(others) == 1 else f" ; il revient aux lignes {shown}"
+        problems.append(Problem(
+            rel, lines[0],
+            f"le caractère « {ch} » (U+{ord(ch):04X}{', ' + name if name else ''}) n'a pas de glyphe dans les polices du PDF{also}",
+            f"la page web et les fils l'affichent ; dans le PDF, le signe « {REPLACEMENT} » le remplace."
+            " Remplacez-le par un caractère courant si le PDF doit le montrer",
+            "warning"))
     return problems

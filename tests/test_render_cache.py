@@ -16,7 +16,7 @@ from conftest import bulletin_text, populate
 from infopsoc.core import memo
 from infopsoc.plugin import render_cache
 
-PAGES_LINE = re.compile(r"Pages : (\d+) converties, (\d+) reprises")
+PAGES_LINE = re.compile(r"Pages : (\d+) converties?, (\d+) reprises?")
 
 
 def new_process() -> None:

@@ -27,7 +27,7 @@ from conftest import FIXTURE_PROJECT as FIXTURE, alive, bulletin_text, children,
 from infopsoc.pipeline.writer import Linked, SiteWriter
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1508328000"}
-_REUSED = re.compile(r"Pages : (\d+) mises en page, (\d+) reprises telles quelles du site précédent")
+_REUSED = re.compile(r"Pages : (\d+) mises? en page, (\d+) reprises? telles? quelles? du site précédent")
 
 
 def site_files(folder: Path) -> dict[str, bytes]:

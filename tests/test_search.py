@@ -546,7 +546,7 @@ def test_after_each_edit_the_kept_index_writes_only_what_changed_and_is_the_one_
         assert sorted(incremental) == sorted(scratch), name
         different = [rel for rel in scratch if incremental[rel] != scratch[rel]]
         assert not different, (name, different)
-        changed = re.search(r"(\d+) fichiers sur (\d+) changés", line)
+        changed = re.search(r"(\d+) fichiers? changés? sur (\d+)", line)
         written[name] = changed and int(changed.group(1))
     # a body edit writes a few files of the index, not all of them
     assert written["body"] and written["body"] < len(first) / 2, written

@@ -219,3 +219,9 @@ def split_uri(src_uri: str) -> tuple[str, str]:
         if dot and lang in LANGUAGES and lang != DEFAULT_LANGUAGE and "/" not in lang:
             return base + ".md", lang
     return src_uri, DEFAULT_LANGUAGE
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """« 1 page convertie », « 0 page convertie », « 34 pages converties »: French takes the singular
+    below two (the terminal's counts, in French)."""
+    return f"{number} {singular if abs(number) < 2 else plural}"

@@ -89,7 +89,7 @@ from infopsoc.content.model import Site
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.html import SEARCH_EXCLUDE
-from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
+from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, counted, strings
 from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 from infopsoc.outputs.base import Needs
@@ -618,7 +618,8 @@ class SearchOutput:
                 found = job.report
                 again = " ; index de la construction précédente repris" if found.reused else ""
                 if not found.reused and found.written < found.files:
-                    again = f" ; {found.written} fichiers sur {found.files} changés"
+                    changed = counted(found.written, "fichier", "fichiers") + (" changé" if found.written < 2 else " changés")
+                    again = f" ; {changed} sur {found.files}"
                 seconds = f"{found.seconds:.1f}".replace(".", ",")  # French decimal comma, as the engine's lines
                 needs.messages.append(f"Recherche : {found.pages} pages indexées ({found.bytes // 1024} ko, "
                                       f"{seconds} s){again}")

@@ -13,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from infopsoc.core.i18n import counted
 from infopsoc.pipeline import PipelineError, cache_root
 from infopsoc.pipeline.build import Build
 from infopsoc.pipeline.dirty import ChangeTracker, page_fingerprints, structure
@@ -156,11 +157,13 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
     def on_post_build(self, *, config) -> None:
         reused = self.reuse.linked if self.reuse is not None else {}
         self.build.finish(Path(config.site_dir), directory_urls=config.use_directory_urls, reused=reused)
-        log.info(f"Pages : {self.render_cache.converted} converties, "
-                 f"{self.render_cache.reused} reprises de la construction précédente")
+        cache = self.render_cache
+        log.info(f"Pages : {counted(cache.converted, 'convertie', 'converties')}, "
+                 f"{counted(cache.reused, 'reprise', 'reprises')} de la construction précédente")
         if self.reuse is not None:
             self.reuse.save(Path(config.site_dir))
-            log.info(f"Pages : {self.reuse.rendered} mises en page, {len(reused)} reprises telles quelles du site précédent")
+            log.info(f"Pages : {counted(self.reuse.rendered, 'mise', 'mises')} en page, "
+                     f"{counted(len(reused), 'reprise telle quelle', 'reprises telles quelles')} du site précédent")
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path).parent

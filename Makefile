@@ -33,9 +33,10 @@ test: $(DEV_STAMP) $(NODE_DEV_STAMP)
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
-# make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF
+# make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF ;
+# autre port : make serve ADDR=127.0.0.1:8010 (comme make edit)
 serve: $(STAMP)
-	@$(INFOPSOC) serve $(if $(PDF),--pdf)
+	@$(INFOPSOC) serve $(if $(PDF),--pdf) $(if $(ADDR),--dev-addr $(ADDR))
 
 # make edit             l'éditeur de contenu sur http://127.0.0.1:8000/info-psoc/admin/ (aperçu compris) ;
 # chaque enregistrement est un commit du dépôt local (une branche cms/… par texte en cours).

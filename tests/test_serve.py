@@ -271,6 +271,39 @@ def test_a_busy_port_is_a_french_sentence(running_preview):
         assert english not in output, (english, output)
 
 
+def test_the_preview_answers_only_its_own_names(running_preview):
+    """The preview shows drafts: a web page that points a name of its own at 127.0.0.1 (DNS rebinding)
+    gets nothing from it, not even the editor's page; its own names are answered."""
+    import http.client
+
+    def status(host: str, path: str = "/info-psoc/") -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", running_preview.port, timeout=30)
+        try:
+            connection.request("GET", path, headers={"Host": host})
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode("utf-8")
+        finally:
+            connection.close()
+
+    port = running_preview.port
+    for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}"):
+        assert status(own)[0] == 200, own
+    for other in (f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}", f"127.0.0.1.evil.example:{port}"):
+        for path in ("/info-psoc/", "/info-psoc/admin/", "/info-psoc/bulletins/"):
+            code, text = status(other, path)
+            assert code == 421, (other, path, code)
+            assert "l'aperçu ne répond qu'à sa propre adresse" in text and "<" not in text
+
+
+def test_own_hosts_of_a_local_server():
+    from infopsoc.core.urls import own_hosts
+
+    assert own_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert "localhost:8000" in own_hosts("localhost", 8000)
+    assert own_hosts("0.0.0.0", 8000) is None  # served on the network by choice: any name
+    assert own_hosts("192.168.1.20", 8000) is None
+
+
 def test_the_error_page_escapes_what_it_shows():
     from infopsoc.pipeline.terminal import error_page
 

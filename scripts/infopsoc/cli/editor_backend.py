@@ -37,6 +37,7 @@ from typing import Any
 from infopsoc.content.checks.static import bytes_problems
 from infopsoc.content.editable import COLLECTIONS, SLUG, Editable
 from infopsoc.core.media import MEDIA_TYPES
+from infopsoc.core.urls import own_hosts
 
 API = "/api/v1"
 MAX_BODY = 60 * 1024 * 1024  # decap-server's own limit is 50 MB of JSON
@@ -65,7 +66,7 @@ class Guard:
         self.branch = branch
         self.origins = origins  # the editor's own page (the preview's address); None: any page of this computer
         self.editable = editable
-        self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        self.hosts = own_hosts("127.0.0.1", port)
 
     def check_headers(self, host: str | None, origin: str | None) -> None:
         if (host or "").lower() not in self.hosts:

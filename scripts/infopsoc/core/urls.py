@@ -110,3 +110,18 @@ def cross_href(from_url: str, from_lang: str, to_url: str, to_lang: str) -> str:
     if (to_url.endswith("/") or not to_url) and not found.endswith("/"):
         found += "/"
     return found
+
+
+# --- the local servers' own names (DNS rebinding) ---
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def own_hosts(host: str, port: int) -> frozenset[str] | None:
+    """The ``Host`` headers a local server (the preview, the editor's backend) answers when it listens on
+    ``host``:``port``: its loopback names with its port, lower-case. A web page that points a name of its
+    own at 127.0.0.1 (DNS rebinding) would send that name, and is refused: the preview shows drafts, the
+    backend writes. None when it listens on another address (staff chose to show it on their network:
+    any name may reach it)."""
+    if host.strip("[]") not in ("127.0.0.1", "localhost", "::1") and not host.startswith("127."):
+        return None
+    return frozenset(f"{name}:{port}" for name in (*LOOPBACK_NAMES, host.lower()))

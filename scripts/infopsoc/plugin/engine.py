@@ -37,6 +37,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, ConfigurationError
 from mkdocs.livereload import LiveReloadServer, _serve_url, _timestamp
 
+from infopsoc.core.urls import own_hosts
 from infopsoc.outputs.admin import ADMIN_DIR
 from infopsoc.pipeline import quick, terminal
 from infopsoc.pipeline.terminal import busy_port_message, error_page
@@ -131,8 +132,9 @@ class PreviewServer(LiveReloadServer):
     #: pages under these folders of the site stay served during an error, without live reload
     KEPT = (f"{ADMIN_DIR}/",)
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, builder, host: str, port: int, **kwargs) -> None:
+        super().__init__(builder=builder, host=host, port=port, **kwargs)
+        self.hosts = own_hosts(host, port)  # --- security --- the preview shows drafts: its own names only
         self.build_error: str | None = None
         self.observer = self.saves = SaveObserver()  # --- performance --- a save is seen at once (watcher.py)
         self._polls_waiting = self._polls_arrived = 0  # the browsers' live-reload requests (show_now)
@@ -193,6 +195,13 @@ class PreviewServer(LiveReloadServer):
             self._wanted_epoch = max(_timestamp(), self._visible_epoch + 1)
 
     def _serve_request(self, environ, start_response) -> Iterable[bytes] | None:
+        host = environ.get("HTTP_HOST", "").lower()
+        if self.hosts is not None and host not in self.hosts:  # another name pointed at this computer
+            text = (f"Adresse refusée ({host or 'aucune'}) : l'aperçu ne répond qu'à sa propre adresse, "
+                    f"{self.url}\n").encode("utf-8")
+            start_response("421 Misdirected Request", [("Content-Type", "text/plain; charset=utf-8"),
+                                                        ("Content-Length", str(len(text))), ("Cache-Control", "no-store")])
+            return [text]
         error = self.build_error
         path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")
         if path.startswith("/livereload/"):  # a page open in a browser, loaded, waits for the next change

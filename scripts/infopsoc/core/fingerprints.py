@@ -31,15 +31,21 @@ def extensions_signature(extensions: list, settings: dict) -> str:
     return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
 
 
-def files_fingerprint(paths: Iterable[Path]) -> str:
-    """The names, sizes and modification times of files (a folder: every file inside)."""
+def files_fingerprint(paths: Iterable[Path], *, by_content: bool = False) -> str:
+    """The names, sizes and modification times of files (a folder: every file inside); ``by_content``:
+    their names and bytes instead (a file that cannot be read: its name)."""
     entries = []
     for path in paths:
         found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for p in found:
             try:
+                if by_content:
+                    entries += [p.as_posix(), hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()]
+                    continue
                 stat = p.stat()
             except OSError:
+                if by_content:
+                    entries.append(p.as_posix())
                 continue
             entries.append(f"{p}:{stat.st_size}:{stat.st_mtime_ns}")
     return fingerprint(*entries)

@@ -14,12 +14,11 @@ The adapter (plugin/events.py) tells MkDocs which pages to skip; another engine,
 
 from __future__ import annotations
 
-import importlib.metadata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from infopsoc.core import memo
-from infopsoc.core.fingerprints import extensions_signature, files_fingerprint, fingerprint
+from infopsoc.core.fingerprints import extensions_signature, files_fingerprint, fingerprint, versions
 from infopsoc.core.i18n import HTML_LANG
 from infopsoc.pipeline.prepare import PipelineError
 
@@ -62,14 +61,8 @@ def conversion_context(packages: Iterable[str], extensions: list, extension_conf
     """Everything a page's conversion depends on that is not the page's own: this package's code, the
     versions of ``packages``, the Markdown extensions and their settings, the glossary's terms, and the
     engine's ``settings`` that change links (directory URLs, link validation)."""
-    versions = []
-    for name in packages:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
     terms = [(t.slug, t.src_uri, tuple(t.names), t.expansion) for t in glossary_terms]
-    return fingerprint(memo.code_version(), *versions, extensions_signature(extensions, extension_configs),
+    return fingerprint(memo.code_version(), versions(*packages), extensions_signature(extensions, extension_configs),
                        repr(terms), repr(settings))
 
 

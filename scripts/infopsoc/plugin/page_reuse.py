@@ -4,8 +4,6 @@ the previous site holds (the one writer links it in :meth:`Build.finish`)."""
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import os
 import re
 from pathlib import Path
@@ -13,7 +11,7 @@ from pathlib import Path
 import mkdocs.commands.build as mkdocs_build
 
 from infopsoc.core import memo
-from infopsoc.core.fingerprints import extensions_signature, fingerprint
+from infopsoc.core.fingerprints import extensions_signature, files_fingerprint, fingerprint, versions
 from infopsoc.pipeline.reuse import PREVIOUS_ENV, RECORDS_ENV, Reuse, global_key
 
 PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "markdown", "pymdown-extensions")
@@ -131,12 +129,6 @@ def site_key(config) -> str:
     """What every page's template reads of the site: our code, the packages' versions, the theme (its
     settings and its folder's files), the configuration (config.extra included), the hooks, the language
     and the environment that changes the output."""
-    versions = []
-    for name in PACKAGES:
-        try:
-            versions.append(f"{name}={importlib.metadata.version(name)}")
-        except importlib.metadata.PackageNotFoundError:
-            versions.append(f"{name}=?")
     theme = config.theme
     folders = [Path(theme.custom_dir)] if theme.custom_dir else []
     settings = sorted((k, _plain(v)) for k, v in config.items() if k not in _OWN_KEYS)
@@ -147,20 +139,9 @@ def site_key(config) -> str:
                          or k == "SOURCE_DATE_EPOCH")
     mask = os.umask(0o022)  # the new files' permissions (a reused file keeps its own)
     os.umask(mask)
-    return global_key(memo.code_version(), *versions, oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),
-                      _plain([str(d) for d in theme.dirs]), _contents(folders + [Path(m.__file__) for m in (config.hooks or {}).values()]),
+    return global_key(memo.code_version(), versions(*PACKAGES), oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),
+                      _plain([str(d) for d in theme.dirs]), files_fingerprint(folders + [Path(m.__file__) for m in (config.hooks or {}).values()], by_content=True),
                       _plain(settings), _plain(plugins),
                       extensions_signature(config.markdown_extensions, config.mdx_configs), _plain(environment))
 
 
-def _contents(paths: list[Path]) -> str:
-    """The names and bytes of files (a folder: every file in it)."""
-    parts = []
-    for path in paths:
-        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for p in found:
-            try:
-                parts += [p.as_posix(), hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest()]
-            except OSError:
-                parts.append(p.as_posix())
-    return fingerprint(*parts)

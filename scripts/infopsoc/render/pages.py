@@ -119,7 +119,7 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
                *((b.slug, b.number) if b else None for b in (older, newer)),
                tuple(tuple((t.slug, t.term, t.expansion) for t in entry) for entry in acronyms),
                tuple(_item_key(e) for e in events))
-        pages.append(remembered(key, lambda: _bulletin_page(bulletin, older, newer, lang, acronyms, events)))
+        pages.append(remembered(key, lambda: bulletin_page(bulletin, older, newer, lang, acronyms, events)))
     pages.append(remembered(_timeline_key(site, lang, timeline), lambda: GeneratedPage(TIMELINE_URI, _timeline(site, lang))))
     return pages
 
@@ -183,8 +183,10 @@ def _timeline(site: Site, lang: str) -> str:
     )
 
 
-def _bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
+def bulletin_page(b: Bulletin, older: Bulletin | None, newer: Bulletin | None, lang: str,
                    acronyms: list | None = None, events: list | None = None) -> GeneratedPage:
+    """A bulletin's page as Markdown (header, body, the acronyms' box, its events, its neighbours): what
+    ``generate_pages`` keeps, and what the preview's quick path (pipeline/quick.py) makes again after a save."""
     here = b.src_uri
     fragments = {}
     # --- glossary --- (« Quelques acronymes »: a fragment, see the module's docstring)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from html.parser import HTMLParser
 
 import markdown
+
+from infopsoc.core import memo
 
 
 class _TextParser(HTMLParser):
@@ -29,9 +32,18 @@ class _TextParser(HTMLParser):
         self.blocks[-1].append(data)
 
 
+#: each text's plain text, kept between builds (the glossary's export made ~180 Markdown converters a build)
+_PLAIN = memo.Memo("plain-text", limit=20_000)
+
+
 @functools.lru_cache(maxsize=4096)
 def plain_text(markdown_text: str) -> str:
     """A Markdown text as plain text: paragraphs separated by a blank line."""
+    key = hashlib.blake2b(markdown_text.encode("utf-8"), digest_size=16).hexdigest()
+    return _PLAIN.get((key, markdown.__version__), lambda: _plain_text(markdown_text))  # its converter's version too
+
+
+def _plain_text(markdown_text: str) -> str:
     parser = _TextParser()
     parser.feed(markdown.markdown(markdown_text))
     parser.close()

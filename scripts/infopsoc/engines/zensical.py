@@ -29,7 +29,6 @@ only module that imports Zensical (an import-linter contract says so).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import logging
@@ -424,12 +423,7 @@ def log(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infopsoc.engines.zensical")
-    commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build")
-    build_parser.add_argument("--config-file", "-f", required=True)
-    build_parser.add_argument("--site-dir", "-d")
-    build_parser.add_argument("--strict", action="store_true")
+    parser, commands = terminal.engine_parser("python -m infopsoc.engines.zensical")
     args = parser.parse_args(argv)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))

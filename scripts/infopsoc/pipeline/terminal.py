@@ -6,6 +6,7 @@ An engine's front (``plugin/engine.py`` for MkDocs and ProperDocs) gives the tab
 
 from __future__ import annotations
 
+import argparse
 import html
 import logging
 import re
@@ -125,3 +126,15 @@ def busy_port_message(host: str, port: int) -> str:
     return (f"le port {port} est déjà utilisé sur {host} : un autre aperçu (make serve, make edit) tourne sans doute "
             f"déjà — ouvrez-le dans le navigateur, ou arrêtez-le (Ctrl+C dans son terminal), ou choisissez un autre "
             f"port : infopsoc serve --dev-addr {host}:{port + 1}")
+
+
+def engine_parser(prog: str) -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
+    """An engine's command (``python -m <engine> build …``) and its subcommands: ``build`` with what
+    ``infopsoc build`` passes to every engine (cli/publish.py), declared once for all of them."""
+    parser = argparse.ArgumentParser(prog=prog)
+    commands = parser.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build")
+    build.add_argument("--config-file", "-f", required=True)
+    build.add_argument("--site-dir", "-d")
+    build.add_argument("--strict", action="store_true")
+    return parser, commands

@@ -17,7 +17,6 @@ A busy port is a French sentence, not a traceback.
 
 from __future__ import annotations
 
-import argparse
 import errno
 import logging
 import re
@@ -417,12 +416,7 @@ def _ignore_stops() -> None:
 # --- the command ----------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infopsoc.plugin.engine")
-    commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build")
-    build_parser.add_argument("--config-file", "-f", required=True)
-    build_parser.add_argument("--site-dir", "-d")
-    build_parser.add_argument("--strict", action="store_true")
+    parser, commands = terminal.engine_parser("python -m infopsoc.plugin.engine")
     serve_parser = commands.add_parser("serve")
     serve_parser.add_argument("--config-file", "-f", required=True)
     serve_parser.add_argument("--dev-addr", "-a")

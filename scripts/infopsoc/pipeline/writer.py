@@ -33,6 +33,13 @@ class OutsideSite(ValueError):
     """A path that would land outside the site's folder."""
 
 
+def _refuse_outside(rel: str) -> None:
+    """A path from the site's root that could not land outside it by its own words (``..``, absolute, empty parts)."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or ".." in parts or "\\" in rel or "" in parts:
+        raise OutsideSite(f"chemin hors du site : {rel!r}")
+
+
 class SiteWriter:
     def __init__(self, site_dir: Path):
         self.root = Path(site_dir).resolve()
@@ -46,9 +53,7 @@ class SiteWriter:
 
     def path(self, rel: str) -> Path:
         """The file at ``rel`` (a path from the site's root), refused when it would be outside the site."""
-        parts = rel.split("/")
-        if not rel or rel.startswith("/") or ".." in parts or "\\" in rel or "" in parts:
-            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        _refuse_outside(rel)
         target = self.root / rel
         folder = target.parent
         if not self._in_site(folder):  # a link on the way
@@ -130,9 +135,7 @@ class SiteWriter:
         """``write`` for a kept file in a folder a file was put in already, in one or two system calls
         (a search index is thousands of them, and ``write`` spent more on paths than on links): True
         when it is there (linked now, or that file already); False leaves it to ``write``."""
-        parts = rel.split("/")
-        if not rel or rel.startswith("/") or ".." in parts or "\\" in rel or "" in parts:
-            raise OutsideSite(f"chemin hors du site : {rel!r}")
+        _refuse_outside(rel)
         if rel.rpartition("/")[0] not in self._linked_in:
             return False  # the first file of a folder: ``write`` checks the folder and makes it
         target = os.path.join(self.root, rel)

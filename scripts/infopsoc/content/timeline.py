@@ -190,6 +190,15 @@ def by_decade(events: list[Event]) -> list[tuple[int, list[Event]]]:
     return [(decade, list(items)) for decade, items in groupby(events, key=lambda e: e.decade)]
 
 
+def cited_bulletins(events: list[Event]) -> dict[str, list[Event]]:
+    """Each bulletin (by slug) and the events that give it as a source, in date order."""
+    cited: dict[str, list[Event]] = {}
+    for event in events:
+        for slug in dict.fromkeys(event.bulletin_slugs()):
+            cited.setdefault(slug, []).append(event)
+    return cited
+
+
 def citing(events: list[Event], bulletin_slug: str) -> list[Event]:
     """The events that give this bulletin as a source, in date order."""
-    return [e for e in events if bulletin_slug in e.bulletin_slugs()]
+    return cited_bulletins(events).get(bulletin_slug, [])

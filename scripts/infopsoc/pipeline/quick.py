@@ -38,7 +38,7 @@ from infopsoc.core.dates import checks_day
 from infopsoc.core.urls import bulletin_uri
 from infopsoc.pipeline.prepare import Prepared, PreparedPage
 from infopsoc.render.glossary_markdown import GlossaryExtension, terms_used
-from infopsoc.render.pages import bulletin_page, expand_directives
+from infopsoc.render.pages import bulletin_page, expand_directives, neighbours
 from infopsoc.render.typography import FrenchTypographyExtension
 
 #: a bulletin's values that other pages show (everything but its body)
@@ -84,8 +84,7 @@ def _bulletin(prepared: Prepared, path: Path, extension_configs: dict) -> Prepar
     others = [e for e in prepared.loaded.extensions if not isinstance(e, (GlossaryExtension, FrenchTypographyExtension))]
     terms = site.glossary.terms(lang)
     used = terms_used({new.slug: new.body}, terms, others, extension_configs).get(new.slug, [])
-    newer = shown[index - 1] if index > 0 else None
-    older = shown[index + 1] if index + 1 < len(shown) else None
+    older, newer = neighbours(shown, index)
     acronyms = site.glossary.acronym_box(new.acronyms, used, lang)
     page = bulletin_page(new, older, newer, lang, acronyms, citing(site.timeline_in(lang), new.slug))
     return dataclasses.replace(old_page, text=page.content, fragments=page.fragments)

@@ -2,7 +2,7 @@
 
 Rendering the theme's template around a page is most of what a rebuild after one edit costs (every
 page repeats the navigation). Each page the engine is about to render gets a *render key*: the
-fingerprint of everything its template reads (the engine adapter computes it: plugin/render_cache.py),
+fingerprint of everything its template reads (the engine adapter computes it: plugin/page_reuse.py),
 with a :func:`global_key` (our code, the theme, the configuration, the packages, the language).
 
 After a successful build the keys are kept (:class:`Reuse` ``.save``, committed by the command once

@@ -26,7 +26,7 @@ import markupsafe
 
 from infopsoc.content.bulletins import Bulletin
 from infopsoc.content.model import Site
-from infopsoc.content.timeline import by_decade
+from infopsoc.content.timeline import by_decade, cited_bulletins
 from infopsoc.core.fingerprints import fingerprint, versions
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, HTML_LANG, strings
 from infopsoc.core.memo import Memo
@@ -102,14 +102,9 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
     pages = [remembered(archive_key,
                         lambda: GeneratedPage(ARCHIVE_URI, _archive(bulletins, lang, untranslated)))]
     timeline = site.timeline_in(lang)
-    cited: dict[str, list] = {}  # bulletin slug -> the events that give it as a source, in date order
-    for event in timeline:
-        for slug in dict.fromkeys(event.bulletin_slugs()):
-            cited.setdefault(slug, []).append(event)
-    # bulletins are newest first: the next issue is the one before in the list
+    cited = cited_bulletins(timeline)
     for i, bulletin in enumerate(bulletins):
-        newer = bulletins[i - 1] if i > 0 else None
-        older = bulletins[i + 1] if i + 1 < len(bulletins) else None
+        older, newer = neighbours(bulletins, i)
         # --- glossary ---
         acronyms = site.glossary.acronym_box(bulletin.acronyms, usage.terms_of(bulletin.slug), lang)
         # --- timeline ---
@@ -122,6 +117,12 @@ def generate_pages(site: Site, lang: str, usage: TermUsage) -> list[GeneratedPag
         pages.append(remembered(key, lambda: bulletin_page(bulletin, older, newer, lang, acronyms, events)))
     pages.append(remembered(_timeline_key(site, lang, timeline), lambda: GeneratedPage(TIMELINE_URI, _timeline(site, lang))))
     return pages
+
+
+def neighbours(bulletins: list, index: int) -> tuple:
+    """The issues before and after ``bulletins[index]`` (older, newer; None at an end): the list is
+    newest first, so the next issue is the one before in it."""
+    return (bulletins[index + 1] if index + 1 < len(bulletins) else None), (bulletins[index - 1] if index > 0 else None)
 
 
 def _item_key(item) -> tuple[str, str]:

@@ -251,16 +251,11 @@ DEFAULT_ENGINE = "mkdocs"
 _PAGE_ERROR = re.compile(r"^(ERROR\s+-\s+|erreur : )Error (?:reading|building) page '(.*)':(.*)$")
 
 
-def mkdocs_build(args: list[str], extra_env: dict[str, str], module: str = ENGINE) -> tuple[int, bool]:
-    """Run MkDocs (through :data:`ENGINE`, which says its lines in French); its messages (both streams)
-    are passed on to stderr as they come, but a Python traceback: that is kept in a file, named in a French message (a
-    content mistake never shows staff a traceback). Returns (exit code, whether the disk was full)."""
-    return run_engines([(args, extra_env)], module)[0]
-
-
 def run_engines(runs: list[tuple[list[str], dict[str, str]]], module: str = ENGINE) -> list[tuple[int, bool]]:
-    """Run several engines at once (``runs``: each one's arguments and environment; one per language),
-    their messages passed on as :func:`mkdocs_build` does, never interleaved: the first's as they come,
+    """Run several engines at once (``runs``: each one's arguments and environment; one per language;
+    each through ``module``, :data:`ENGINE` by default, which says MkDocs' lines in French). Their messages
+    (both streams) are passed on to stderr, but a Python traceback: that is kept in a file, named in a
+    French message (a content mistake never shows staff a traceback). Never interleaved: the first's as they come,
     each next one's whole once the previous one has ended. When one fails, the ones after it are
     stopped (their messages would repeat the same mistakes) and said nothing of. An interruption
     (Ctrl+C, kill) stops them all. Returns each one's (exit code, whether the disk was full)."""

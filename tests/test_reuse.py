@@ -217,16 +217,22 @@ def test_stopping_the_build_stops_both_languages_engines(tmp_path, how):
     before = hashes(root / "site")
     EDITS[0][1](root)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", **EPOCH)
-    process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    engines: list[int] = []
-    deadline = time.monotonic() + 60
-    while len(engines) < 2 and time.monotonic() < deadline:  # both at once: French and English
-        engines = [c for c in children(process.pid) if b"infopsoc.plugin.engine" in cmdline(c)]
-        time.sleep(0.02)
-    assert len(engines) == 2, "the two languages' engines never ran at once"
-    process.send_signal(how)
-    _out, err = process.communicate(timeout=60)
+    for _attempt in range(3):
+        process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=root, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        engines: list[int] = []
+        deadline = time.monotonic() + 60
+        while len(engines) < 2 and time.monotonic() < deadline:  # both at once: French and English
+            engines = [c for c in children(process.pid) if b"infopsoc.plugin.engine" in cmdline(c)]
+            time.sleep(0.02)
+        assert len(engines) == 2, "the two languages' engines never ran at once"
+        process.send_signal(how)
+        out, err = process.communicate(timeout=60)
+        # a small site can be built whole before the signal lands (a loaded machine): that run says nothing
+        # of an interruption, and is tried again on the site it left (the edit is still to be built: --force)
+        if not (process.returncode == 0 and "Site construit" in out):
+            break
+        before = hashes(root / "site")
     deadline = time.monotonic() + 20
     while any(alive(c) for c in engines) and time.monotonic() < deadline:
         time.sleep(0.1)

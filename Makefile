@@ -9,6 +9,10 @@ NODE_DEV_STAMP := node_modules/.installed-dev
 BENCH_STAMP := tools/bench/node_modules/.installed
 ENGINES_STAMP := $(VENV)/.installed-engines
 export NO_MKDOCS_2_WARNING := 1
+# The project's own bytecode is compiled before each command that builds (into __pycache__/, as
+# Python does on its first run): where writing it is forbidden (PYTHONDONTWRITEBYTECODE), each
+# process would otherwise compile ~100 modules again, ~0.1 s of every build.
+BYTECODE = @$(BIN)/python -m compileall -q scripts/infopsoc >/dev/null || true
 
 # The site's configuration (the tests point it at a copy of the project).
 CONFIG ?= mkdocs.yml
@@ -22,6 +26,7 @@ ENGINE ?= mkdocs
 OTHER_ENGINE := $(filter-out mkdocs,$(ENGINE))
 
 build: $(STAMP) $(NODE_STAMP) $(if $(OTHER_ENGINE),$(ENGINES_STAMP))
+	$(BYTECODE)
 	@$(INFOPSOC) build $(if $(OTHER_ENGINE),--engine $(ENGINE))
 
 # The architecture's contracts (pyproject.toml, ARCHITECTURE.md), then every test.
@@ -36,6 +41,7 @@ test: $(DEV_STAMP) $(NODE_DEV_STAMP)
 # make serve            aperçu avec brouillons ; make serve PDF=1 : avec les PDF ;
 # autre port : make serve ADDR=127.0.0.1:8010 (comme make edit)
 serve: $(STAMP)
+	$(BYTECODE)
 	@$(INFOPSOC) serve $(if $(PDF),--pdf) $(if $(ADDR),--dev-addr $(ADDR))
 
 # make edit             l'éditeur de contenu sur http://127.0.0.1:8000/info-psoc/admin/ (aperçu compris) ;
@@ -43,6 +49,7 @@ serve: $(STAMP)
 # Autres ports : make edit ADDR=127.0.0.1:8010 EDIT_PORT=8091
 EDIT_PORT ?= 8081
 edit: $(STAMP) $(NODE_STAMP)
+	$(BYTECODE)
 	@$(INFOPSOC) edit --port $(EDIT_PORT) $(if $(ADDR),--dev-addr $(ADDR))
 
 # make check            vérifier ; make check STRICT=1 : les avertissements bloquent aussi

@@ -50,6 +50,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="1700000000")
 ENV.pop("INFOPSOC_PDF", None)
+ENV.pop("PYTHONPYCACHEPREFIX", None)  # as `make build` runs it: the package's bytecode beside it (Makefile)
+
+
+def compile_bytecode(package: Path) -> None:
+    """Compile ``package``'s bytecode as `make build` does before it builds (Makefile: BYTECODE)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=ENV,
+                   stdout=subprocess.DEVNULL, check=False)
 
 WORDS = ("organisme communautaire financement mission région table regroupement ministère santé services "
          "sociaux programme soutien consultation brochure révision orientations représentation politique "
@@ -1096,6 +1103,9 @@ def main() -> None:
                         help="time WeasyPrint alone on every N-th issue and scale (keeps the run under 10 min)")
     parser.add_argument("--pdf-part", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    compile_bytecode(REPO / "scripts" / "infopsoc")
+    if args.before is not None:
+        compile_bytecode(args.before / "scripts" / "infopsoc")
     if args.pdf_part:
         print("RESULT " + json.dumps(pdf_part(args.pdf_part, args.repeat, args.weasy_step)))
         return

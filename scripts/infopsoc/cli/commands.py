@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from infopsoc.cli import editor_backend, publish, scaffold, uptodate
+from infopsoc.cli import publish, scaffold, uptodate
 from infopsoc.cli.french_click import FrenchGroup
 from infopsoc.cli.translations import translation_status
 from infopsoc.content.editable import editable
@@ -408,6 +408,8 @@ def edit(config: Path, port: int, dev_addr: str) -> None:
       infopsoc edit
       infopsoc edit --port 8091 --dev-addr 127.0.0.1:8010
     """
+    from infopsoc.cli import editor_backend  # (its imports are not on a build's path)
+
     settings = _settings(config)
     host, _, preview_port = dev_addr.rpartition(":")
     if not preview_port.isdigit() or not host:

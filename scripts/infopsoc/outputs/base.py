@@ -56,6 +56,9 @@ class Needs:
     linked: Callable[[Path], Path] = Path
     #: what an output tells the build (one line each, in French), e.g. « Recherche : 33 pages indexées »
     messages: list[str] = field(default_factory=list)
+    #: pages of the site not written yet, by their path from the site's root: the file that will be
+    #: put there (a page taken from the previous site), for an output that reads pages early
+    unwritten: Mapping[str, Path] = field(default_factory=dict)
 
 
 class Output(Protocol):
@@ -72,3 +75,7 @@ class Output(Protocol):
     def files(self, needs: Needs) -> Files | Future:
         """Its files, or a future of them."""
         ...
+
+    #: (optional, False when absent) it reads the built pages in ``files`` through ``Needs.unwritten`` too:
+    #: it may run before the pages taken from the previous site are written
+    #: reads_unwritten: bool

@@ -70,16 +70,19 @@ import json
 import marshal
 import math
 import os
+import pickle
 import re
 import shutil
+import sys
 import threading
 import time
+import traceback
 import unicodedata
 from collections import Counter, defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 import lxml.html
 import snowballstemmer
@@ -164,8 +167,10 @@ class Document:
     lang: str           # the language the page is written in
 
 
-def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
-    """The built pages of ``lang``'s folder that go into its index, in path order.
+def documents(site_dir: Path, site: Site, lang: str, unwritten: Mapping[str, Path] | None = None) -> list[Document]:
+    """The built pages of ``lang``'s folder that go into its index, in path order; ``unwritten``: pages
+    not written yet, by their path from the site's root, and the file that will be put there (read
+    in its place).
 
     Other languages' folders, the index's own folder and pages without an article are left out
     (``for_index``), and so are drafts, whatever the build was asked to show. The bulletins not
@@ -173,9 +178,10 @@ def documents(site_dir: Path, site: Site, lang: str) -> list[Document]:
     """
     skipped = tuple(language_prefix(other) for other in LANGUAGES if other != lang and language_prefix(other))
     drafts = {page_url(b.src_uri) for b in site.bulletins if b.draft and b.lang == lang}
+    pages = {path.relative_to(site_dir).as_posix(): path for path in site_dir.rglob("*.html")}
+    pages.update({rel: Path(path) for rel, path in (unwritten or {}).items() if rel.endswith(".html")})
     found = []
-    for path in sorted(site_dir.rglob("*.html")):
-        rel = path.relative_to(site_dir).as_posix()
+    for rel, path in sorted(pages.items(), key=lambda item: item[0].split("/")):  # as paths sort
         if rel.startswith(skipped + (SEARCH_BUNDLE + "/",)) or not rel.endswith("index.html"):
             continue  # 404.html and the files of other languages and of the index itself
         url = rel[: -len("index.html")]
@@ -610,8 +616,11 @@ class SearchOutput:
     def wanted(self, needs: Needs) -> bool:
         return not needs.preview
 
+    #: the pages taken from the previous site are read where they are, before they are linked into the site
+    reads_unwritten = True
+
     def files(self, needs: Needs) -> Future:
-        job = IndexJob(needs.site_dir, needs.site, needs.lang, needs.caches / "search", needs.linked)
+        job = IndexJob(needs.site_dir, needs.site, needs.lang, needs.caches / "search", needs.linked, needs.unwritten)
 
         def said(future: Future) -> None:
             if future.exception() is None and job.report is not None:
@@ -643,11 +652,11 @@ class IndexJob:
     a build after an edit writes only the files whose bytes changed."""
 
     def __init__(self, site_dir: Path, site: Site, lang: str, cache_dir: Path | None,
-                 kept: Callable[[Path], Path] = Path) -> None:
+                 kept: Callable[[Path], Path] = Path, unwritten: Mapping[str, Path] | None = None) -> None:
         self.started = time.perf_counter()
         self.kept = kept  # a kept file as the writer takes it (pipeline.writer.Linked: linked, not copied)
         self.store = None if cache_dir is None else IndexStore(cache_dir / lang)
-        self.records, key = _entries(site_dir, site, lang)
+        self.records, key = _entries(site_dir, site, lang, unwritten)
         self.missing = untranslated(site, lang)
         self.key = fingerprint(key, json.dumps(self.missing, sort_keys=True), json.dumps(other_bundles(lang)))
         self.reused = False
@@ -661,7 +670,13 @@ class IndexJob:
             store, written = self.store, None
             kept = store.find(self.key) if store is not None else None
             self.reused = kept is not None
-            if kept is None:
+            size = None
+            if kept is None and store is not None and APART:
+                # --- performance --- made and kept by a child process: on the machine's other core, and
+                # without making the build's own thread wait for Python's lock meanwhile
+                digests, size, written = apart(self._make_and_keep, lang)
+                kept = {name: store.objects / digest for name, digest in digests.items()}
+            elif kept is None:
                 made = build_index([_record(entry) for entry in self.records], lang, self.missing, other_bundles(lang))
                 files: dict[str, bytes | Path] = dict(made)
                 written = len(made)
@@ -669,7 +684,8 @@ class IndexJob:
                     kept, written = store.keep(self.key, made)
             if kept is not None:  # the site gets links to the kept files
                 files = {name: self.kept(path) for name, path in kept.items()}
-            size = sum(c.stat().st_size if isinstance(c, Path) else len(c) for c in files.values())
+            if size is None:
+                size = sum(c.stat().st_size if isinstance(c, Path) else len(c) for c in files.values())
             self.report = IndexReport(len(self.records), size, time.perf_counter() - self.started, self.reused,
                                       len(files), written or 0)
             self.future.set_result({f"{SEARCH_BUNDLE}/{name}": content for name, content in files.items()})
@@ -678,6 +694,55 @@ class IndexJob:
             return
         if store is not None:
             store.collect()  # after the result: what no kept index names any more, off the build's path
+
+
+    def _make_and_keep(self, lang: str) -> tuple[dict[str, str], int, int]:
+        """The index made and kept in the store (``apart``): {path in the bundle: its kept file's name},
+        the index's size, how many files were written."""
+        made = build_index([_record(entry) for entry in self.records], lang, self.missing, other_bundles(lang))
+        kept, written = self.store.keep(self.key, made)
+        return {name: path.name for name, path in kept.items()}, sum(map(len, made.values())), written
+
+
+#: whether ``apart`` runs its work in a child process (a fork: Linux; elsewhere, in this one)
+APART = sys.platform == "linux" and hasattr(os, "fork")
+
+
+def apart(work: Callable, *args):
+    """``work(*args)`` run in a forked child process, its result given back (pickled); a failure in it is
+    raised here, with its traceback. The child writes nothing to the build's output (its standard
+    streams are /dev/null) and ends with its work."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child, which never returns
+        status = 0
+        try:
+            os.close(read)
+            null = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):  # the engine's output is not held open by the child
+                os.dup2(null, stream)
+            try:
+                payload = pickle.dumps((True, work(*args)))
+            except BaseException as error:  # noqa: BLE001 (given back to the build, which reports it)
+                payload = pickle.dumps((False, "".join(traceback.format_exception(error))))
+            with os.fdopen(write, "wb") as out:
+                out.write(payload)
+        except BaseException:  # noqa: BLE001
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write)
+    try:
+        with os.fdopen(read, "rb") as found:
+            payload = found.read()
+    finally:
+        os.waitpid(pid, 0)
+    if not payload:
+        raise ChildProcessError(f"{getattr(work, '__qualname__', work)} : le processus s'est arrêté sans résultat")
+    done, value = pickle.loads(payload)
+    if not done:
+        raise ChildProcessError(f"{getattr(work, '__qualname__', work)} a échoué :\n{value}")
+    return value
 
 
 class IndexStore:
@@ -834,7 +899,8 @@ def _drop_old_layout(folder: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list["dict | bytes"], str]:
+def _entries(site_dir: Path, site: Site, lang: str,
+             unwritten: Mapping[str, Path] | None = None) -> tuple[list["dict | bytes"], str]:
     """Each page's entry (``extract``), reused while its article, address and glossary are the same,
     and the fingerprint of the whole set. A kept entry is given as it is kept, ``marshal``'s bytes
     (``_record`` reads it): a build that reuses the index never reads the entries, and the memo's
@@ -846,7 +912,7 @@ def _entries(site_dir: Path, site: Site, lang: str) -> tuple[list["dict | bytes"
                for code, terms in glossaries.items()}
     records: list[dict | bytes] = []
     keys = []
-    for document in documents(site_dir, site, lang):
+    for document in documents(site_dir, site, lang, unwritten):
         article = article_of(document.path.read_text(encoding="utf-8"))
         key = fingerprint(context[document.lang], document.url, article or "")
         record = _ENTRIES.find(key)

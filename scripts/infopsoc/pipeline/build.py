@@ -16,7 +16,7 @@ or logged (warnings, at INFO: they never fail a strict build).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
 from urllib.parse import urljoin
@@ -36,6 +36,7 @@ from infopsoc.pipeline import registry
 from infopsoc.pipeline.pdfs import PdfStep
 from infopsoc.pipeline.prepare import PipelineError, Prepared, load, memo_file, prepare
 from infopsoc.pipeline.repairs import escaped_meta, finished_page
+from infopsoc.pipeline.copies import CopyStore
 from infopsoc.pipeline.writer import Linked, SiteWriter
 from infopsoc.render.pages import fill_fragments
 
@@ -223,30 +224,39 @@ class Build:
         """Every output of ``registry.OUTPUTS`` on the written site, through the one writer; first the
         pages the engine did not render, taken from the previous site (``reused``: pipeline/reuse.py)."""
         needs = self.needs(site_dir, directory_urls=directory_urls, pages_done=pages_done)
-        writer = finish(needs, registry.OUTPUTS, first=reused or {})
+        # the build's kept results are saved while the outputs still being made are waited for
+        writer = finish(needs, registry.OUTPUTS, first=reused or {},
+                        meanwhile=lambda: memo.save(memo_file(self.caches, self.lang)))
         for line in needs.messages:
             self.log.info(line)
-        memo.save(memo_file(self.caches, self.lang))
         return writer
 
 
-def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = None) -> SiteWriter:
+def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = None,
+           meanwhile: Callable[[], None] | None = None) -> SiteWriter:
     """Run ``outputs`` (in order) and write their files with one :class:`SiteWriter`, after ``first``
-    (pages the engine left to the writer); a future's files are written when it is done, the others
-    meanwhile. On a failure, the futures are waited for (nothing is left writing) and the failure goes on."""
-    writer = SiteWriter(needs.site_dir)
-    if first:
-        writer.write_all(first)
+    (pages the engine left to the writer: an output that ``reads_unwritten`` may run before them, the
+    search index's, which then reads them where they are); a future's files are written when it is
+    done, the others meanwhile, and ``meanwhile`` is called before the futures are waited for. On a
+    failure, the futures are waited for (nothing is left writing) and the failure goes on."""
+    # --- performance --- files copied from elsewhere (the editor's) are linked to copies kept in .cache
+    writer = SiteWriter(needs.site_dir, copies=CopyStore(needs.caches / "copies") if needs.caches else None)
+    needs.unwritten = dict(first or {})
     pending: list[tuple[object, Future]] = []
     try:
         for output in outputs:
             if not output.wanted(needs):
                 continue
+            if needs.unwritten and not getattr(output, "reads_unwritten", False):
+                _write_unwritten(writer, needs)
             found = output.files(needs)
             if isinstance(found, Future):
                 pending.append((output, found))
             else:
                 writer.write_all(found, output.folder)
+        _write_unwritten(writer, needs)
+        if meanwhile is not None:
+            meanwhile()
         for output, future in pending:
             writer.write_all(future.result(), output.folder)
     except BaseException:
@@ -257,3 +267,9 @@ def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = Non
                 pass
         raise
     return writer
+
+
+def _write_unwritten(writer: SiteWriter, needs: Needs) -> None:
+    if needs.unwritten:
+        writer.write_all(needs.unwritten)
+        needs.unwritten = {}

@@ -18,6 +18,9 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+from infopsoc.pipeline.copies import CopyStore
+
+
 class Linked(type(Path())):
     """A file given as a hard link rather than a copy: for files that are never changed in place (the
     search index kept in ``.cache/search/``, written once and renamed into place; the PDFs of the cache;
@@ -41,8 +44,9 @@ def _refuse_outside(rel: str) -> None:
 
 
 class SiteWriter:
-    def __init__(self, site_dir: Path):
+    def __init__(self, site_dir: Path, copies: "CopyStore | None" = None):
         self.root = Path(site_dir).resolve()
+        self.copies = copies  # files copied from outside the site: linked to kept copies (pipeline/copies.py)
         self.written: list[str] = []  # paths from the site's root, in the order written
         self.unchanged = 0
         self.removed: list[str] = []
@@ -124,12 +128,30 @@ class SiteWriter:
             self._remove_others(folder, {rel.removeprefix(prefix) for rel in files})
         for rel in sorted(files):
             content = files[rel]
+            if isinstance(content, Path) and not isinstance(content, Linked) and self.copies is not None:
+                kept = self.copies.kept(content)
+                if kept is not None and self._kept_copy(rel, Linked(kept)):
+                    continue
             if isinstance(content, Linked) and self._link(rel, content):
                 continue
             self.write(rel, content)
             if isinstance(content, Linked):
                 with self._lock:
                     self._linked_in.add(rel.rpartition("/")[0])
+
+    def _kept_copy(self, rel: str, kept: Linked) -> bool:
+        """``write_all`` of a kept copy: False when it is gone (removed by another build's store), to
+        copy the source itself."""
+        try:
+            if not self._link(rel, kept):
+                self.write(rel, kept)
+        except FileNotFoundError:
+            if kept.exists():
+                raise
+            return False
+        with self._lock:
+            self._linked_in.add(rel.rpartition("/")[0])
+        return True
 
     def _link(self, rel: str, content: Linked) -> bool:
         """``write`` for a kept file in a folder a file was put in already, in one or two system calls

@@ -65,6 +65,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import marshal
@@ -295,17 +296,32 @@ def extract(article_html: str, document: Document, site: Site, lang: str, terms:
 def section_entry(anchor: str, heading: str, text: str, weights: dict[str, float], added: dict[str, float],
                   lang: str) -> dict:
     """A section of a page's entry: its anchor, heading and text, and its words as the index counts
-    them, by family (``"f"``: {family: {form: weight}}, a form the glossary added with
-    ``GLOSSARY_MARK`` before it, weighing ``SYNONYM_WEIGHT`` of a word of the text) and their total
-    (``"n"``). Words are put in their families here, once per page, rather than at every build."""
+    them, by family (``"f"``: see :func:`_flat`; a form the glossary added has ``GLOSSARY_MARK``
+    before it and weighs ``SYNONYM_WEIGHT`` of a word of the text) and their total (``"n"``). Words
+    are put in their families here, once per page, rather than at every build."""
     stem = _stemmer(lang)
     families: dict[str, dict[str, float]] = defaultdict(dict)
     for found, marker, factor in ((weights, "", 1.0), (added, GLOSSARY_MARK, SYNONYM_WEIGHT)):
         for word, weight in sorted(found.items()):
             if len(word) <= MAX_WORD:
                 families[folded(stem(word))][marker + word] = weight * factor
-    return {"a": anchor, "h": heading, "t": text, "f": dict(families),
+    return {"a": anchor, "h": heading, "t": text, "f": _flat(families),
             "n": sum(w for forms in families.values() for w in forms.values())}
+
+
+def _flat(families: dict[str, dict[str, float]]) -> tuple:
+    """A section's families ({family: {form: weight}}) as one flat tuple, ``family, weight, forms``
+    after one another: the family's weight (the sum of its forms'), and its form when it has one form
+    of that weight (most have), else its ``(form, weight)`` pairs. A kept entry is read back at every
+    build that indexes again (a third of the index's time as dictionaries; ``build_index``)."""
+    flat: list = []
+    for family, forms in families.items():
+        weight = sum(forms.values())
+        if len(forms) == 1 and next(iter(forms.values())) == weight:
+            flat += (family, weight, next(iter(forms)))
+        else:
+            flat += (family, weight, tuple(forms.items()))
+    return tuple(flat)
 
 
 def _walk(element, sections: list[list]) -> None:
@@ -397,21 +413,27 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     """
     records = sorted(records, key=lambda record: record["url"])
     family_of: dict[str, str] = {}          # a form as written -> its family (the stem, folded)
-    unit_counts: list[dict[str, dict[str, float]]] = []   # per section: family -> form -> weight
+    unit_counts: list[tuple] = []           # per section: its families (section_entry's flat tuple)
     lengths, owners, sizes = [], [], []
+    mark = GLOSSARY_MARK
     for page, record in enumerate(records):
         sizes.append(len(record["units"]))
         for unit in record["units"]:
-            for family, forms in unit["f"].items():
-                for form in forms:
-                    family_of[form.removeprefix(GLOSSARY_MARK)] = family
-            unit_counts.append(unit["f"])
+            flat = unit["f"]
+            triples = iter(flat)
+            for family, _weight, forms in zip(triples, triples, triples):
+                if forms.__class__ is str:
+                    family_of[forms.removeprefix(mark)] = family
+                else:
+                    for form, _share in forms:
+                        family_of[form.removeprefix(mark)] = family
+            unit_counts.append(flat)
             lengths.append(unit["n"])
             owners.append(page)
     count = len(unit_counts)
     average = (sum(lengths) / count) if count else 1.0
     rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
-              for family, units in Counter(f for counts in unit_counts for f in counts).items()}
+              for family, units in Counter(f for flat in unit_counts for f in flat[::3]).items()}
     # per family, per form: each page's best section for it, as [page, score, section's offset…] (the
     # sections are read in the pages' order: the page of a section is the list's last one, or a new one)
     best: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -424,7 +446,7 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     rarity = {family: max(value, MIN_RARITY) for family, value in rarity.items()}
     k1_plus = K1 + 1
     log, exp, step = math.log, math.exp, _STEP   # _quantized, inlined: this loop runs for every form of every section
-    for unit, by_family in enumerate(unit_counts):
+    for unit, flat in enumerate(unit_counts):
         page = owners[unit]
         record = records[page]
         offset = unit - firsts[page]
@@ -436,12 +458,21 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
             in_title = {family_of[w] for w in words(record["title"]) if w in family_of and folded(w) not in COMMON_WORDS}
             bonus = TITLE_BONUS * (2 if record.get("own_term") else 1) / max(1, len(in_title))
         norm = K1 * (1 - B + B * lengths[unit] / (average or 1.0))
-        for family, forms in by_family.items():
-            weight = sum(forms.values())
+        triples = iter(flat)
+        for family, weight, forms in zip(triples, triples, triples):
             score = weight * k1_plus / (weight + norm) + (bonus if family in in_title else 0.0)
             scaled = 100 * (score * rarity[family])
             kept_family = best[family]
-            for word, share in forms.items():
+            if forms.__class__ is str:  # one form, of the family's weight (``_flat``)
+                value = scaled * weight / weight
+                value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
+                numbers = kept_family[forms]
+                if not numbers or numbers[-3] != page:
+                    numbers += (page, value, offset)
+                elif value > numbers[-2]:
+                    numbers[-2:] = (value, offset)
+                continue
+            for word, share in forms:
                 value = scaled * share / weight
                 value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
                 numbers = kept_family[word]
@@ -643,7 +674,7 @@ def index_files(site_dir: Path, site: Site, lang: str, cache_dir: Path | None = 
 
 
 #: each page's entry, by its article, address and glossary (kept between builds)
-_ENTRIES = memo.Memo("search-entries-v3", limit=20_000)
+_ENTRIES = memo.Memo("search-entries-v4", limit=20_000)
 
 
 class IndexJob:
@@ -717,6 +748,9 @@ def apart(work: Callable, *args):
     if pid == 0:  # the child, which never returns
         status = 0
         try:
+            # a short life: the collector of cycles would walk the whole heap it inherits (and copy its
+            # pages) again and again while the work makes its objects
+            gc.disable()
             os.close(read)
             null = os.open(os.devnull, os.O_RDWR)
             for stream in (0, 1, 2):  # the engine's output is not held open by the child

@@ -188,6 +188,47 @@ def test_kept_files_are_linked_never_written_through_and_a_link_out_is_refused(t
     assert not (tmp_path / "elsewhere" / "b.json").exists()
 
 
+def test_files_copied_from_elsewhere_are_linked_to_kept_copies_never_written_through(tmp_path):
+    """The editor's files (from node_modules/, 5.9 MB) are copied once into the cache's store
+    (pipeline/copies.py), then hard-linked into each site. A source changed in any way is copied
+    again; a kept copy written through a site's link is never linked again; a site keeps its bytes."""
+    import time
+
+    from infopsoc.pipeline.copies import CopyStore
+
+    source = tmp_path / "node_modules" / "decap-cms.js"
+    source.parent.mkdir()
+    source.write_bytes(b"version 1")
+    store = CopyStore(tmp_path / ".cache" / "copies")
+
+    def build(name: str) -> Path:
+        site = tmp_path / name
+        SiteWriter(site, copies=store).write_all({"admin/decap-cms.js": source, "admin/config.yml": b"x"},
+                                                 folder="admin")
+        return site / "admin" / "decap-cms.js"
+
+    first, second = build("site1"), build("site2")
+    kept = list(store.folder.iterdir())
+    assert len(kept) == 1 and first.read_bytes() == second.read_bytes() == b"version 1"
+    assert os.path.samefile(first, kept[0]) and os.path.samefile(second, kept[0])
+    assert not os.path.samefile(first, source)  # a copy, never the source itself
+    # the source changes (npm ci): a new copy; the older sites keep theirs
+    time.sleep(0.01)
+    source.write_bytes(b"version 2")
+    third = build("site3")
+    assert third.read_bytes() == b"version 2" and first.read_bytes() == b"version 1"
+    # a kept copy written through a site's link (in place): not linked again, copied anew
+    with open(third, "r+b") as stream:
+        stream.write(b"ALTERED!!")
+    fourth = build("site4")
+    assert fourth.read_bytes() == b"version 2" and not os.path.samefile(fourth, third)
+    # a kept copy gone under the writer (another build's store removed it): the source is copied
+    store.kept = lambda path: tmp_path / ".cache" / "copies" / "gone"
+    assert build("site5").read_bytes() == b"version 2"
+    # a source that is not a regular file is never kept
+    assert CopyStore(tmp_path / "other").kept(tmp_path / "node_modules") is None
+
+
 def test_an_output_folder_holds_exactly_its_files(tmp_path):
     (tmp_path / "admin/old").mkdir(parents=True)
     (tmp_path / "admin/old/stale.js").write_text("x")

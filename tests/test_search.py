@@ -557,6 +557,66 @@ def test_after_each_edit_the_kept_index_writes_only_what_changed_and_is_the_one_
     assert "repris" in line and again == _from_scratch(tree)
 
 
+def test_the_index_made_by_a_child_process_is_the_one_made_here_and_pages_are_read_before_they_are_written(
+        tree: Tree, monkeypatch):
+    """On Linux the index is made and kept by a forked child (``apart``: the other core); it is, file by
+    file, the one made in the build's own process. The pages taken from the previous site are read
+    where they are, before the writer links them (``Needs.unwritten``): the same entries."""
+    from infopsoc.content.model import Settings
+    from infopsoc.content.site import load_site
+    from infopsoc.outputs import search
+
+    for n in range(1, 4):
+        tree.write(f"bulletins/info-psoc-{n:02d}.md",
+                   bulletin_text(n, f"Numéro {n}", f"2018-{n:02d}-10", body=f"## Financement\n\nLe financement {n}."))
+    built = tree.build()
+    site, _report = load_site(Settings.from_mkdocs_yml(tree.root / "mkdocs.yml"))
+
+    def made(cache: str, unwritten: dict | None = None, site_dir: Path = built) -> dict[str, bytes]:
+        job = search.IndexJob(site_dir, site, "fr", tmp / cache, unwritten=unwritten)
+        return {name: Path(path).read_bytes() for name, path in job.future.result(timeout=60).items()}
+
+    tmp = tree.root / ".index-tests"
+    monkeypatch.setattr(search, "APART", False)
+    here = made("here")
+    monkeypatch.setattr(search, "APART", sys.platform == "linux")
+    assert made("apart") == here
+    # the same pages, half of them not written yet: read where they will be taken from
+    elsewhere = tree.root / "previous"
+    shutil.copytree(built, elsewhere)
+    partial = tree.root / "partial"
+    shutil.copytree(built, partial)
+    unwritten = {}
+    for page in sorted(partial.glob("bulletins/*/index.html"))[:2]:
+        rel = page.relative_to(partial).as_posix()
+        page.unlink()
+        unwritten[rel] = elsewhere / rel
+    assert made("partial", unwritten, partial) == here
+    assert [d.url for d in search.documents(partial, site, "fr", unwritten)] == \
+        [d.url for d in search.documents(built, site, "fr")]
+
+
+def test_work_apart_gives_its_result_or_its_failure_and_writes_nothing_to_the_output(capfd):
+    from infopsoc.outputs.search import APART, apart
+
+    if not APART:
+        pytest.skip("a child process is forked on Linux only")
+
+    def work(n: int) -> dict:
+        print("ce que le travail écrit ne paraît pas")
+        return {"n": n * 2, "pid": os.getpid()}
+
+    def fails() -> None:
+        raise ValueError("une erreur du travail")
+
+    result = apart(work, 21)
+    assert result["n"] == 42 and result["pid"] != os.getpid()
+    with pytest.raises(ChildProcessError, match="une erreur du travail"):
+        apart(fails)
+    out, err = capfd.readouterr()
+    assert "ne paraît pas" not in out + err
+
+
 def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(tmp_path):
     """``IndexStore.collect``: the newest indexes (and those used lately) and their files stay; the
     files only older indexes named go, off the build's path; a file it did not make is left."""

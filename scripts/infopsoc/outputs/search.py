@@ -755,6 +755,7 @@ def apart(work: Callable, *args):
             null = os.open(os.devnull, os.O_RDWR)
             for stream in (0, 1, 2):  # the engine's output is not held open by the child
                 os.dup2(null, stream)
+            sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (its life is the child's)
             try:
                 payload = pickle.dumps((True, work(*args)))
             except BaseException as error:  # noqa: BLE001 (given back to the build, which reports it)

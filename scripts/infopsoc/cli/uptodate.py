@@ -77,15 +77,17 @@ def site_state(target: Path) -> str | None:
     if not target.is_dir() or target.is_symlink():
         return None
     entries = []
-    for folder, dirs, files in os.walk(target):
+    top = str(target)
+    for folder, dirs, files in os.walk(top):
         dirs.sort()
+        here = folder[len(top) + 1:]  # the folder's path from the site's root ("" at the root)
         for name in [*dirs, *sorted(files)]:
-            path = os.path.join(folder, name)
             try:
-                stat = os.lstat(path)
+                stat = os.lstat(os.path.join(folder, name))
             except OSError:
                 return None
-            entries.append(f"{os.path.relpath(path, target)}\0{stat.st_mode}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}")
+            rel = f"{here}/{name}" if here else name
+            entries.append(f"{rel}\0{stat.st_mode}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ino}")
     return hashlib.sha256("\n".join(entries).encode("utf-8", "surrogatepass")).hexdigest()
 
 

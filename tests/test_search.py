@@ -592,6 +592,12 @@ def test_the_index_made_by_a_child_process_is_the_one_made_here_and_pages_are_re
         page.unlink()
         unwritten[rel] = elsewhere / rel
     assert made("partial", unwritten, partial) == here
+    # a child lost (killed, or no answer in time): the index is made in the build's own process
+    def lost(*_args, **_kwargs):
+        raise search.ApartLost("perdu")
+    monkeypatch.setattr(search, "APART", True)
+    monkeypatch.setattr(search, "apart", lost)
+    assert made("lost") == here
     assert [d.url for d in search.documents(partial, site, "fr", unwritten)] == \
         [d.url for d in search.documents(built, site, "fr")]
 
@@ -609,12 +615,27 @@ def test_work_apart_gives_its_result_or_its_failure_and_writes_nothing_to_the_ou
     def fails() -> None:
         raise ValueError("une erreur du travail")
 
+    def hangs() -> None:
+        import time
+        time.sleep(60)
+
     result = apart(work, 21)
     assert result["n"] == 42 and result["pid"] != os.getpid()
     with pytest.raises(ChildProcessError, match="une erreur du travail"):
         apart(fails)
     out, err = capfd.readouterr()
     assert "ne paraît pas" not in out + err
+    # a child that gives nothing in time is stopped (never left behind): the caller does the work itself
+    from infopsoc.outputs.search import ApartLost
+
+    def children() -> set[str]:
+        return {pid for task in Path("/proc/self/task").iterdir()
+                for pid in (task / "children").read_text().split()}
+
+    before = children()
+    with pytest.raises(ApartLost):
+        apart(hangs, timeout=0.5)
+    assert children() <= before  # stopped and reaped: no child of this process is left
 
 
 def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(tmp_path):

@@ -73,7 +73,9 @@ import math
 import os
 import pickle
 import re
+import select
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -705,9 +707,10 @@ class IndexJob:
             if kept is None and store is not None and APART:
                 # --- performance --- made and kept by a child process: on the machine's other core, and
                 # without making the build's own thread wait for Python's lock meanwhile
-                digests, size, written = apart(self._make_and_keep, lang)
-                kept = {name: store.objects / digest for name, digest in digests.items()}
-            elif kept is None:
+                with contextlib.suppress(ApartLost):  # (then made here)
+                    digests, size, written = apart(self._make_and_keep, lang)
+                    kept = {name: store.objects / digest for name, digest in digests.items()}
+            if kept is None:
                 made = build_index([_record(entry) for entry in self.records], lang, self.missing, other_bundles(lang))
                 files: dict[str, bytes | Path] = dict(made)
                 written = len(made)
@@ -739,10 +742,20 @@ class IndexJob:
 APART = sys.platform == "linux" and hasattr(os, "fork")
 
 
-def apart(work: Callable, *args):
-    """``work(*args)`` run in a forked child process, its result given back (pickled); a failure in it is
-    raised here, with its traceback. The child writes nothing to the build's output (its standard
-    streams are /dev/null) and ends with its work."""
+class ApartLost(Exception):
+    """The child process of ``apart`` ended without a result, or gave none in time."""
+
+
+#: how long ``apart`` waits for its child before it stops it (an index of 1000 bulletins takes ~2 s)
+APART_TIMEOUT = 300.0
+
+
+def apart(work: Callable, *args, timeout: float = APART_TIMEOUT):
+    """``work(*args)`` run in a forked child process, its result given back (pickled); a failure of the
+    work is raised here, with its traceback (``ChildProcessError``). A child that ends without a
+    result, or gives none within ``timeout`` seconds (stopped then), raises ``ApartLost``: the caller
+    does the work itself. The child writes nothing to the build's output (its standard streams are
+    /dev/null) and ends with its work."""
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child, which never returns
@@ -767,14 +780,23 @@ def apart(work: Callable, *args):
         finally:
             os._exit(status)
     os.close(write)
+    chunks, deadline = [], time.monotonic() + timeout
     try:
-        with os.fdopen(read, "rb") as found:
-            payload = found.read()
+        with os.fdopen(read, "rb", buffering=0) as found:
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([found], [], [], left)[0]:
+                    os.kill(pid, signal.SIGKILL)
+                    raise ApartLost(f"{getattr(work, '__qualname__', work)} : pas de résultat en {timeout:g} s")
+                chunk = found.read(1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
     finally:
         os.waitpid(pid, 0)
-    if not payload:
-        raise ChildProcessError(f"{getattr(work, '__qualname__', work)} : le processus s'est arrêté sans résultat")
-    done, value = pickle.loads(payload)
+    if not chunks:
+        raise ApartLost(f"{getattr(work, '__qualname__', work)} : le processus s'est arrêté sans résultat")
+    done, value = pickle.loads(b"".join(chunks))
     if not done:
         raise ChildProcessError(f"{getattr(work, '__qualname__', work)} a échoué :\n{value}")
     return value

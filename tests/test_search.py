@@ -628,9 +628,9 @@ def test_work_apart_gives_its_result_or_its_failure_and_writes_nothing_to_the_ou
     # a child that gives nothing in time is stopped (never left behind): the caller does the work itself
     from infopsoc.outputs.search import ApartLost
 
-    def children() -> set[str]:
-        return {pid for task in Path("/proc/self/task").iterdir()
-                for pid in (task / "children").read_text().split()}
+    def children() -> set[str]:  # (Linux's list of a process's children; empty where the kernel has none)
+        tasks = [task / "children" for task in Path("/proc/self/task").iterdir()]
+        return {pid for task in tasks if task.is_file() for pid in task.read_text().split()}
 
     before = children()
     with pytest.raises(ApartLost):

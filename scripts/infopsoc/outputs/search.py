@@ -82,6 +82,7 @@ import time
 import traceback
 import unicodedata
 from collections import Counter, defaultdict
+from itertools import chain
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -435,7 +436,7 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     count = len(unit_counts)
     average = (sum(lengths) / count) if count else 1.0
     rarity = {family: math.log(1 + (count - units + 0.5) / (units + 0.5))
-              for family, units in Counter(f for flat in unit_counts for f in flat[::3]).items()}
+              for family, units in Counter(chain.from_iterable(flat[::3] for flat in unit_counts)).items()}
     # per family, per form: each page's best section for it, as [page, score, section's offset…] (the
     # sections are read in the pages' order: the page of a section is the list's last one, or a new one)
     best: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -447,7 +448,7 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
     # a family of almost every section still ranks them (its rarity is near 0)
     rarity = {family: max(value, MIN_RARITY) for family, value in rarity.items()}
     k1_plus = K1 + 1
-    log, exp, step = math.log, math.exp, _STEP   # _quantized, inlined: this loop runs for every form of every section
+    log, step, steps = math.log, _STEP, _STEPS   # _quantized, inlined: this loop runs for every form of every section
     for unit, flat in enumerate(unit_counts):
         page = owners[unit]
         record = records[page]
@@ -467,7 +468,7 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
             kept_family = best[family]
             if forms.__class__ is str:  # one form, of the family's weight (``_flat``)
                 value = scaled * weight / weight
-                value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
+                value = max(1, round(value)) if value <= 10 else steps[round(log(value) / step)]
                 numbers = kept_family[forms]
                 if not numbers or numbers[-3] != page:
                     numbers += (page, value, offset)
@@ -476,7 +477,7 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
                 continue
             for word, share in forms:
                 value = scaled * share / weight
-                value = max(1, round(value)) if value <= 10 else round(exp(round(log(value) / step) * step))
+                value = max(1, round(value)) if value <= 10 else steps[round(log(value) / step)]
                 numbers = kept_family[word]
                 if not numbers or numbers[-3] != page:
                     numbers += (page, value, offset)
@@ -573,10 +574,13 @@ def _quantized(score: float) -> int:
     order of pages barely changes, and a family's file compresses better."""
     if score <= 10:
         return max(1, round(score))
-    return round(math.exp(round(math.log(score) / _STEP) * _STEP))
+    return _STEPS[round(math.log(score) / _STEP)]
 
 
 _STEP = math.log(1.09)
+#: each step's whole number, by the step's rank (a score of e^86 is far beyond any: a score is BM25's
+#: part, below K1 + 1 and the title's bonus, times a rarity below 20, times 100)
+_STEPS = [round(math.exp(rank * _STEP)) for rank in range(1000)]
 
 
 def _shards(forms: list[str]) -> dict[str, list[str]]:

@@ -604,24 +604,31 @@ def preview_part(root: Path, synthetic_tree: Path | None, bulletins: int, step, 
 _SKIPPED = "Rien n'a changé depuis la dernière construction"
 
 
-def cli_builds(tree: Path, slug: str, env: dict | None = None) -> dict:
-    """`infopsoc build` as staff run it (`make build`), three times: a first build (caches warm or
-    not), again with nothing changed, again after one bulletin is edited. ``env``: e.g. a
-    PYTHONPATH naming another version of the package, to compare two versions in one run."""
+def cli_builds(tree: Path, slug: str, env: dict | None = None, repeat: int = 1) -> dict:
+    """`infopsoc build` as staff run it (`make build`): a first build (caches warm or not), then with
+    nothing changed, then after one bulletin is edited; the last two ``repeat`` times each, the best
+    kept (as the references' builds are: each edit adds another sentence). ``env``: e.g. a PYTHONPATH
+    naming another version of the package, to compare two versions in one run."""
     infopsoc = [sys.executable, "-m", "infopsoc.cli", "-f", str(tree / "mkdocs.yml"), "build"]
     env = dict(ENV, **(env or {}))
     first = run(infopsoc, cwd=tree, env=env)
-    unchanged = run(infopsoc, cwd=tree, env=env)
+    unchanged = [run(infopsoc, cwd=tree, env=env) for _ in range(repeat)]
     source = tree / "bulletins" / f"{slug}.md"
     original = source.read_text(encoding="utf-8")
-    source.write_text(original.replace("\n## ", "\nParagraphe ajouté pour la mesure.\n\n## ", 1), encoding="utf-8")
+    edited = []
     try:
-        edited = run(infopsoc, cwd=tree, env=env)
+        for n in range(repeat):
+            source.write_text(original.replace("\n## ", f"\nParagraphe ajouté pour la mesure ({n + 1}).\n\n## ", 1),
+                              encoding="utf-8")
+            edited.append(run(infopsoc, cwd=tree, env=env))
     finally:
         source.write_text(original, encoding="utf-8")
-    return {"first": first["seconds"], "unchanged": unchanged["seconds"], "edited": edited["seconds"],
-            "unchanged_skipped": _SKIPPED in unchanged["output"],
-            "edited_pdf": pdf_counts(edited["output"])}
+    best_unchanged = min(unchanged, key=lambda r: r["seconds"])
+    best_edited = min(edited, key=lambda r: r["seconds"])
+    return {"first": first["seconds"], "unchanged": best_unchanged["seconds"], "edited": best_edited["seconds"],
+            "unchanged_all": [r["seconds"] for r in unchanged], "edited_all": [r["seconds"] for r in edited],
+            "unchanged_skipped": all(_SKIPPED in r["output"] for r in unchanged),
+            "edited_pdf": pdf_counts(best_edited["output"])}
 
 
 def cli_rows(found: dict, bare_s: float, label: str = "", hugo: dict | None = None) -> list[dict]:
@@ -632,6 +639,8 @@ def cli_rows(found: dict, bare_s: float, label: str = "", hugo: dict | None = No
         ratio = found[name] / bare_s
         extra = " (noticed: nothing rebuilt)" if name == "unchanged" and found["unchanged_skipped"] else ""
         extra += f", PDF {found['edited_pdf']}" if name == "edited" and found["edited_pdf"] else ""
+        runs = found.get(f"{name}_all", [])
+        extra += f" (best of {', '.join(f'{r:.2f}' for r in runs)})" if len(runs) > 1 else ""
         rows.append({"figure": f"infopsoc build{label} (both languages, swapped in), {text}",
                      "value": f"{found[name]:.2f} s{extra}", "reference": f"bare Material {bare_s:.2f} s (French only)",
                      "ratio": f"{ratio:.2f}×", "goal": f"≤ {goal}×", "met": ratio <= goal})
@@ -988,13 +997,14 @@ def _cli_part(args, tree: Path, bare_s: float, step, pdf: bool = True, hugo: dic
             (tree / "theme").rename(tree / ".theme-now")
             shutil.copytree(theme, tree / "theme")
         try:
-            before = cli_builds(tree, slug_of(args.bulletins // 2), {"PYTHONPATH": str(args.before / "scripts"), **env})
+            before = cli_builds(tree, slug_of(args.bulletins // 2), {"PYTHONPATH": str(args.before / "scripts"), **env},
+                                repeat=args.repeat)
         finally:
             if theme.is_dir():
                 shutil.rmtree(tree / "theme")
                 (tree / ".theme-now").rename(tree / "theme")
         rows += cli_rows(before, bare_s, f" [before: {args.before.name}]{label}", hugo)
-    found = cli_builds(tree, slug_of(args.bulletins // 2), env)
+    found = cli_builds(tree, slug_of(args.bulletins // 2), env, repeat=args.repeat)
     return rows + cli_rows(found, bare_s, label, hugo) + ([] if hugo else [hugo_row_missing()])
 
 

@@ -466,16 +466,8 @@ def build_index(records: list[dict], lang: str, missing: dict[str, list[str]] | 
             score = weight * k1_plus / (weight + norm) + (bonus if family in in_title else 0.0)
             scaled = 100 * (score * rarity[family])
             kept_family = best[family]
-            if forms.__class__ is str:  # one form, of the family's weight (``_flat``)
-                value = scaled * weight / weight
-                value = max(1, round(value)) if value <= 10 else steps[round(log(value) / step)]
-                numbers = kept_family[forms]
-                if not numbers or numbers[-3] != page:
-                    numbers += (page, value, offset)
-                elif value > numbers[-2]:
-                    numbers[-2:] = (value, offset)
-                continue
-            for word, share in forms:
+            # (a family of one form of the family's weight is that form alone: ``_flat``)
+            for word, share in ((forms, weight),) if forms.__class__ is str else forms:
                 value = scaled * share / weight
                 value = max(1, round(value)) if value <= 10 else steps[round(log(value) / step)]
                 numbers = kept_family[word]

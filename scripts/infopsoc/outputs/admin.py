@@ -73,7 +73,8 @@ FORM_HINTS = {
                             "est prêt à paraître : décochez, « Enregistrer », puis « Publier ». L'éditeur refuse de "
                             "publier un bulletin dont la case est encore cochée.",
 }
-BODY_HINT = ("Markdown. Une section : une ligne « ## Titre ». Une note : « texte[^1] » puis, en bas, "
+BODY_HINT = ("Markdown. Un nouveau paragraphe : une ligne vide avant lui (un seul retour à la ligne continue "
+             "le même paragraphe). Une section : une ligne « ## Titre ». Une note : « texte[^1] » puis, en bas, "
              "« [^1]: la note ». Un encadré : « !!! note \"Titre\" », une ligne vide, puis le texte décalé "
              "de quatre espaces. Un lien vers un numéro : [Info-PSOC no 3](info-psoc-03.md).")
 DATE_PATTERNS = {

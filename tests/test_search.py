@@ -638,6 +638,33 @@ def test_work_apart_gives_its_result_or_its_failure_and_writes_nothing_to_the_ou
     assert children() <= before  # stopped and reaped: no child of this process is left
 
 
+def test_work_apart_ends_with_the_engine_killed_outright():
+    """The engine killed outright (SIGKILL: infopsoc killed, its engines follow): the child process
+    making the index goes with it, never left running."""
+    import time
+
+    from conftest import alive, children
+    from infopsoc.outputs.search import APART
+
+    if not APART:
+        pytest.skip("a child process is forked on Linux only")
+    script = "import time\nfrom infopsoc.outputs.search import apart\nprint('go', flush=True)\napart(time.sleep, 60)\n"
+    engine = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert engine.stdout.readline().strip() == "go"
+        deadline = time.monotonic() + 20
+        while not (kids := children(engine.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert kids, "no child process"
+    finally:
+        engine.kill()
+        engine.wait()
+    deadline = time.monotonic() + 20
+    while any(alive(kid) for kid in kids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(kid) for kid in kids), "the child is still running"
+
+
 def test_the_store_removes_only_the_files_no_kept_index_names_and_only_its_own(tmp_path):
     """``IndexStore.collect``: the newest indexes (and those used lately) and their files stay; the
     files only older indexes named go, off the build's path; a file it did not make is left."""

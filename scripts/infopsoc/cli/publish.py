@@ -29,6 +29,7 @@ from typing import Iterator
 import click
 
 from infopsoc.content.model import Settings
+from infopsoc.core.processes import die_with_parent
 
 #: What a folder built by ``infopsoc build`` always holds (an existing output folder without them is
 #: someone's data, never replaced).
@@ -375,10 +376,7 @@ def _internal_error(traceback: list[str], page: str | None) -> str:
 def _die_with_parent() -> None:
     """In MkDocs' process, before it starts (Linux): a signal when infopsoc ends, even killed outright
     (SIGKILL leaves infopsoc no time to stop it)."""
-    with contextlib.suppress(Exception):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    die_with_parent(signal.SIGTERM)
 
 
 def terminated(_signum, _frame) -> None:

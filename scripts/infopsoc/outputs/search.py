@@ -97,6 +97,7 @@ from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
 from infopsoc.core.html import SEARCH_EXCLUDE
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, counted, strings
+from infopsoc.core.processes import die_with_parent
 from infopsoc.core.text import fold
 from infopsoc.core.urls import SEARCH_BUNDLE, SEARCH_PAGE_URI, language_prefix, page_url
 from infopsoc.outputs.base import Needs
@@ -753,10 +754,14 @@ def apart(work: Callable, *args, timeout: float = APART_TIMEOUT):
     does the work itself. The child writes nothing to the build's output (its standard streams are
     /dev/null) and ends with its work."""
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child, which never returns
         status = 0
         try:
+            die_with_parent(signal.SIGKILL)  # the engine killed outright: its work goes with it
+            if os.getppid() != parent:  # (it ended before it could be asked)
+                raise SystemExit
             # a short life: the collector of cycles would walk the whole heap it inherits (and copy its
             # pages) again and again while the work makes its objects
             gc.disable()

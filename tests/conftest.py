@@ -412,6 +412,13 @@ def fresh_page(browser):
 
 
 # --- processes (the kill tests) ---
+def ctrl_c_reaches() -> None:
+    """``preexec_fn`` of a command a test interrupts with SIGINT: Ctrl+C reaches it as in a terminal. A
+    suite run in the background (a shell's ``&``, nohup) hands its processes SIGINT ignored, and Python
+    then never raises KeyboardInterrupt: the command would finish, and the test fail for that alone."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Tree, alive as _alive, bulletin_text, children as _children, cmdline as _cmdline, populate, \
+from conftest import Tree, alive as _alive, bulletin_text, ctrl_c_reaches, children as _children, cmdline as _cmdline, populate, \
     run_infopsoc, tree_snapshot
 
 
@@ -353,7 +353,8 @@ def test_killing_infopsoc_stops_mkdocs_too(built, how):
     for _attempt in range(3):
         site = tree_snapshot(built.root / "site")
         process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=built.root,
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=ctrl_c_reaches)
         deadline = time.monotonic() + 60
         children: list[int] = []
         while not children and time.monotonic() < deadline:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_PROJECT as FIXTURE, alive, bulletin_text, children, cmdline, fixture_project, run_infopsoc, \
+from conftest import FIXTURE_PROJECT as FIXTURE, alive, bulletin_text, ctrl_c_reaches, children, cmdline, fixture_project, run_infopsoc, \
     term_text
 from infopsoc.pipeline.writer import Linked, SiteWriter
 
@@ -219,7 +219,7 @@ def test_stopping_the_build_stops_both_languages_engines(tmp_path, how):
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0", **EPOCH)
     for _attempt in range(3):
         process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "build", "--force"], cwd=root, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ctrl_c_reaches)
         engines: list[int] = []
         deadline = time.monotonic() + 60
         while len(engines) < 2 and time.monotonic() < deadline:  # both at once: French and English

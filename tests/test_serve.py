@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bulletin_text
+from conftest import bulletin_text, ctrl_c_reaches
 from infopsoc.pipeline.dirty import ChangeTracker
 
 PAST = 1_000_000_000  # 2001: the time every output is given before a rebuild
@@ -145,7 +145,7 @@ class RunningPreview:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0")
         self.process = subprocess.Popen([sys.executable, "-m", "infopsoc.cli", "serve", "--dev-addr",
                                          f"127.0.0.1:{port}"], cwd=root, env=env, stdout=self.log,
-                                        stderr=subprocess.STDOUT, text=True)
+                                        stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_reaches)
 
     def wait_until_up(self, timeout: float = 120) -> None:
         import time

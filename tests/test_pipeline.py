@@ -229,6 +229,20 @@ def test_files_copied_from_elsewhere_are_linked_to_kept_copies_never_written_thr
     assert CopyStore(tmp_path / "other").kept(tmp_path / "node_modules") is None
 
 
+def test_the_pdf_worker_starts_only_for_a_language_with_bulletins_of_its_own(tmp_path):
+    """``has_bulletins``, by the bulletins' file names before the content is loaded: French has them, English
+    only once a bulletin is translated (its fork server loaded WeasyPrint for nothing, on the core the
+    French build needs)."""
+    from infopsoc.pipeline.build import has_bulletins
+
+    tree = Tree(tmp_path)
+    populate(tree)
+    settings = Settings.from_mkdocs_yml(tree.root / "mkdocs.yml")
+    assert has_bulletins(settings, "fr") and not has_bulletins(settings, "en")
+    tree.write("bulletins/info-psoc-03.en.md", bulletin_text(3, "Issue 3", "2017-10-18"))
+    assert has_bulletins(settings, "en")
+
+
 def test_an_output_folder_holds_exactly_its_files(tmp_path):
     (tmp_path / "admin/old").mkdir(parents=True)
     (tmp_path / "admin/old/stale.js").write_text("x")

@@ -25,7 +25,7 @@ from infopsoc.content.checks.raw_html import violations
 from infopsoc.content.model import Settings
 from infopsoc.core import memo
 from infopsoc.core.fingerprints import fingerprint
-from infopsoc.core.i18n import strings
+from infopsoc.core.i18n import split_uri, strings
 from infopsoc.core.problems import Problem, Report
 from infopsoc.core.urls import language_prefix, page_url, root_url, with_slash
 from infopsoc.outputs.base import Needs
@@ -78,6 +78,17 @@ def raw_html_report(html: str, source: str, strict: bool) -> Report:
     return report
 
 
+def has_bulletins(settings: Settings, lang: str) -> bool:
+    """Whether ``lang`` has bulletins of its own (a PDF each), by the names of the bulletins' files: known
+    before the content is loaded, so that the PDFs' worker starts only for a language that may need it
+    (English has none yet: its fork server loaded WeasyPrint for nothing, on the core the French
+    build's PDF and search index need)."""
+    try:
+        return any(split_uri(path.name)[1] == lang for path in settings.path("bulletins_dir").glob("*.md"))
+    except OSError:
+        return True
+
+
 class _Lazy(Mapping):
     def __init__(self, keys, make):
         self._keys, self._make, self._made = keys, make, {}
@@ -117,7 +128,7 @@ class Build:
         self.lang, self.strict, self.preview, self.log, self.caches = lang, strict, preview, log, caches
         self.editor, self.extra_css, self.inline_scripts = dict(editor or {}), list(extra_css), inline_scripts
         localize_extensions(extensions, extension_configs, lang)
-        if pdf:
+        if pdf and has_bulletins(settings, lang):
             warm_up()  # --- performance --- a worker starting while the content loads
         self.loaded, report = load(settings, lang, extensions=extensions, extension_configs=extension_configs,
                                    caches=caches)

@@ -338,3 +338,21 @@ def test_stopping_the_preview_stops_its_server(running_preview):
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", running_preview.port)) != 0  # nobody serves the port any more
     assert "Arrêt de l'aperçu." in running_preview.output()
+
+
+def test_the_preview_ends_with_its_command_killed_outright(running_preview):
+    """``infopsoc serve`` killed outright (SIGKILL: no time to stop anything): its engine does not go on
+    serving alone, holding the port the next preview asks for."""
+    import socket
+    import time
+
+    running_preview.process.kill()
+    running_preview.process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", running_preview.port)) != 0:
+                break
+        time.sleep(0.2)
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", running_preview.port)) != 0  # nobody serves the port any more

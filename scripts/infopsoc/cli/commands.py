@@ -25,6 +25,7 @@ from infopsoc.content.editable import editable
 from infopsoc.content.options import OptionError
 from infopsoc.content.site import Settings, load_site
 from infopsoc.core.dates import dating_day
+from infopsoc.core.processes import die_with_parent
 from infopsoc.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, strings
 from infopsoc.core.urls import language_prefix
 
@@ -470,7 +471,9 @@ def serve_env(pdf: bool) -> dict[str, str]:
 def _engine(args: list[str], extra_env: dict[str, str] | None = None) -> int:
     """MkDocs, run by the plugin's French front (plugin/engine.py: French lines, the preview's error page)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(extra_env or {}))
-    with subprocess.Popen([sys.executable, "-m", publish.ENGINE, *args], env=env) as process:
+    # (the engine ends with this command, even killed outright: it would go on serving, alone, holding its port)
+    with subprocess.Popen([sys.executable, "-m", publish.ENGINE, *args], env=env,
+                          preexec_fn=die_with_parent) as process:
         # a `kill` of this command reaches the engine too (it would go on serving, alone)
         previous = signal.signal(signal.SIGTERM, lambda signum, _frame: process.send_signal(signum))
         try:

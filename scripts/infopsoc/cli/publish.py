@@ -293,7 +293,8 @@ class _EngineRun:
         self._lock = threading.Lock()
         self.process = subprocess.Popen([sys.executable, "-m", module, *args], env=env, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True, errors="replace",
-                                        start_new_session=True, preexec_fn=_die_with_parent)
+                                        start_new_session=True,
+                                        preexec_fn=die_with_parent)  # (SIGTERM when infopsoc ends, even killed outright)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -371,12 +372,6 @@ def _internal_error(traceback: list[str], page: str | None) -> str:
                 f"trop grand : découpez-le ; détail technique : {name}")
     return (f"erreur interne de la construction{where} ({last[:200]}) — signalez-la à la personne qui entretient "
             f"le site en joignant le fichier {name}")
-
-
-def _die_with_parent() -> None:
-    """In MkDocs' process, before it starts (Linux): a signal when infopsoc ends, even killed outright
-    (SIGKILL leaves infopsoc no time to stop it)."""
-    die_with_parent(signal.SIGTERM)
 
 
 def terminated(_signum, _frame) -> None:

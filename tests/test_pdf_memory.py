@@ -14,6 +14,7 @@ import pytest
 
 from conftest import Tree, bulletin_text, run_infopsoc
 
+from infopsoc.outputs import pdf as pdf_package
 from infopsoc.outputs.pdf import jobs, weasy
 
 #: the worker's peak memory must stay under this (a worker holds ~80-130 MB rendering a bulletin);
@@ -63,16 +64,23 @@ def _worker_peaks() -> list[int]:
     return peaks
 
 
-def test_a_bulletin_too_large_for_the_pdf_is_never_laid_out(tmp_path, caplog):
+def test_a_bulletin_too_large_for_the_pdf_is_never_laid_out(tmp_path, caplog, monkeypatch):
     tree = Tree(tmp_path / "project")
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Petit", "2017-10", body="Un texte court."))
     tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Grand texte", "2017-11",
                                                           body="Le texte :\n\n" + emphasised(250, 40)))
     jobs.shutdown()  # a pool of this test only: its workers' peaks are this build's
+    # the build's end stops the workers (PdfStep.close): their peaks are read just before
+    peaks: list[int] = []
+
+    def shutdown_after_reading_peaks() -> None:
+        peaks.extend(_worker_peaks())
+        jobs.shutdown()
+
+    monkeypatch.setattr(pdf_package, "shutdown", shutdown_after_reading_peaks)
     try:
         with caplog.at_level(logging.WARNING):
             tree.build(pdf=True, strict=False)
-        peaks = _worker_peaks()
     finally:
         jobs.shutdown()
     messages = "\n".join(r.getMessage() for r in caplog.records)

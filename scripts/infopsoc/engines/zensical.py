@@ -230,6 +230,8 @@ def build(config_file: Path, site_dir: Path | None, strict: bool) -> None:
     except BaseException:
         pipeline.failed()
         raise
+    finally:
+        pipeline.close()
     seconds = f"{time.monotonic() - started:.2f}".replace(".", ",")
     log(f"Zensical : {len(prepared.pages)} pages ({lang}) ; construction terminée en {seconds} s")
 

@@ -79,3 +79,6 @@ class Output(Protocol):
     #: (optional, False when absent) it reads the built pages in ``files`` through ``Needs.unwritten`` too:
     #: it may run before the pages taken from the previous site are written
     #: reads_unwritten: bool
+    #: (optional, False when absent) its ``files`` waits for work done elsewhere (the PDFs, on worker
+    #: processes): the build saves what it keeps meanwhile (pipeline.build.finish)
+    #: waits: bool

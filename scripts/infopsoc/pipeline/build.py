@@ -208,6 +208,11 @@ class Build:
         """The build failed: the PDFs still rendering are not waited for."""
         self.pdf.cancel()
 
+    def close(self) -> None:
+        """The engine's command ends (a build, or a preview when it stops): the PDF workers end with it
+        (``PdfStep.close``)."""
+        self.pdf.close()
+
     def publishable(self) -> Mapping[str, Publishable]:
         """Each converted bulletin as the outputs publish it (outputs.publishable), by its slug: each
         made when first read (the feeds read the 20 newest), then kept by its text (core.memo)."""
@@ -248,7 +253,9 @@ def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = Non
     """Run ``outputs`` (in order) and write their files with one :class:`SiteWriter`, after ``first``
     (pages the engine left to the writer: an output that ``reads_unwritten`` may run before them, the
     search index's, which then reads them where they are); a future's files are written when it is
-    done, the others meanwhile, and ``meanwhile`` is called before the futures are waited for. On a
+    done, the others meanwhile. ``meanwhile`` is called before the futures are waited for, and before
+    the first output that ``waits`` (for work done elsewhere: the PDFs), then again at the end (it
+    must do nothing the second time when nothing new is to be done: ``core.memo.save``). On a
     failure, the futures are waited for (nothing is left writing) and the failure goes on."""
     # --- performance --- files copied from elsewhere (the editor's) are linked to copies kept in .cache
     writer = SiteWriter(needs.site_dir, copies=CopyStore(needs.caches / "copies") if needs.caches else None)
@@ -260,6 +267,8 @@ def finish(needs: Needs, outputs: list, first: Mapping[str, Linked] | None = Non
                 continue
             if needs.unwritten and not getattr(output, "reads_unwritten", False):
                 _write_unwritten(writer, needs)
+            if getattr(output, "waits", False) and meanwhile is not None:
+                meanwhile()  # --- performance --- done while the PDFs still rendering finish
             found = output.files(needs)
             if isinstance(found, Future):
                 pending.append((output, found))

@@ -119,6 +119,14 @@ class PdfStep:
             self._early = None
         self._late_pages = {}
 
+    def close(self) -> None:
+        """The engine's command ends: the worker processes are stopped now (a preview keeps them from
+        one rebuild to the next). Their pool's threads, still running at the end, would make the
+        engine's exit the interpreter's slow one (plugin/engine.py, ``exit_build``), and the pool's
+        own ending waits for them."""
+        self.cancel()
+        pdf.shutdown()
+
     def enclosure(self, slug: str) -> tuple[str, int, str] | None:
         """(url, length, media type) of a bulletin's PDF, for the feeds; None when there is none."""
         found = self.pdfs.get(slug)
@@ -133,6 +141,7 @@ class PdfOutput:
     """The PDFs and the links to them, as an output (pipeline/registry.py): the build's :class:`PdfStep`."""
 
     name, folder = "pdf", None
+    waits = True  # for the PDFs still rendering on the workers (pipeline.build.finish)
 
     def wanted(self, needs: Needs) -> bool:
         return isinstance(needs.pdfs, PdfStep) and needs.pdfs.enabled

@@ -1,8 +1,9 @@
 """Every output of a build, in the order they run (outputs.base.Output). A new output: its module,
 and one line here.
 
-The search index comes first: its files are made on a thread while the others run (the PDFs are
-waited for meanwhile). The PDFs come before the feeds, which announce them with their sizes.
+The search index comes first: its files are made apart while the others run. The PDFs come last
+but the feeds, which announce them with their sizes: the outputs that do not need them are made
+while the PDFs still rendering are finished (the build's thread only waits for them at the end).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ OUTPUTS = [
     PagesOutput(),  # an engine without our plugin: fragments, CSP, Material's repairs on the written pages
     SearchOutput(),
     SearchScriptOutput(),
-    PdfOutput(),  # the PDFs started while the engine converted, waited for, and the links to them
-    FeedsOutput(),
     MaterialScriptOutput(),
     ExportOutput(),
     AdminOutput(),
+    PdfOutput(),  # the PDFs started while the engine converted, waited for, and the links to them
+    FeedsOutput(),
 ]

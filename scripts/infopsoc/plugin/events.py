@@ -113,6 +113,8 @@ class InfoPsocPlugin(BasePlugin[InfoPsocConfig]):
 
     def on_shutdown(self) -> None:
         page_reuse.uninstall()
+        if self.build is not None:
+            self.build.close()
         logging.getLogger("mkdocs.commands.build").removeFilter(_exact_dirty_builds)
 
     def on_page_read_source(self, *, page, config) -> str | None:

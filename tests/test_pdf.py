@@ -295,6 +295,58 @@ def test_a_new_face_for_a_family_already_loaded_renders_on_fresh_fonts(tree):
     assert rendered.pdf == _fresh(odd, site_url, files) != usual.pdf
 
 
+def test_a_pdf_renders_with_the_cycle_collector_paused_and_the_same_bytes(tree, monkeypatch):
+    """Issue 32: the collector does not walk WeasyPrint's objects again and again while a PDF renders
+    (10-15 % of a render); it is on again once the PDF is made, and a caller that paused it itself
+    finds it paused. The bytes are those of WeasyPrint on its own."""
+    import gc
+
+    document, site_url, files = _one_document(tree)
+    during: list[bool] = []
+    write_pdf = weasyprint.document.Document.write_pdf
+
+    def watched(self, *args, **kwargs):
+        during.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", watched)
+    rendered = pdf.render(document, site_url, files)
+    assert during == [False] and gc.isenabled()
+    assert rendered.pdf == _fresh(document, site_url, files)  # (WeasyPrint alone: the collector on)
+    assert during == [False, True]
+    gc.disable()
+    try:
+        pdf.render(document, site_url, files)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_workers_fork_from_a_server_whose_objects_are_frozen():
+    """The fork server loaded WeasyPrint and moved its objects out of the collector's reach: a worker's
+    collections do not walk them (nor copy the memory it shares with the server)."""
+    import gc
+
+    from infopsoc.outputs.pdf import jobs
+
+    pool = jobs._get_pool(1)
+    assert pool.submit(gc.get_freeze_count).result(timeout=300) > 10_000
+
+
+def test_the_pdf_workers_end_with_the_build(tree):
+    """Their pool's threads would make the engine's exit the interpreter's slow one (plugin/engine.py)."""
+    import threading
+
+    from infopsoc.outputs.pdf import jobs
+
+    tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05"))
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Deuxième", "2017-10"))
+    plugin = _build(tree)
+    assert plugin.pdf.report.rendered == ["info-psoc-01", "info-psoc-02"]  # on the workers
+    assert jobs._pool is None
+    assert not [t for t in threading.enumerate() if "Executor" in type(t).__name__ or "QueueFeeder" in t.name]
+
+
 def test_enclosure_for_the_feeds(tree):
     tree.write("bulletins/info-psoc-01.md", bulletin_text(1, "Premier", "2016-05"))
     plugin = _build(tree)

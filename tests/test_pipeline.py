@@ -372,3 +372,47 @@ def test_an_engine_without_our_plugin_builds_from_the_staging_folder(tmp_path, m
     assert (site / "glossaire.json").read_bytes() == (GOLDEN_SITE / "glossaire.json").read_bytes()
     assert (site / "rss.xml").read_bytes() == (GOLDEN_SITE / "rss.xml").read_bytes()
     assert (site / "admin/config.yml").is_file() and (site / "index-recherche/meta.json").is_file()
+
+
+# --- issue 32: what runs while the PDFs still render ------------------------------------------------
+
+class _Recorded:
+    """An output that writes one file and records, in ``log``, when it ran."""
+
+    folder = None
+
+    def __init__(self, name: str, log: list[str], waits: bool = False):
+        self.name, self.log, self.waits = name, log, waits
+
+    def wanted(self, needs) -> bool:
+        return True
+
+    def files(self, needs):
+        self.log.append(self.name)
+        return {f"{self.name}.txt": b"x"}
+
+
+def test_what_the_build_keeps_is_saved_before_an_output_that_waits_and_again_at_the_end(tmp_path):
+    """An output that ``waits`` (the PDFs, rendering on workers) runs after the others, and the build's
+    memo is saved before it waits (``meanwhile``), then again at the end: the outputs after it (the
+    feeds) may use results the first save did not hold (the second writes nothing when they did not)."""
+    from infopsoc.outputs.base import Needs
+    from infopsoc.pipeline.build import finish
+
+    log: list[str] = []
+    outputs = [_Recorded("export", log), _Recorded("pdf", log, waits=True), _Recorded("feeds", log)]
+    needs = Needs(site=None, lang="fr", site_dir=tmp_path, caches=None)
+    finish(needs, outputs, meanwhile=lambda: log.append("saved"))
+    assert log == ["export", "saved", "pdf", "feeds", "saved"]
+    # without an output that waits: saved once, at the end, as before
+    log.clear()
+    finish(needs, [_Recorded("export", log), _Recorded("feeds", log)], meanwhile=lambda: log.append("saved"))
+    assert log == ["export", "feeds", "saved"]
+
+
+def test_the_outputs_that_need_no_pdf_come_before_the_pdfs_and_the_feeds_after():
+    names = [type(output).__name__ for output in registry.OUTPUTS]
+    pdfs = names.index("PdfOutput")
+    assert [n for n in names[pdfs + 1:]] == ["FeedsOutput"]  # the feeds give each PDF's size
+    assert {"ExportOutput", "AdminOutput", "MaterialScriptOutput"} <= set(names[:pdfs])
+    assert [o for o in registry.OUTPUTS if getattr(o, "waits", False)] == [registry.OUTPUTS[pdfs]]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import re
+import subprocess
+import sys
 
-from conftest import bulletin_text
+from conftest import bulletin_text, run_infopsoc
 from infopsoc.core import memo
 from infopsoc.content.sources import read_source
 
@@ -97,3 +101,35 @@ def test_a_save_that_would_write_the_same_results_writes_nothing(tmp_path):
     with open(path, "rb") as stream:
         version, saved = pickle.load(stream)
     assert saved["test-unchanged"] == {2: 4, 3: 9, 4: 16}
+
+
+_PREVIEW_BUILD = """
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config("mkdocs.yml", site_dir=".preview-site")
+config.plugins.on_startup(command="serve", dirty=True)
+try:
+    build(config, dirty=True)
+finally:
+    config.plugins.on_shutdown()
+"""
+
+
+def test_a_preview_keeps_its_own_results_and_the_next_build_converts_only_what_changed(tree):
+    """Issue 32: the preview (make serve, make edit) converts its pages in another context (drafts shown,
+    no PDF) and saved its memo to the build's file: the next `make build` after a preview converted every
+    page again (~13 s instead of ~3 s at 300 bulletins)."""
+    for n in (1, 2, 3):
+        tree.write(f"bulletins/info-psoc-0{n}.md", bulletin_text(n, f"Numéro {n}", body=f"Le texte {n}.\n"))
+    assert run_infopsoc(tree.root, "build").returncode == 0
+    kept = tree.root / ".cache/memo-fr.pickle"
+    before = kept.read_bytes()
+    preview = subprocess.run([sys.executable, "-c", _PREVIEW_BUILD], cwd=tree.root, capture_output=True, text=True,
+                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1", INFOPSOC_PDF="0"), timeout=600)
+    assert preview.returncode == 0, preview.stderr[-2000:]
+    assert (tree.root / ".cache/memo-fr-preview.pickle").is_file()
+    assert kept.read_bytes() == before  # the build's own results, untouched by the preview
+    tree.write("bulletins/info-psoc-02.md", bulletin_text(2, "Numéro 2", body="Le texte 2, corrigé.\n"))
+    result = run_infopsoc(tree.root, "build")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert re.search(r"Pages : 1 convertie, \d+ reprises de la construction précédente", result.stderr), result.stderr

@@ -7,7 +7,8 @@ shows) to that result, so an unchanged input gives back its result at once. Resu
 are shared, never changed by their users.
 
 Memos live for the process (``serve``) and, between builds, in a file of the
-build's cache folder (one per language): :func:`load` before a build, :func:`save` after it. The file
+build's cache folder (one per language, and the preview's own: pipeline.prepare.memo_file): :func:`load`
+before a build, :func:`save` after it. The file
 holds the entries this build used, under the version of this package's code; any
 other version starts empty. It is the project's own cache, read with ``pickle``.
 """

@@ -131,7 +131,7 @@ class Build:
         if pdf and has_bulletins(settings, lang):
             warm_up()  # --- performance --- a worker starting while the content loads
         self.loaded, report = load(settings, lang, extensions=extensions, extension_configs=extension_configs,
-                                   caches=caches)
+                                   caches=caches, preview=preview)
         raise_or_log(report, log)
         self.site = self.loaded.site
         self.pdf = PdfStep(enabled=pdf, site=self.site, lang=lang, author=author, cache_dir=pdf_cache, log=log)
@@ -242,7 +242,7 @@ class Build:
         needs = self.needs(site_dir, directory_urls=directory_urls, pages_done=pages_done)
         # the build's kept results are saved while the outputs still being made are waited for
         writer = finish(needs, registry.OUTPUTS, first=reused or {},
-                        meanwhile=lambda: memo.save(memo_file(self.caches, self.lang)))
+                        meanwhile=lambda: memo.save(memo_file(self.caches, self.lang, self.preview)))
         for line in needs.messages:
             self.log.info(line)
         return writer

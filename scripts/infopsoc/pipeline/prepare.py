@@ -75,18 +75,21 @@ def cache_root(settings: Settings, pdf_cache_dir: str = ".cache/pdf") -> Path:
     return settings.root / Path(pdf_cache_dir).parent
 
 
-def memo_file(root: Path, lang: str) -> Path:
-    return root / f"memo-{lang}.pickle"
+def memo_file(root: Path, lang: str, preview: bool = False) -> Path:
+    """The build's kept results for ``lang`` (core.memo). The preview keeps its own: it converts its pages
+    in another context (drafts shown, no PDF), and each save holds only what that build used: one file
+    for both made the next `make build` after a preview convert every page again."""
+    return root / (f"memo-{lang}-preview.pickle" if preview else f"memo-{lang}.pickle")
 
 
 def load(settings: Settings, lang: str, *, extensions: list, extension_configs: dict,
-         caches: Path) -> tuple[Loaded, Report]:
+         caches: Path, preview: bool = False) -> tuple[Loaded, Report]:
     """Load and check the content for ``lang``'s build; the report holds every problem found.
 
     Raises :class:`PipelineError` for an unknown language."""
     if lang not in HTML_LANG:
         raise PipelineError(f"langue « {lang} » inconnue : langues possibles {', '.join(HTML_LANG)}")
-    memo.load(memo_file(caches, lang))  # --- performance --- results of the last build, by their inputs
+    memo.load(memo_file(caches, lang, preview))  # --- performance --- results of the last build, by their inputs
     site, report = load_site(settings)
     others = [e for e in extensions if not isinstance(e, GlossaryExtension)]
     usage = TermUsage(lang, {})

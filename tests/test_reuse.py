@@ -119,6 +119,32 @@ def test_a_rebuild_after_each_edit_is_byte_identical_to_a_full_build(tmp_path):
             assert reused == 0, (step, rendered, reused)
 
 
+def test_a_new_commit_time_lays_out_no_page_again_unless_a_template_reads_it(tmp_path):
+    """``infopsoc build`` dates the build with the last commit (SOURCE_DATE_EPOCH), and every publication
+    from the editor is a commit: no page's template reads that time (the sitemap does, and it is no page),
+    so the pages are taken from the previous site; the sitemap has the new date; the site is the one a
+    full build makes. A template that reads it makes every page read it again."""
+    root = fixture_project(tmp_path / "project").root
+    rebuild(root)
+    later = {"SOURCE_DATE_EPOCH": str(int(EPOCH["SOURCE_DATE_EPOCH"]) + 86_400 * 40)}
+    result = run_infopsoc(root, "build", env=later)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = [tuple(map(int, m)) for m in _REUSED.findall(result.stderr)]
+    assert len(counts) == 2 and all(rendered == 0 for rendered, _ in counts), result.stderr[-3000:]
+    assert "2017-11-27" in (root / "site/sitemap.xml").read_text(encoding="utf-8")  # 1508328000 + 40 days
+    full = tmp_path / "full"
+    assert run_infopsoc(root, "build", "--force", "--site-dir", str(full), env=later).returncode == 0
+    assert site_files(root / "site") == site_files(full)
+    # a page template that shows the build's date: the date is part of every page's key again
+    _edit(root, "theme/main.html", "{% block footer %}", "{% block footer %}<!-- {{ build_date_utc }} -->")
+    assert run_infopsoc(root, "build", env=later).returncode == 0
+    result = run_infopsoc(root, "build", env=EPOCH)
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = [tuple(map(int, m)) for m in _REUSED.findall(result.stderr)]
+    assert all(reused == 0 for _, reused in counts), result.stderr[-3000:]
+    assert "2017-10-18" in (root / "site/index.html").read_text(encoding="utf-8")
+
+
 def test_a_forced_build_reuses_nothing_and_an_edited_site_file_is_not_reused(tmp_path):
     root = fixture_project(tmp_path / "project").root
     rebuild(root)

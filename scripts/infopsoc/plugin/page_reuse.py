@@ -54,14 +54,17 @@ class _Keys:
     def __init__(self, reuse: Reuse):
         self.reuse = reuse
         self._global: str | None = None
+        self._time = True  # whether a template reads the build's time (set with _global)
         self._nav: tuple[object, str] | None = None
 
     def take(self, page, context: dict, template: str, config, nav) -> bool:
         if self._global is None:
-            self._global = site_key(config)
+            self._time = templates_read_build_time(config.theme)
+            self._global = site_key(config, self._time)
         if self._nav is None or self._nav[0] is not nav:
             self._nav = (nav, _nav_signature(nav))
-        return self.reuse.take(page.file.dest_uri, page_key(page, context, template, self._nav[1], self._global)) is not None
+        key = page_key(page, context, template, self._nav[1], self._global, build_time=self._time)
+        return self.reuse.take(page.file.dest_uri, key) is not None
 
 
 class _KeyedEnv:
@@ -112,12 +115,30 @@ def _nav_signature(nav) -> str:
     return fingerprint(_plain([item(i) for i in nav.items]), str(homepage))
 
 
-def page_key(page, context: dict, template: str, nav: str, site: str) -> str:
+#: the build's time as a template may read it (MkDocs' context and each page; SOURCE_DATE_EPOCH sets it,
+#: and ``infopsoc build`` gives it the last commit's time)
+_BUILD_TIME = re.compile(r"\b(build_date_utc|update_date)\b")
+
+
+def templates_read_build_time(theme) -> bool:
+    """Whether a page template of the theme (Material's, the project's overrides) reads the build's time.
+    None does (the sitemap does, and it is no page): a page is then not laid out again because the
+    build's time changed, that is after each commit (every publication from the editor is one)."""
+    for folder in theme.dirs:
+        for path in Path(folder).rglob("*.html"):
+            if _BUILD_TIME.search(path.read_text(encoding="utf-8", errors="replace")):
+                return True
+    return False
+
+
+def page_key(page, context: dict, template: str, nav: str, site: str, build_time: bool = True) -> str:
     """Everything a page's template reads: the page (its converted content after the adapter's
     ``page_content``, toc, meta, title, addresses, neighbours, ancestors), the navigation's
-    signature ``nav``, the rest of the template's context and the :func:`site_key` ``site``."""
+    signature ``nav``, the rest of the template's context (the build's time only when ``build_time``:
+    :func:`templates_read_build_time`) and the :func:`site_key` ``site``."""
     ancestors = [(type(a).__name__, a.title, getattr(a, "url", None)) for a in page.ancestors]
-    rest = {k: _plain(v) for k, v in context.items() if k not in ("page", "nav", "config", "pages")}
+    left_out = ("page", "nav", "config", "pages") + (() if build_time else ("build_date_utc",))
+    rest = {k: _plain(v) for k, v in context.items() if k not in left_out}
     return fingerprint(site, nav, template, page.file.src_uri, page.file.dest_uri, page.url, str(page.abs_url),
                        str(page.canonical_url), str(page.edit_url), str(page.title), str(page.is_homepage),
                        page.content or "", _plain(_toc(page.toc)), _plain(dict(page.meta)), str(bool(page.meta)),
@@ -125,10 +146,10 @@ def page_key(page, context: dict, template: str, nav: str, site: str) -> str:
                        _plain(sorted(rest.items())))
 
 
-def site_key(config) -> str:
+def site_key(config, build_time: bool = True) -> str:
     """What every page's template reads of the site: our code, the packages' versions, the theme (its
     settings and its folder's files), the configuration (config.extra included), the hooks, the language
-    and the environment that changes the output."""
+    and the environment that changes the output (``SOURCE_DATE_EPOCH`` only when ``build_time``)."""
     theme = config.theme
     folders = [Path(theme.custom_dir)] if theme.custom_dir else []
     settings = sorted((k, _plain(v)) for k, v in config.items() if k not in _OWN_KEYS)
@@ -136,7 +157,7 @@ def site_key(config) -> str:
                for name, plugin in config.plugins.items()]
     environment = sorted((k, v) for k, v in os.environ.items()
                          if (k.startswith("INFOPSOC_") and k not in (PREVIOUS_ENV, RECORDS_ENV))
-                         or k == "SOURCE_DATE_EPOCH")
+                         or (k == "SOURCE_DATE_EPOCH" and build_time))
     mask = os.umask(0o022)  # the new files' permissions (a reused file keeps its own)
     os.umask(mask)
     return global_key(memo.code_version(), versions(*PACKAGES), oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),

@@ -44,8 +44,7 @@ class PdfStep:
         self._files: dict[str, str] | None = None
         self._bulletins = {b.slug: b for b in site.bulletins_in(lang)}
         self._late_pages: dict[str, tuple[str, str]] = {}  # slug -> (page file, url): linked at the end
-        if enabled and self._bulletins:
-            pdf.warm_up()  # --- performance --- a worker ready when the first PDF is asked for
+        # (the PDFs' worker was started by the build, before the content loaded: Build, has_bulletins)
 
     def page_converted(self, slug: str, publishable: str, page_html: str, files: dict[str, str]) -> str:
         """A bulletin's page is converted (``publishable``: its text as the outputs publish it): start

@@ -59,8 +59,7 @@ class _Keys:
 
     def take(self, page, context: dict, template: str, config, nav) -> bool:
         if self._global is None:
-            self._time = templates_read_build_time(config.theme)
-            self._global = site_key(config, self._time)
+            self._global, self._time = site_key(config)
         if self._nav is None or self._nav[0] is not nav:
             self._nav = (nav, _nav_signature(nav))
         key = page_key(page, context, template, self._nav[1], self._global, build_time=self._time)
@@ -120,6 +119,11 @@ def _nav_signature(nav) -> str:
 _BUILD_TIME = re.compile(r"\b(build_date_utc|update_date)\b")
 
 
+#: the answer of :func:`templates_read_build_time`, by what it reads: the theme's folders, the packages'
+#: versions (Material's and MkDocs' templates) and the project's own templates (their bytes)
+_READ_BUILD_TIME = memo.Memo("templates-read-build-time", limit=64)
+
+
 def templates_read_build_time(theme) -> bool:
     """Whether a page template of the theme (Material's, the project's overrides) reads the build's time.
     None does (the sitemap does, and it is no page): a page is then not laid out again because the
@@ -146,12 +150,16 @@ def page_key(page, context: dict, template: str, nav: str, site: str, build_time
                        _plain(sorted(rest.items())))
 
 
-def site_key(config, build_time: bool = True) -> str:
+def site_key(config) -> tuple[str, bool]:
     """What every page's template reads of the site: our code, the packages' versions, the theme (its
     settings and its folder's files), the configuration (config.extra included), the hooks, the language
-    and the environment that changes the output (``SOURCE_DATE_EPOCH`` only when ``build_time``)."""
+    and the environment that changes the output; and whether a page template reads the build's time
+    (:func:`templates_read_build_time`: ``SOURCE_DATE_EPOCH`` is part of the key only then)."""
     theme = config.theme
     folders = [Path(theme.custom_dir)] if theme.custom_dir else []
+    packages, dirs = versions(*PACKAGES), _plain([str(d) for d in theme.dirs])
+    own_files = files_fingerprint(folders + [Path(m.__file__) for m in (config.hooks or {}).values()], by_content=True)
+    build_time = _READ_BUILD_TIME.get(fingerprint(dirs, packages, own_files), lambda: templates_read_build_time(theme))
     settings = sorted((k, _plain(v)) for k, v in config.items() if k not in _OWN_KEYS)
     plugins = [(name, _plain(sorted(dict(getattr(plugin, "config", None) or {}).items())))
                for name, plugin in config.plugins.items()]
@@ -160,9 +168,8 @@ def site_key(config, build_time: bool = True) -> str:
                          or (k == "SOURCE_DATE_EPOCH" and build_time))
     mask = os.umask(0o022)  # the new files' permissions (a reused file keeps its own)
     os.umask(mask)
-    return global_key(memo.code_version(), versions(*PACKAGES), oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),
-                      _plain([str(d) for d in theme.dirs]), files_fingerprint(folders + [Path(m.__file__) for m in (config.hooks or {}).values()], by_content=True),
-                      _plain(settings), _plain(plugins),
-                      extensions_signature(config.markdown_extensions, config.mdx_configs), _plain(environment))
+    return global_key(memo.code_version(), packages, oct(mask), theme.name or "", _plain(sorted(dict(theme).items())),
+                      dirs, own_files, _plain(settings), _plain(plugins),
+                      extensions_signature(config.markdown_extensions, config.mdx_configs), _plain(environment)), build_time
 
 
